@@ -1,0 +1,38 @@
+import { DateTime } from 'luxon';
+
+/**
+ * The source of time. Everything that reads the time or waits goes through a
+ * Clock, so throttle, retry and retention behaviour is testable without sleeping.
+ */
+export interface Clock {
+  /** The current instant. */
+  now(): DateTime;
+  /** Resolves after `ms` milliseconds of this clock's time, or rejects when `signal` aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+/** The real wall clock. */
+export const systemClock: Clock = {
+  now: () => DateTime.utc(),
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(signal.reason);
+        return;
+      }
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      const onAbort = (): void => {
+        clearTimeout(timer);
+        reject(signal?.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+    }),
+};
+
+/** Converts a clock instant to the ISO 8601 UTC form used in records. */
+export function toIso(time: DateTime): string {
+  return time.toUTC().toISO() ?? new Date(time.toMillis()).toISOString();
+}

@@ -1,0 +1,28 @@
+/**
+ * The protocol facts of a failure, as a provider extracts them from its
+ * transport error, before classification by the failure catalogue.
+ */
+export interface RawFailure {
+  /** The transport error's message. */
+  message: string;
+  /** SMTP reply code (e.g. 550). */
+  smtpCode?: number;
+  /** RFC 3463 enhanced status code (e.g. "5.7.1"), if the reply had one. */
+  enhancedCode?: string;
+  /** The server's reply text. */
+  response?: string;
+  /** HTTP status (Graph, token endpoint). */
+  httpStatus?: number;
+  /** Graph error code (e.g. "ErrorSendAsDenied") or AADSTS code (e.g. "AADSTS7000215"). */
+  serviceCode?: string;
+  /** Node/nodemailer error code: ECONNREFUSED, ETIMEDOUT, ENOTFOUND, EAUTH, ETLS, … */
+  errno?: string;
+  /** Seconds to wait before retrying (Retry-After). */
+  retryAfterSeconds?: number;
+  /** Redacted protocol transcript. */
+  transcript?: string;
+  /** Which protocol produced it. */
+  protocol?: 'smtp' | 'graph' | 'token' | 'file';
+  /** Domain of a recipient involved (for single-label domain detection). */
+  domain?: string;
+}

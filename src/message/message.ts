@@ -1,0 +1,66 @@
+import type { Readable } from 'node:stream';
+
+/** A mailbox: an address with an optional display name (kept exactly as given). */
+export interface Address {
+  /** Display name, e.g. "Ana María Núñez". Kept byte for byte. */
+  name?: string;
+  /** The address, e.g. "Ana.Nunez@Contoso.com". Casing is kept. */
+  address: string;
+}
+
+/** An address as callers may write it: `"Name <a@b.c>"`, `"a@b.c"` or an {@link Address}. */
+export type AddressInput = string | Address;
+
+/** A file attached to an email. Give exactly one of `content`, `path` or `stream`. */
+export interface Attachment {
+  filename: string;
+  /** MIME type. @default derived from the file name */
+  contentType?: string;
+  /** In-memory content. */
+  content?: Buffer | string;
+  /** A file on disk, streamed when sent (never held in memory whole). */
+  path?: string;
+  /** Content-ID for inline images referenced from HTML as `cid:…`. */
+  cid?: string;
+}
+
+/** What a caller writes to send an email. Validated and normalized into {@link EmailMessage}. */
+export interface MessageInput {
+  from?: AddressInput;
+  sender?: AddressInput;
+  replyTo?: AddressInput | AddressInput[];
+  to?: AddressInput | AddressInput[];
+  cc?: AddressInput | AddressInput[];
+  bcc?: AddressInput | AddressInput[];
+  subject: string;
+  text?: string;
+  html?: string;
+  /** Extra headers (e.g. `X-Case-Id`). Values must not contain CR or LF. */
+  headers?: Record<string, string>;
+  attachments?: Attachment[];
+  /** Message-ID to use (assigned automatically when absent). */
+  messageId?: string;
+}
+
+/** A validated, normalized email: every address parsed, every header checked. */
+export interface EmailMessage {
+  from: Address;
+  /** The mailbox actually sending, when it differs from From (Send On Behalf). */
+  sender?: Address;
+  replyTo: Address[];
+  to: Address[];
+  cc: Address[];
+  bcc: Address[];
+  subject: string;
+  text?: string;
+  html?: string;
+  headers: Record<string, string>;
+  attachments: Attachment[];
+  /** Stable Message-ID, `<…@…>`, reused by every attempt. */
+  messageId: string;
+  /** The Date header. */
+  date: Date;
+}
+
+/** Opens an attachment's bytes as a stream (content, path or stream). */
+export type AttachmentSource = Buffer | string | Readable;

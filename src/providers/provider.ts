@@ -1,0 +1,94 @@
+import type { Clock } from '../clock/clock.js';
+import type { Address, EmailMessage } from '../message/message.js';
+import type { SettingsReader } from '../parameters/settings-reader.js';
+import type { SecretBox } from '../secrets/secret-box.js';
+import type { DirectoryUser, SenderMode } from '../users/user-directory.js';
+import type { Logger } from '../logger.js';
+
+/** Interactive (a person pressed Send) or batch (queue / distributor). */
+export type SendMode = 'interactive' | 'batch';
+
+/** What a provider is told about one delivery attempt. */
+export interface SendContext {
+  mode: SendMode;
+  /** The history record id of this email. */
+  emailId: string;
+  /** 1 for the first attempt. */
+  attempt: number;
+  /** The user on whose behalf the email is sent, when known. */
+  user?: DirectoryUser;
+  signal?: AbortSignal;
+}
+
+/** Outcome for one recipient. */
+export interface RecipientResult {
+  address: string;
+  status: 'accepted' | 'rejected';
+  smtpCode?: number;
+  enhancedCode?: string;
+  response?: string;
+}
+
+/** What a provider returns when it delivered (or exported) an email. */
+export interface SendReceipt {
+  /** `sent` for delivery to a server, `exported` for a file the user opens. */
+  status: 'sent' | 'exported';
+  /** The Message-ID header as sent. */
+  messageId: string;
+  /** Provider-side id (SMTP queue id, Graph message id). */
+  providerMessageId?: string;
+  /** Per-recipient result (all accepted unless the server said otherwise). */
+  recipients: RecipientResult[];
+  /** Final server reply, e.g. "250 2.0.0 OK queued as …". */
+  response?: string;
+  /** Redacted protocol transcript. */
+  transcript?: string;
+  /** For exports: where the file is, and its bytes. */
+  artifact?: { path?: string; filename: string; content: Buffer };
+  /** Encoded size in bytes as sent. */
+  sizeBytes?: number;
+}
+
+/** Everything a provider may need from mailwright; given once, at registration. */
+export interface ProviderRuntime {
+  clock: Clock;
+  logger: Logger;
+  secrets: SecretBox;
+  settings: SettingsReader;
+}
+
+/** Static facts about a provider, used for choice lists, throttling and identity. */
+export interface ProviderInfo {
+  /** Unique id, e.g. "smtp", "exchange", "eml". */
+  readonly id: string;
+  /** Implementation family. */
+  readonly kind: 'smtp' | 'exchange' | 'eml' | (string & {});
+  /** Label for choice lists, e.g. "Use the system email client". */
+  readonly displayName: string;
+  /** May be chosen for interactive sending. */
+  readonly interactive: boolean;
+  /** May be the batch (queued) provider. */
+  readonly batch: boolean;
+  /** Microsoft 365 (Exchange Online, smtp.office365.com): 30/minute by default. */
+  readonly microsoft365: boolean;
+}
+
+/**
+ * The provider contract: deliver one validated message, or throw a
+ * `MailwrightError` whose `failure` is classified. A provider knows nothing
+ * about queues, history or throttling.
+ */
+export interface Provider extends ProviderInfo {
+  /** Called once when registered with a mailwright instance. */
+  init?(runtime: ProviderRuntime): void;
+  /**
+   * The mailbox the provider authenticates as, for Send On Behalf (`Sender`).
+   * @default undefined (From only)
+   */
+  mailbox?(): Promise<Address | undefined>;
+  /** How a user's address is represented when it is not the mailbox. @default 'sendAs' */
+  readonly senderMode?: SenderMode;
+  send(message: EmailMessage, context: SendContext): Promise<SendReceipt>;
+  /** Releases connections. */
+  close?(): Promise<void>;
+}

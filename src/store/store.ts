@@ -1,0 +1,58 @@
+import type { AttemptRecord, EmailPatch, EmailRecord, NewEmailRecord } from './email-record.js';
+import type { HistoryPage, HistoryQuery } from './history-query.js';
+
+/** Options for {@link Store.claimDue}. */
+export interface ClaimOptions {
+  /** The instant used for due and lease checks (epoch ms). */
+  now: number;
+  /** Maximum number of emails to claim. */
+  limit: number;
+  /** Lease duration in ms; after it a crashed worker's email may be claimed again. */
+  leaseMs: number;
+  /** Worker id recorded as lease owner. */
+  owner: string;
+}
+
+/**
+ * Persistence contract. One implementation per database (SQLite, PostgreSQL);
+ * the same conformance suite (test/store/store-conformance.ts) runs over each.
+ * All times in and out are ISO 8601 UTC strings unless named `…Ms`.
+ */
+export interface Store {
+  /** "sqlite" or "postgres". */
+  readonly dialect: string;
+  /** Creates or upgrades the schema. Idempotent. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  /** A JSON setting (parameters, provider settings). */
+  getSetting<T = unknown>(key: string): Promise<T | undefined>;
+  putSetting(key: string, value: unknown): Promise<void>;
+
+  insertEmail(record: NewEmailRecord): Promise<EmailRecord>;
+  /** Applies a patch; throws MW_EMAIL_NOT_FOUND for an unknown id. */
+  updateEmail(id: string, patch: EmailPatch): Promise<EmailRecord>;
+  getEmail(id: string): Promise<EmailRecord | undefined>;
+  /** The serialized message of a queued email. */
+  getPayload(id: string): Promise<string | undefined>;
+  findByIdempotencyKey(key: string): Promise<EmailRecord | undefined>;
+  listEmails(query: HistoryQuery): Promise<HistoryPage>;
+
+  appendAttempt(attempt: AttemptRecord): Promise<void>;
+  listAttempts(emailId: string): Promise<AttemptRecord[]>;
+
+  /**
+   * Atomically claims due emails (status queued/deferred with dueAt <= now, or
+   * sending with an expired lease), ordered by priority (higher first) then
+   * dueAt, sets them `sending` with a lease, and returns them.
+   * Two concurrent callers never receive the same email.
+   */
+  claimDue(options: ClaimOptions): Promise<EmailRecord[]>;
+  /** Number of non-forced sends by a provider with sentAt >= sinceMs (throttle window). */
+  countSentSince(providerId: string, sinceMs: number): Promise<number>;
+  /** sentAt (epoch ms) of non-forced sends by a provider since sinceMs, ascending. */
+  listSentTimesSince(providerId: string, sinceMs: number): Promise<number[]>;
+
+  /** Deletes records in a final status created before the cutoff; returns how many. */
+  purgeFinishedBefore(cutoff: string): Promise<number>;
+}

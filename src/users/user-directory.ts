@@ -1,0 +1,43 @@
+/** How a provider's mailbox represents a user who is not the mailbox owner. */
+export type SenderMode = 'sendAs' | 'sendOnBehalf';
+
+/** A user's email options, kept by the host in its user directory. */
+export interface UserEmailOptions {
+  /**
+   * "Sender email": send from this address instead of the directory email.
+   * Needs Send As or Send On Behalf permission on the server.
+   */
+  senderEmail?: string;
+  /** Display name to use with {@link UserEmailOptions.senderEmail}. @default the user's display name */
+  senderName?: string;
+  /** "Email provider ID" for interactive sending. Blank means ask each time. */
+  providerId?: string;
+  /** Set when the user chose a provider with "do not ask again". */
+  doNotAskAgain?: boolean;
+  /** Opt-in to workflow email notifications. @default false */
+  emailNotifications?: boolean;
+  /** Preferred language, e.g. "fr-CA". */
+  language?: string;
+}
+
+/** A user as the host application's directory knows them. */
+export interface DirectoryUser {
+  id: string;
+  /** The user's email: the default From address. */
+  email: string;
+  /** Display name, kept exactly (casing, accents, punctuation). */
+  displayName?: string;
+  /** External users (portal, guest) cannot use Exchange. @default false */
+  external?: boolean;
+  options?: UserEmailOptions;
+}
+
+/**
+ * The host application's user directory. mailwright only reads users and
+ * writes back their email options ("do not ask again").
+ */
+export interface UserDirectory {
+  getUser(id: string): Promise<DirectoryUser | undefined>;
+  /** Merges `options` into the user's stored email options. */
+  updateOptions(id: string, options: Partial<UserEmailOptions>): Promise<void>;
+}
