@@ -30,8 +30,6 @@ export function toNodemailerOptions(message: EmailMessage): Mail.Options {
     })),
     messageId: message.messageId,
     date: message.date,
-    // Keep Bcc out of the headers; the envelope still carries it.
-    keepBcc: false,
     // Never let nodemailer fetch URLs or read arbitrary paths named in content.
     disableUrlAccess: true,
   };
