@@ -1,0 +1,64 @@
+import Table from 'cli-table3';
+import type { EmailRecord } from '../store/email-record.js';
+
+/** Human-readable size: 1536 → "1.5 KB". */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KB', 'MB', 'GB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value.toFixed(1)} ${units[unit]}`;
+}
+
+function outcome(record: EmailRecord): string {
+  if (record.failure !== undefined) {
+    const f = record.failure;
+    const reply = [f.smtpCode ?? f.httpStatus, f.enhancedCode].filter((x) => x !== undefined).join(' ');
+    return [
+      `${f.code}${reply ? ` (${reply})` : ''} — ${f.permanent ? 'permanent' : 'transient'}`,
+      f.explanation,
+      `Fix: ${f.fix}`,
+    ].join('\n');
+  }
+  if (record.blockedReason !== undefined) return `Blocked: ${record.blockedReason}`;
+  if (record.exportPath !== undefined) return `Saved to ${record.exportPath}`;
+  const rejected = record.recipients.filter((r) => r.status === 'rejected');
+  const notes = rejected.map((r) => `${r.address} refused: ${r.response ?? r.smtpCode ?? ''}`);
+  if (record.forced) notes.unshift('sent over the throttle limit after the maximum deferrals');
+  return notes.join('\n') || (record.response ?? '');
+}
+
+/**
+ * Renders history records as a text table for terminals: status, provider,
+ * sender, recipients, subject, size, attempts, and for failures the
+ * classified explanation and fix.
+ */
+export function formatHistoryTable(records: readonly EmailRecord[], options: { width?: number } = {}): string {
+  const width = Math.max(options.width ?? 140, 100);
+  const detailWidth = width - 86;
+  const table = new Table({
+    head: ['Created (UTC)', 'Status', 'Provider', 'From', 'To', 'Subject', 'Size', 'Try', 'Detail'],
+    colWidths: [12, 10, 10, 18, 18, 14, 10, 5, detailWidth],
+    wordWrap: true,
+    wrapOnWordBoundary: false,
+    style: { head: [], border: [] },
+  });
+  for (const r of records) {
+    table.push([
+      r.createdAt.slice(0, 19).replace('T', ' '),
+      r.status,
+      r.providerId ?? '-',
+      r.from,
+      r.recipients.map((x) => x.address).join(', '),
+      r.subject,
+      formatBytes(r.sizeBytes),
+      String(r.attempts),
+      outcome(r),
+    ]);
+  }
+  return table.toString();
+}

@@ -1,0 +1,100 @@
+import type { Clock } from './clock/clock.js';
+import { systemClock } from './clock/clock.js';
+import { HistoryService } from './history/history-service.js';
+import { silentLogger, type Logger } from './logger.js';
+import { ParametersService } from './parameters/parameters-service.js';
+import type { Provider, ProviderInfo } from './providers/provider.js';
+import { ProviderRegistry } from './providers/provider-registry.js';
+import { createSecretBox } from './secrets/aes-gcm-secret-box.js';
+import type { SecretBox } from './secrets/secret-box.js';
+import { ImmediateSender, type TestEmailOptions } from './send/immediate-sender.js';
+import type { Draft, SendOptions } from './send/draft.js';
+import type { SendResult, TestEmailResult } from './send/send-result.js';
+import type { MessageInput } from './message/message.js';
+import { createSqliteStore } from './store/sqlite/sqlite-store.js';
+import type { Store } from './store/store.js';
+import type { UserDirectory } from './users/user-directory.js';
+
+/** Options of {@link createMailwright}. */
+export interface MailwrightOptions {
+  /** Persistence. @default a SQLite file at ./.mailwright/mailwright.db */
+  store?: Store;
+  /** Email providers (SMTP, Exchange, .eml, …). Ids must be unique. */
+  providers: Provider[];
+  /** The host application's user directory. */
+  users: UserDirectory;
+  /** Source of time. @default the system clock */
+  clock?: Clock;
+  /** Structured logger; never receives secrets. @default silent */
+  logger?: Logger;
+  /** Key for secrets at rest (32 bytes, base64 or hex). @default process.env.MAILWRIGHT_SECRET_KEY */
+  secretKey?: string | Buffer;
+  /** Domain used in generated Message-IDs. @default the From address's domain */
+  messageIdDomain?: string;
+}
+
+/** One mailwright instance: the email subsystem of a host application. */
+export interface Mailwright {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly secrets: SecretBox;
+  /** Email parameters (batch provider, size limit, retention, throttling). */
+  readonly parameters: ParametersService;
+  /** Email history: list, get, purge. */
+  readonly history: HistoryService;
+  /** Registered providers. */
+  providers(): ProviderInfo[];
+  /** Composes a draft for a user, with their resolved From. */
+  compose(message: MessageInput, userId: string): Promise<Draft>;
+  /** Sends a draft interactively (see {@link ImmediateSender.send}). */
+  send(draft: Draft | MessageInput, options?: SendOptions): Promise<SendResult>;
+  /** Sends a test email with one provider; returns the classified result. */
+  sendTestEmail(options: TestEmailOptions): Promise<TestEmailResult>;
+  /** Closes providers and the store. */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates the email subsystem: wires the store (migrated), providers,
+ * parameters, user directory and clock. The one entry point.
+ */
+export async function createMailwright(options: MailwrightOptions): Promise<Mailwright> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? silentLogger;
+  const store = options.store ?? createSqliteStore({});
+  await store.migrate();
+  const secrets = createSecretBox(options.secretKey === undefined ? {} : { key: options.secretKey });
+  const registry = new ProviderRegistry(options.providers, {
+    clock,
+    logger,
+    secrets,
+    settings: { get: (key) => store.getSetting(key) },
+  });
+  const parameters = new ParametersService({ store, providers: () => registry.list() });
+  const history = new HistoryService(store, parameters, clock);
+  const sender = new ImmediateSender({
+    store,
+    clock,
+    logger,
+    users: options.users,
+    providers: registry,
+    parameters,
+    ...(options.messageIdDomain !== undefined ? { messageIdDomain: options.messageIdDomain } : {}),
+  });
+
+  return {
+    store,
+    clock,
+    secrets,
+    parameters,
+    history,
+    providers: () => registry.list(),
+    compose: (message, userId) => sender.compose(message, userId),
+    send: (draft, sendOptions) => sender.send(draft, sendOptions),
+    sendTestEmail: (testOptions) => sender.sendTestEmail(testOptions),
+    close: async () => {
+      await registry.closeAll();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import type { Clock } from '../clock/clock.js';
+import { toIso } from '../clock/clock.js';
+import type { Logger } from '../logger.js';
+import type { EmailMessage } from '../message/message.js';
+import type { Provider, SendContext, SendReceipt } from '../providers/provider.js';
+import type { EmailRecord, RecipientRecord } from '../store/email-record.js';
+import type { Store } from '../store/store.js';
+import { toDeliveryFailure, type DeliveryFailure } from './delivery-failure.js';
+
+/** What a delivery attempt needs. */
+export interface DeliveryDeps {
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** Result of one attempt: the receipt, or the classified failure. */
+export type AttemptOutcome =
+  | { ok: true; receipt: SendReceipt; startedAt: string; finishedAt: string }
+  | ({ ok: false; startedAt: string; finishedAt: string } & DeliveryFailure);
+
+/**
+ * Calls the provider once for a record and returns the outcome. The caller
+ * (interactive send or the distributor) decides the record's next status and
+ * writes the attempt log — this function never throws for delivery failures.
+ */
+export async function deliverAttempt(
+  deps: DeliveryDeps,
+  provider: Provider,
+  message: EmailMessage,
+  context: SendContext,
+): Promise<AttemptOutcome> {
+  const startedAt = toIso(deps.clock.now());
+  try {
+    const receipt = await provider.send(message, context);
+    return { ok: true, receipt, startedAt, finishedAt: toIso(deps.clock.now()) };
+  } catch (thrown) {
+    const failure = toDeliveryFailure(thrown);
+    deps.logger.warn('email attempt failed', {
+      emailId: context.emailId,
+      providerId: provider.id,
+      attempt: context.attempt,
+      code: failure.failure.code,
+      permanent: failure.failure.permanent,
+    });
+    return { ok: false, ...failure, startedAt, finishedAt: toIso(deps.clock.now()) };
+  }
+}
+
+/** Merges per-recipient results from a receipt into the record's recipients. */
+export function mergeRecipientResults(recipients: RecipientRecord[], receipt: SendReceipt): RecipientRecord[] {
+  const results = new Map(receipt.recipients.map((r) => [r.address.toLowerCase(), r]));
+  return recipients.map((recipient) => {
+    const result = results.get(recipient.address.toLowerCase());
+    if (result === undefined) return { ...recipient, status: receipt.status === 'sent' ? 'accepted' : recipient.status };
+    return {
+      ...recipient,
+      status: result.status,
+      ...(result.smtpCode !== undefined ? { smtpCode: result.smtpCode } : {}),
+      ...(result.enhancedCode !== undefined ? { enhancedCode: result.enhancedCode } : {}),
+      ...(result.response !== undefined ? { response: result.response } : {}),
+    };
+  });
+}
+
+/** The record fields to write after a successful attempt. */
+export function successPatch(record: EmailRecord, outcome: Extract<AttemptOutcome, { ok: true }>): Partial<EmailRecord> {
+  const { receipt } = outcome;
+  return {
+    status: receipt.status,
+    recipients: mergeRecipientResults(record.recipients, receipt),
+    sentAt: outcome.finishedAt,
+    failure: undefined,
+    leaseOwner: undefined,
+    leaseExpiresAt: undefined,
+    ...(receipt.sizeBytes !== undefined ? { sizeBytes: receipt.sizeBytes } : {}),
+    ...(receipt.response !== undefined ? { response: receipt.response } : {}),
+    ...(receipt.providerMessageId !== undefined ? { providerMessageId: receipt.providerMessageId } : {}),
+    ...(receipt.artifact?.path !== undefined ? { exportPath: receipt.artifact.path } : {}),
+  };
+}

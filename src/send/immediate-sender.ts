@@ -1,0 +1,201 @@
+import type { Clock } from '../clock/clock.js';
+import { ErrorCodes } from '../errors/error-codes.js';
+import { MailwrightError } from '../errors/mailwright-error.js';
+import type { Logger } from '../logger.js';
+import { parseAddress } from '../message/address.js';
+import { assertWithinSizeLimit } from '../message/encode-message.js';
+import type { Address, AddressInput, MessageInput } from '../message/message.js';
+import { validateMessage } from '../message/validate-message.js';
+import type { ParametersService } from '../parameters/parameters-service.js';
+import type { Provider, SendMode } from '../providers/provider.js';
+import type { ProviderRegistry } from '../providers/provider-registry.js';
+import { ProviderSelectionRequired } from '../providers/provider-selection-required.js';
+import type { Store } from '../store/store.js';
+import { applySenderMode, userFromAddress } from '../users/sender-identity.js';
+import type { DirectoryUser, UserDirectory } from '../users/user-directory.js';
+import { deliverAttempt, successPatch } from './deliver-attempt.js';
+import type { Draft, SendOptions } from './draft.js';
+import { newEmailRecord } from './new-email-record.js';
+import type { SendResult, TestEmailResult } from './send-result.js';
+
+/** The domain part of an address (after the last @). */
+function domainOf(address: string): string {
+  return address.slice(address.lastIndexOf('@') + 1);
+}
+
+/** Dependencies of {@link ImmediateSender}. */
+export interface ImmediateSenderDeps {
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  users: UserDirectory;
+  providers: ProviderRegistry;
+  parameters: ParametersService;
+  /** Domain of generated Message-IDs. @default the From address's domain */
+  messageIdDomain?: string;
+}
+
+/** Options of `sendTestEmail()`. */
+export interface TestEmailOptions {
+  /** Provider to test. */
+  provider: string;
+  /** Recipient of the test message. */
+  to: AddressInput;
+  /** From address. @default the user's identity (userId), else the provider's mailbox */
+  from?: AddressInput;
+  /** Send as this user (interactive mode). */
+  userId?: string;
+}
+
+/**
+ * Sends email now, without the queue: interactive `send()` and `sendTestEmail()`.
+ * Validates everything before any provider is called; records one history
+ * entry per email with the attempt and its classified failure.
+ */
+export class ImmediateSender {
+  constructor(private readonly deps: ImmediateSenderDeps) {}
+
+  /** Composes a draft for a user: From = "Sender email" override, else the directory email. */
+  async compose(input: MessageInput, userId: string): Promise<Draft> {
+    const user = await this.requireUser(userId);
+    return { ...input, from: userFromAddress(user), userId };
+  }
+
+  /**
+   * Sends a draft interactively with the user's provider. Throws
+   * {@link ProviderSelectionRequired} when the user has none and none is given.
+   */
+  async send(draft: Draft | MessageInput, options: SendOptions = {}): Promise<SendResult> {
+    const userId = options.userId ?? ('userId' in draft ? draft.userId : undefined);
+    if (userId === undefined) {
+      throw new MailwrightError(ErrorCodes.USER_NOT_FOUND, 'send() needs the sending user: pass { userId } or a draft from compose().', {
+        fix: 'Call compose(message, userId) first, or pass options.userId.',
+      });
+    }
+    const user = await this.requireUser(userId);
+    const provider = await this.chooseProvider(user, options);
+    const from = draft.from === undefined ? userFromAddress(user) : parseAddress(draft.from, 'from');
+    return this.sendNow(draft, provider, from, { mode: 'interactive', user, meta: options.meta ?? {} });
+  }
+
+  /** Sends a test message with one provider and returns the classified result (also in history). */
+  async sendTestEmail(options: TestEmailOptions): Promise<TestEmailResult> {
+    const provider = this.deps.providers.get(options.provider);
+    const user = options.userId === undefined ? undefined : await this.requireUser(options.userId);
+    const from = await this.testFrom(options, provider, user);
+    const message: MessageInput = {
+      to: options.to,
+      subject: `mailwright test email (${provider.displayName})`,
+      text: `This is a test email sent by mailwright with the provider "${provider.id}" to check its settings.\nNo action is needed.`,
+    };
+    try {
+      const result = await this.sendNow(message, provider, from, {
+        mode: user === undefined ? 'batch' : 'interactive',
+        ...(user !== undefined ? { user } : {}),
+        meta: { testEmail: true },
+      });
+      return { ok: true, providerId: provider.id, ...result };
+    } catch (error) {
+      const emailId = error instanceof MailwrightError ? error.details.emailId : undefined;
+      if (error instanceof MailwrightError && error.failure !== undefined && typeof emailId === 'string') {
+        return { ok: false, emailId, providerId: provider.id, failure: error.failure };
+      }
+      throw error;
+    }
+  }
+
+  private async testFrom(options: TestEmailOptions, provider: Provider, user: DirectoryUser | undefined): Promise<Address> {
+    if (options.from !== undefined) return parseAddress(options.from, 'from');
+    if (user !== undefined) return userFromAddress(user);
+    const mailbox = await provider.mailbox?.();
+    if (mailbox !== undefined) return mailbox;
+    throw new MailwrightError(ErrorCodes.INVALID_ADDRESS, `The provider "${provider.id}" has no mailbox address to send the test email from.`, {
+      fix: 'Pass { from } or { userId } to sendTestEmail(), or set the provider mailbox.',
+      details: { field: 'from' },
+    });
+  }
+
+  private async sendNow(
+    input: MessageInput,
+    provider: Provider,
+    from: Address,
+    context: { mode: SendMode; user?: DirectoryUser; meta: Record<string, unknown> },
+  ): Promise<SendResult> {
+    const { store, clock, parameters } = this.deps;
+    if (provider.kind === 'exchange' && context.user?.external === true) {
+      throw new MailwrightError(ErrorCodes.EXCHANGE_EXTERNAL_USER, `External user "${context.user.id}" cannot send with Exchange.`, {
+        fix: 'Choose another provider for external users (e.g. "Use an email app" or SMTP).',
+        details: { userId: context.user.id, providerId: provider.id },
+      });
+    }
+    const identity = await applySenderMode(from, provider);
+    const message = await validateMessage(input, {
+      from: identity.from,
+      ...(identity.sender ? { sender: identity.sender } : {}),
+      messageIdDomain: this.deps.messageIdDomain ?? domainOf(identity.from.address),
+      now: clock.now().toJSDate(),
+    });
+    const sizeBytes = await assertWithinSizeLimit(message, (await parameters.get()).attachmentSizeLimitBytes);
+    const record = await store.insertEmail(
+      newEmailRecord(message, clock, {
+        status: 'sending',
+        mode: context.mode,
+        providerId: provider.id,
+        sizeBytes,
+        ...(context.user ? { userId: context.user.id } : {}),
+        meta: context.meta,
+      }),
+    );
+    const outcome = await deliverAttempt(this.deps, provider, message, {
+      mode: context.mode,
+      emailId: record.id,
+      attempt: 1,
+      ...(context.user ? { user: context.user } : {}),
+    });
+    await store.appendAttempt({
+      emailId: record.id,
+      attempt: 1,
+      providerId: provider.id,
+      startedAt: outcome.startedAt,
+      finishedAt: outcome.finishedAt,
+      outcome: outcome.ok ? outcome.receipt.status : 'failed',
+      ...(outcome.ok ? {} : { failure: outcome.failure }),
+      ...(outcome.ok ? (outcome.receipt.transcript ? { transcript: outcome.receipt.transcript } : {}) : outcome.failure.transcript ? { transcript: outcome.failure.transcript } : {}),
+    });
+    if (!outcome.ok) {
+      await store.updateEmail(record.id, { status: 'failed', attempts: 1, failure: outcome.failure });
+      outcome.error.details.emailId = record.id;
+      throw outcome.error.failure === undefined ? Object.assign(outcome.error, { failure: outcome.failure }) : outcome.error;
+    }
+    await store.updateEmail(record.id, { ...successPatch(record, outcome), attempts: 1 });
+    return { emailId: record.id, status: outcome.receipt.status, receipt: outcome.receipt };
+  }
+
+  private async chooseProvider(user: DirectoryUser, options: SendOptions): Promise<Provider> {
+    const { providers, users } = this.deps;
+    const chosen = options.provider ?? (user.options?.providerId?.trim() || undefined);
+    if (chosen === undefined) throw new ProviderSelectionRequired(user.id, providers.interactiveChoices(user.external === true));
+    const provider = providers.get(chosen);
+    if (!provider.interactive) {
+      throw new MailwrightError(ErrorCodes.PROVIDER_NOT_ALLOWED, `The provider "${provider.id}" cannot be used for interactive sending.`, {
+        fix: `Choose one of: ${providers.interactiveChoices(user.external === true).map((c) => c.id).join(', ')}.`,
+        details: { providerId: provider.id },
+      });
+    }
+    if (options.provider !== undefined && options.rememberChoice === true) {
+      await users.updateOptions(user.id, { providerId: provider.id, doNotAskAgain: true });
+    }
+    return provider;
+  }
+
+  private async requireUser(userId: string): Promise<DirectoryUser> {
+    const user = await this.deps.users.getUser(userId);
+    if (user === undefined) {
+      throw new MailwrightError(ErrorCodes.USER_NOT_FOUND, `No user "${userId}" in the user directory.`, {
+        fix: 'Pass the id of a user your UserDirectory knows.',
+        details: { userId },
+      });
+    }
+    return user;
+  }
+}

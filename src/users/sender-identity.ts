@@ -1,0 +1,32 @@
+import type { Address } from '../message/message.js';
+import type { Provider } from '../providers/provider.js';
+import type { DirectoryUser } from './user-directory.js';
+
+/** The From (and, for Send On Behalf, Sender) of an email. */
+export interface SenderIdentity {
+  from: Address;
+  sender?: Address;
+}
+
+/**
+ * The user's From address: the "Sender email" override when set, else the
+ * directory email; display name and casing exactly as the directory has them.
+ */
+export function userFromAddress(user: DirectoryUser): Address {
+  const override = user.options?.senderEmail?.trim();
+  const address = override !== undefined && override !== '' ? override : user.email;
+  const name = (override ? user.options?.senderName : undefined) ?? user.displayName;
+  return name === undefined || name === '' ? { address } : { name, address };
+}
+
+/**
+ * Applies the provider's sender mode to a From address:
+ * Send As → From only; Send On Behalf → From = user, Sender = the provider's mailbox
+ * (omitted when the mailbox is the From address itself).
+ */
+export async function applySenderMode(from: Address, provider: Provider): Promise<SenderIdentity> {
+  if ((provider.senderMode ?? 'sendAs') !== 'sendOnBehalf') return { from };
+  const mailbox = await provider.mailbox?.();
+  if (mailbox === undefined || mailbox.address.toLowerCase() === from.address.toLowerCase()) return { from };
+  return { from, sender: mailbox };
+}
