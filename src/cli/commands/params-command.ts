@@ -1,0 +1,50 @@
+import type { Command } from 'commander';
+import { effectivePerMinuteLimit, effectiveRetentionDays, type EmailParametersInput } from '../../parameters/email-parameters.js';
+import type { CliContext } from '../cli-context.js';
+
+/** Parses a command-line value: JSON when it parses (numbers, null, booleans), else the text. */
+function parseValue(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+/** Turns `perMinuteLimits.smtp 45` into a parameters patch. */
+export function parameterPatch(key: string, value: string, current: { perMinuteLimits: Record<string, number> }): Partial<EmailParametersInput> {
+  const [head, ...rest] = key.split('.');
+  if (head === 'perMinuteLimits' && rest.length === 1 && rest[0]) {
+    const limits = { ...current.perMinuteLimits };
+    if (value === 'auto') delete limits[rest[0]];
+    else limits[rest[0]] = parseValue(value) as number;
+    return { perMinuteLimits: limits };
+  }
+  return { [key]: parseValue(value) } as Partial<EmailParametersInput>;
+}
+
+/** `mailwright params show|set`: read and change the email parameters. */
+export function registerParamsCommand(program: Command, ctx: CliContext): void {
+  const params = program.command('params').description('Show or change the email parameters');
+  params
+    .command('show')
+    .description('Print the email parameters and the effective values')
+    .action(async () => {
+      const mailwright = await ctx.open();
+      const current = await mailwright.parameters.get();
+      const limits = Object.fromEntries(mailwright.providers().map((p) => [p.id, effectivePerMinuteLimit(current, p)]));
+      ctx.io.out(
+        JSON.stringify({ ...current, effective: { historyRetentionDays: effectiveRetentionDays(current), perMinuteLimits: limits } }, null, 2),
+      );
+    });
+  params
+    .command('set')
+    .description('Change one parameter, e.g. `params set historyRetentionDays 60` or `params set perMinuteLimits.smtp 30` (`auto` restores the default)')
+    .argument('<key>', 'batchProviderId | attachmentSizeLimitBytes | historyRetentionDays | maxDeferrals | maxAttempts | perMinuteLimits.<providerId>')
+    .argument('<value>', 'the new value (JSON: numbers, null, strings)')
+    .action(async (key: string, value: string) => {
+      const mailwright = await ctx.open();
+      const updated = await mailwright.parameters.update(parameterPatch(key, value, await mailwright.parameters.get()));
+      ctx.io.out(JSON.stringify(updated, null, 2));
+    });
+}

@@ -1,0 +1,59 @@
+import { Command, CommanderError } from 'commander';
+import { isMailwrightError } from '../errors/mailwright-error.js';
+import type { Mailwright } from '../mailwright.js';
+import type { CliContext } from './cli-context.js';
+import type { CliIo } from './cli-io.js';
+import { registerHistoryCommand } from './commands/history-command.js';
+import { registerParamsCommand } from './commands/params-command.js';
+import { registerPurgeCommand } from './commands/purge-command.js';
+import { registerTestEmailCommand } from './commands/test-email-command.js';
+import { ExitCodes, type ExitCode } from './exit-codes.js';
+import { openMailwright, type GlobalOptions } from './open-mailwright.js';
+
+const CONFIG_CODES = new Set(['MW_NO_BATCH_PROVIDER', 'MW_PROVIDER_NOT_CONFIGURED', 'MW_PROVIDER_NOT_FOUND', 'MW_SECRET_UNREADABLE', 'MW_SECRET_KEY_MISSING', 'MW_SECRET_KEY_INVALID']);
+
+/** Extra command registrations (the distributor adds `distribute`). */
+export type CommandRegistration = (program: Command, ctx: CliContext) => void;
+
+/**
+ * Runs the `mailwright` command line with `argv` (without node and script)
+ * and resolves to the exit code. Never calls process.exit.
+ */
+export async function runCli(argv: string[], io: CliIo, extra: CommandRegistration[] = []): Promise<ExitCode> {
+  let exitCode: ExitCode = ExitCodes.OK;
+  let instance: Promise<Mailwright> | undefined;
+  const program = new Command('mailwright')
+    .description('mailwright: outbound email for business applications')
+    .option('--db <path>', 'SQLite database file (default: $MAILWRIGHT_DB or ./.mailwright/mailwright.db)')
+    .option('--config <file>', 'ES module exporting `config` with providers and users')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+
+  const ctx: CliContext = {
+    io,
+    open: () => (instance ??= openMailwright(program.opts<GlobalOptions>(), io.env)),
+    exit: (code) => {
+      exitCode = Math.max(exitCode, code) as ExitCode;
+    },
+  };
+  for (const register of [registerHistoryCommand, registerPurgeCommand, registerTestEmailCommand, registerParamsCommand, ...extra]) {
+    register(program, ctx);
+  }
+  for (const command of program.commands) command.exitOverride();
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? ExitCodes.OK : ExitCodes.USAGE;
+    }
+    if (isMailwrightError(error)) {
+      io.err(`Error ${error.code}: ${error.message}${error.fix ? `\nFix: ${error.fix}` : ''}`);
+      return CONFIG_CODES.has(error.code) ? ExitCodes.CONFIG : ExitCodes.USAGE;
+    }
+    throw error;
+  } finally {
+    if (instance !== undefined) await (await instance).close();
+  }
+  return exitCode;
+}
