@@ -58,6 +58,12 @@ export const ErrorCodes = {
   MSAL_CONSENT_REQUIRED: 'MW_MSAL_CONSENT_REQUIRED',
   DELIVERY_FAILED: 'MW_DELIVERY_FAILED',
   FORWARDING_BLOCKED: 'MW_FORWARDING_BLOCKED',
+
+  // ---- appended: store ----
+  /** A history query has an invalid filter, limit or cursor. */
+  INVALID_QUERY: 'MW_INVALID_QUERY',
+  /** Another email already uses this idempotency key. */
+  IDEMPOTENCY_KEY_CONFLICT: 'MW_IDEMPOTENCY_KEY_CONFLICT',
 } as const;
 
 /** Union of every stable error code. */

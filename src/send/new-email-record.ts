@@ -55,6 +55,7 @@ export function newEmailRecord(message: EmailMessage, clock: Clock, options: New
     dueAt: options.dueAt ?? now,
     ...(options.idempotencyKey !== undefined ? { idempotencyKey: options.idempotencyKey } : {}),
     meta: options.meta ?? {},
+    createdAt: now,
     ...(options.payload !== undefined ? { payload: options.payload } : {}),
   };
 }

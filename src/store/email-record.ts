@@ -66,6 +66,11 @@ export interface EmailRecord {
 export type NewEmailRecord = Omit<EmailRecord, 'createdAt' | 'updatedAt'> & {
   /** Serialized message for queued emails (see queue). */
   payload?: string;
+  /**
+   * Creation instant (ISO 8601). Set it from the injected clock so history
+   * timestamps follow that clock. @default the store's clock, now
+   */
+  createdAt?: string;
 };
 
 /** Fields that may change after creation. */

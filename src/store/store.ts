@@ -29,7 +29,16 @@ export interface Store {
   getSetting<T = unknown>(key: string): Promise<T | undefined>;
   putSetting(key: string, value: unknown): Promise<void>;
 
+  /**
+   * Inserts one record (and its payload). Throws MW_IDEMPOTENCY_KEY_CONFLICT
+   * when another email already has the same idempotency key.
+   */
   insertEmail(record: NewEmailRecord): Promise<EmailRecord>;
+  /**
+   * Inserts many records (and their payloads) in one transaction: all or none.
+   * For imports and bulk enqueueing; much faster than one `insertEmail` per record.
+   */
+  insertEmails(records: readonly NewEmailRecord[]): Promise<void>;
   /** Applies a patch; throws MW_EMAIL_NOT_FOUND for an unknown id. */
   updateEmail(id: string, patch: EmailPatch): Promise<EmailRecord>;
   getEmail(id: string): Promise<EmailRecord | undefined>;

@@ -1,0 +1,83 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import Database from 'better-sqlite3';
+import { ManualClock } from '../src/clock/manual-clock.js';
+import { toIso } from '../src/clock/clock.js';
+import type { EmailStatus, NewEmailRecord } from '../src/store/email-record.js';
+import { createSqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { printFigures, timeMs } from './bench-report.js';
+
+const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
+const SENDERS = 500;
+const clock = new ManualClock('2026-11-24T00:00:00.000Z');
+
+function historyRow(i: number): NewEmailRecord {
+  const created = clock.now().minus({ minutes: (ROWS - i) * (90 * 24 * 60 / ROWS) });
+  const status: EmailStatus = i % 10 === 0 ? 'failed' : 'sent';
+  const sender = `user${i % SENDERS}@contoso.com`;
+  const at = toIso(created);
+  return {
+    id: randomUUID(),
+    status,
+    mode: 'batch',
+    providerId: 'smtp',
+    messageId: `<${i}@contoso.com>`,
+    from: `User ${i % SENDERS} <${sender}>`,
+    senderAddress: sender,
+    recipients: [{ kind: 'to', address: `customer${i}@example.com`, status: status === 'sent' ? 'accepted' : 'rejected' }],
+    subject: `Invoice ${i}`,
+    sizeBytes: 2048,
+    attempts: 1,
+    deferrals: 0,
+    forced: false,
+    priority: 0,
+    dueAt: at,
+    createdAt: at,
+    sentAt: at,
+    meta: {},
+    ...(status === 'failed'
+      ? { failure: { code: 'MW_RECIPIENT_UNKNOWN' as const, category: 'recipient' as const, explanation: 'x', fix: 'y', permanent: true, message: '550 5.1.1' } }
+      : {}),
+  };
+}
+
+const dir = await mkdtemp(join(tmpdir(), 'mw-bench-sqlite-'));
+const filename = join(dir, 'history.db');
+const store = createSqliteStore({ filename, clock });
+await store.migrate();
+
+const loadMs = await timeMs(async () => {
+  for (let start = 0; start < ROWS; start += 10_000) {
+    const batch = Array.from({ length: Math.min(10_000, ROWS - start) }, (_, k) => historyRow(start + k));
+    await store.insertEmails(batch);
+  }
+});
+console.log(`loaded ${ROWS} history rows in ${(loadMs / 1000).toFixed(1)} s`);
+
+// Failed-by-sender: mailwright's history.list vs the same query in raw SQL (baseline).
+const sender = 'user120@contoso.com'; // i ≡ 120 (mod 500) includes failed rows (i ≡ 0 mod 10)
+const queryMs = await timeMs(() => store.listEmails({ status: 'failed', sender, limit: 50 }), 20);
+const raw = new Database(filename, { readonly: true });
+const rawQuery = raw.prepare(
+  "SELECT * FROM emails WHERE sender_address = ? AND status = 'failed' ORDER BY created_at_ms DESC, id DESC LIMIT 50",
+);
+const rawQueryMs = await timeMs(() => rawQuery.all(sender), 20);
+raw.close();
+
+// Retention purge: everything older than 30 days (about two thirds of the rows).
+const cutoff = toIso(clock.now().minus({ days: 30 }));
+let deleted = 0;
+const purgeMs = await timeMs(async () => {
+  deleted = await store.purgeFinishedBefore(cutoff);
+});
+console.log(`purged ${deleted} rows older than ${cutoff}`);
+await store.close();
+await rm(dir, { recursive: true, force: true });
+
+const met = printFigures(`SQLite at scale (${ROWS} history rows)`, [
+  { name: 'failed-by-sender query (history.list)', value: queryMs, unit: 'ms', target: { op: '<=', value: 10 }, baseline: { name: 'raw SQL', value: rawQueryMs } },
+  { name: `retention purge (${deleted} rows)`, value: purgeMs, unit: 'ms', target: { op: '<=', value: 3000 } },
+]);
+process.exitCode = met ? 0 : 1;

@@ -1,0 +1,96 @@
+import { anyOf, enhancedIn, errnoIn, textMatches, type CatalogueEntry } from './catalogue-entry.js';
+import { ErrorCodes } from './error-codes.js';
+
+/** SMTP authentication, TLS and policy failures. Order matters: the first match wins. */
+export const smtpSecurityEntries: CatalogueEntry[] = [
+  {
+    code: ErrorCodes.SMTP_AUTH_NOT_SUPPORTED,
+    category: 'configuration',
+    title: 'The server does not support authentication',
+    explanation:
+      'A user name is configured, but the SMTP server does not offer AUTH. mailwright does not fall back to sending unauthenticated, because the server would then treat the email differently from what you configured.',
+    fix: 'The server does not support authentication: clear the user name and password (and turn off "authentication required"), or use the server\'s authenticated submission port (587) with TLS.',
+    permanent: true,
+    examples: ['Server does not support authentication (no AUTH in the EHLO reply)'],
+    match: anyOf(errnoIn('ENOAUTH'), textMatches(/does not support authentication|AUTH (?:is )?not (?:supported|available|offered)|authentication not enabled/i)),
+  },
+  {
+    code: ErrorCodes.SMTP_AUTH_DISABLED,
+    category: 'authentication',
+    title: 'SMTP AUTH is disabled for the mailbox or tenant',
+    explanation:
+      'Microsoft 365 refused the login because SMTP client authentication (basic SMTP AUTH) is turned off for the mailbox or the whole tenant, or blocked by security defaults or a Conditional Access policy.',
+    fix: 'In the Microsoft 365 admin center, open the mailbox > Mail > Manage email apps and turn on "Authenticated SMTP" (or Set-CASMailbox -SmtpClientAuthenticationDisabled $false); if security defaults are on, use the Exchange (Graph) provider instead.',
+    permanent: true,
+    examples: [
+      '535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.',
+      '535 5.7.139 Authentication unsuccessful, the request did not meet the criteria to be authenticated successfully.',
+    ],
+    match: anyOf(enhancedIn('5.7.139'), textMatches(/SmtpClientAuthentication is disabled|basic authentication is disabled/i)),
+  },
+  {
+    code: ErrorCodes.AUTH_FAILED,
+    category: 'authentication',
+    title: 'Authentication unsuccessful',
+    explanation:
+      'The SMTP server rejected the user name or password. With multi-factor authentication (MFA) turned on, the normal account password does not work for SMTP.',
+    fix: 'Re-enter the user name and password. If the account uses MFA, create an app password (or use the Exchange/Graph provider with OAuth), and check the account is not locked.',
+    permanent: true,
+    examples: ['535 5.7.3 Authentication unsuccessful', '535 5.7.8 Username and Password not accepted', '535 Incorrect authentication data'],
+    match: (raw) => raw.smtpCode === 535 || enhancedIn('5.7.3', '5.7.8')(raw) || raw.errno === 'EAUTH',
+  },
+  {
+    code: ErrorCodes.CLIENT_NOT_AUTHENTICATED,
+    category: 'authentication',
+    title: 'Client was not authenticated to send mail',
+    explanation: 'The server requires a login before it accepts email (MAIL FROM), but the connection was not authenticated.',
+    fix: 'Turn on "authentication required" and enter the user name and password of a licensed mailbox, with TLS on port 587.',
+    permanent: true,
+    examples: ['530 5.7.57 Client not authenticated to send mail', '530 5.7.0 Authentication required'],
+    match: anyOf(enhancedIn('5.7.57'), (raw) => raw.smtpCode === 530, textMatches(/not authenticated|authentication required/i)),
+  },
+  {
+    code: ErrorCodes.TLS_REQUIRED_NOT_OFFERED,
+    category: 'tls',
+    title: 'TLS is required but the server does not offer STARTTLS',
+    explanation: 'The settings require an encrypted connection, but the server did not offer STARTTLS, so nothing was sent (no password travels in clear text).',
+    fix: 'Use the server\'s TLS port (587 with STARTTLS, or 465 with implicit TLS), or ask the mail administrator to enable STARTTLS. Turn off "TLS required" only for a trusted internal relay.',
+    permanent: true,
+    examples: ['Server does not support STARTTLS', '530 5.7.0 Must issue a STARTTLS command first'],
+    match: textMatches(/(?:does not|doesn't) support STARTTLS|STARTTLS (?:is )?(?:not offered|required)|Must issue a STARTTLS/i),
+  },
+  {
+    code: ErrorCodes.TLS_FAILED,
+    category: 'tls',
+    title: 'TLS / certificate error',
+    explanation:
+      'The encrypted connection could not be set up: the server certificate is self-signed, expired, issued for another host name, or the server and client share no TLS version.',
+    fix: 'Check the host name matches the server certificate, that the certificate is valid and trusted (add the private CA with the `ca` setting), and that the server supports TLS 1.2 or later.',
+    permanent: true,
+    examples: ['self-signed certificate', "Hostname/IP does not match certificate's altnames", 'certificate has expired', '454 4.7.0 TLS not available'],
+    match: anyOf(
+      errnoIn('ETLS', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'CERT_HAS_EXPIRED', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'ERR_TLS_CERT_ALTNAME_INVALID', 'ERR_SSL_WRONG_VERSION_NUMBER'),
+      (raw) => raw.errno?.startsWith('ERR_TLS') === true || raw.errno?.startsWith('ERR_SSL') === true || raw.errno?.startsWith('CERT_') === true,
+      textMatches(/self[- ]signed|certificate|wrong version number|ssl routines|TLS not available|handshake/i),
+    ),
+  },
+  {
+    code: ErrorCodes.SEND_AS_DENIED,
+    category: 'authorization',
+    title: 'No permission to send as this sender',
+    explanation:
+      'The server accepted the login but refused the From address: the authenticated mailbox has no Send As or Send on Behalf permission for that address, or the sender name or casing does not match the mailbox the server knows.',
+    fix: 'Grant the authenticated mailbox Send As, Send on Behalf or delegate access for the sender address (Exchange admin center > mailbox > Delegation), check the sender address and its casing match the server, or send from the mailbox address itself.',
+    permanent: true,
+    examples: [
+      '550 5.7.1 Client does not have permissions to send as this sender',
+      '554 5.2.252 SendAsDenied; user@contoso.com not allowed to send as sender@contoso.com',
+      '550 5.7.60 SMTP; Client does not have permissions to send as this sender',
+      '403 ErrorSendAsDenied',
+    ],
+    match: anyOf(
+      enhancedIn('5.7.60', '5.2.252'),
+      textMatches(/SendAsDenied|permissions? to send as|not allowed to send as|send on behalf/i),
+    ),
+  },
+];

@@ -1,0 +1,58 @@
+import type { NormalizedFailure } from './catalogue-entry.js';
+import { parseEnhancedCode, parseSmtpCode } from './enhanced-code.js';
+import type { FailureDetail } from './failure-detail.js';
+import { failureCatalogue } from './failure-catalogue.js';
+import { MailwrightError } from './mailwright-error.js';
+import type { RawFailure } from './raw-failure.js';
+
+function normalize(raw: RawFailure): NormalizedFailure {
+  const smtpCode = raw.smtpCode ?? parseSmtpCode(raw.response);
+  const enhanced = raw.enhancedCode ?? parseEnhancedCode(raw.response) ?? parseEnhancedCode(raw.message);
+  const text = [raw.serviceCode, raw.response, raw.message].filter(Boolean).join(' ');
+  return { ...raw, ...(smtpCode !== undefined ? { smtpCode } : {}), ...(enhanced !== undefined ? { enhanced } : {}), text };
+}
+
+/**
+ * Classifies a provider failure with the failure catalogue (first matching
+ * entry) and keeps the protocol evidence: codes, server reply, Retry-After,
+ * transcript (already redacted by the provider).
+ */
+export function classifyFailure(raw: RawFailure): FailureDetail {
+  const failure = normalize(raw);
+  const entry = failureCatalogue.find((e) => e.match?.(failure) === true);
+  // The last entry matches everything, so an entry is always found.
+  const { code, category, explanation, fix, permanent } = entry ?? failureCatalogue[failureCatalogue.length - 1]!;
+  return {
+    code,
+    category,
+    explanation,
+    fix,
+    permanent,
+    message: raw.message,
+    ...(failure.smtpCode !== undefined ? { smtpCode: failure.smtpCode } : {}),
+    ...(raw.httpStatus !== undefined ? { httpStatus: raw.httpStatus } : {}),
+    ...(failure.enhanced !== undefined ? { enhancedCode: failure.enhanced } : {}),
+    ...(raw.response !== undefined || raw.serviceCode !== undefined
+      ? { serverResponse: [raw.serviceCode, raw.response].filter(Boolean).join(': ') }
+      : {}),
+    ...(raw.retryAfterSeconds !== undefined ? { retryAfterSeconds: raw.retryAfterSeconds } : {}),
+    ...(raw.transcript !== undefined ? { transcript: raw.transcript } : {}),
+  };
+}
+
+/** Classifies a raw failure and wraps it in a {@link MailwrightError} carrying the detail. */
+export function failureError(raw: RawFailure, cause?: unknown): MailwrightError {
+  const failure = classifyFailure(raw);
+  const reply = failure.serverResponse ?? raw.message;
+  return new MailwrightError(failure.code, `${failure.explanation} Server said: ${reply}`, {
+    permanent: failure.permanent,
+    fix: failure.fix,
+    failure,
+    details: {
+      ...(failure.smtpCode !== undefined ? { smtpCode: failure.smtpCode } : {}),
+      ...(failure.httpStatus !== undefined ? { httpStatus: failure.httpStatus } : {}),
+      ...(failure.enhancedCode !== undefined ? { enhancedCode: failure.enhancedCode } : {}),
+    },
+    ...(cause !== undefined ? { cause } : {}),
+  });
+}

@@ -1,0 +1,55 @@
+import type { ProviderInfo } from '../providers/provider.js';
+import type { Store } from '../store/store.js';
+import { emailParametersSchema, type EmailParameters, type EmailParametersInput } from './email-parameters.js';
+import { invalidSettings, settingsIssues, type SettingsIssue } from './parse-settings.js';
+
+/** Settings key of the email parameters. */
+export const EMAIL_PARAMETERS_KEY = 'email-parameters';
+
+/** Dependencies of {@link ParametersService}. */
+export interface ParametersServiceDeps {
+  store: Pick<Store, 'getSetting' | 'putSetting'>;
+  /** The registered providers, to check provider ids. */
+  providers: () => ProviderInfo[];
+}
+
+/** Reads and changes the email parameters, persisted in the store. */
+export class ParametersService {
+  constructor(private readonly deps: ParametersServiceDeps) {}
+
+  /** The current parameters (defaults when none were saved). */
+  async get(): Promise<EmailParameters> {
+    const stored = await this.deps.store.getSetting<EmailParametersInput>(EMAIL_PARAMETERS_KEY);
+    return emailParametersSchema.parse(stored ?? {});
+  }
+
+  /**
+   * Changes some parameters. Every bad field is reported in ONE
+   * MW_INVALID_SETTINGS error, and then nothing is changed.
+   */
+  async update(patch: Partial<EmailParametersInput>): Promise<EmailParameters> {
+    const merged = { ...(await this.get()), ...patch };
+    const parsed = emailParametersSchema.safeParse(merged);
+    const issues: SettingsIssue[] = parsed.success ? [] : settingsIssues(parsed.error);
+    issues.push(...this.providerIssues(merged));
+    if (!parsed.success || issues.length > 0) throw invalidSettings('email parameters', issues);
+    await this.deps.store.putSetting(EMAIL_PARAMETERS_KEY, parsed.data);
+    return parsed.data;
+  }
+
+  private providerIssues(value: Partial<EmailParametersInput>): SettingsIssue[] {
+    const providers = this.deps.providers();
+    const ids = providers.map((p) => p.id).join(', ') || 'none';
+    const issues: SettingsIssue[] = [];
+    const batch = value.batchProviderId;
+    if (typeof batch === 'string' && batch.trim() !== '') {
+      const provider = providers.find((p) => p.id === batch);
+      if (provider === undefined) issues.push({ field: 'batchProviderId', message: `No provider "${batch}"; registered: ${ids}` });
+      else if (!provider.batch) issues.push({ field: 'batchProviderId', message: `"${batch}" cannot send batch email (it is interactive only)` });
+    }
+    for (const id of Object.keys(value.perMinuteLimits ?? {})) {
+      if (!providers.some((p) => p.id === id)) issues.push({ field: `perMinuteLimits.${id}`, message: `No provider "${id}"; registered: ${ids}` });
+    }
+    return issues;
+  }
+}

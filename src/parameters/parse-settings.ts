@@ -1,0 +1,34 @@
+import type { z } from 'zod';
+import { ErrorCodes } from '../errors/error-codes.js';
+import { MailwrightError } from '../errors/mailwright-error.js';
+
+/** One bad field of a settings object. */
+export interface SettingsIssue {
+  /** Dotted path, e.g. "perMinuteLimits.smtp". */
+  field: string;
+  message: string;
+}
+
+/** The MW_INVALID_SETTINGS error listing every bad field. */
+export function invalidSettings(what: string, issues: SettingsIssue[]): MailwrightError {
+  const lines = issues.map((i) => `- ${i.field || '(object)'}: ${i.message}`).join('\n');
+  return new MailwrightError(ErrorCodes.INVALID_SETTINGS, `The ${what} have ${issues.length} problem(s); nothing was changed:\n${lines}`, {
+    fix: 'Correct every field listed and save again.',
+    details: { issues },
+  });
+}
+
+/** zod issues as {@link SettingsIssue}s (never echoing the received value: it may be a password). */
+export function settingsIssues(error: z.ZodError): SettingsIssue[] {
+  return error.issues.map((issue) => ({ field: issue.path.map(String).join('.'), message: issue.message }));
+}
+
+/**
+ * Parses settings with a zod schema; on failure throws ONE MW_INVALID_SETTINGS
+ * error whose message and `details.issues` list every bad field.
+ */
+export function parseSettings<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw invalidSettings(what, settingsIssues(result.error));
+  return result.data;
+}

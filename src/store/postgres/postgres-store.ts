@@ -1,0 +1,86 @@
+import { Kysely, PostgresDialect, type PostgresPool } from 'kysely';
+import pg from 'pg';
+import { systemClock, type Clock } from '../../clock/clock.js';
+import { ErrorCodes } from '../../errors/error-codes.js';
+import { MailwrightError } from '../../errors/mailwright-error.js';
+import { KyselyStore } from '../shared/kysely-store.js';
+import type { StoreDatabase } from '../shared/store-database.js';
+import { migrateToLatest } from '../shared/store-migrations.js';
+import type { Store } from '../store.js';
+
+/** Options of {@link createPostgresStore}: a connection string or your own pool. */
+export interface PostgresStoreOptions {
+  /** e.g. `postgres://mailwright@db.internal:5432/erp`. Used when no `pool` is given. */
+  connectionString?: string;
+  /** A node-postgres pool you own; the store uses it and does not end it on close. */
+  pool?: pg.Pool;
+  /**
+   * Schema holding the tables (created by `migrate()` when missing).
+   * @default the connection's search_path (normally `public`)
+   */
+  schema?: string;
+  /** Pool size when the store creates the pool from `connectionString`. @default 10 */
+  maxConnections?: number;
+  /** Source of createdAt/updatedAt when a record does not carry them. @default the system clock */
+  clock?: Clock;
+}
+
+/** BIGINT (int8, oid 20) as a JS number: epoch-ms times and counts fit easily in 2^53. */
+function parseBigint(value: string): number {
+  return Number(value);
+}
+
+/** A pool of ours: BIGINT parsed as numbers for this pool only (not pg's global type table). */
+function createPool(connectionString: string, max: number): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString,
+    max,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === pg.types.builtins.INT8 && format !== 'binary'
+          ? parseBigint
+          : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
+    },
+  });
+  // An idle client losing its connection must not crash the host; the next query reports it.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+/** Lets Kysely use a caller's pool without ending it when the store closes. */
+function borrowedPool(pool: pg.Pool): PostgresPool {
+  return {
+    connect: () => pool.connect(),
+    end: () => Promise.resolve(),
+  };
+}
+
+/**
+ * The PostgreSQL store (node-postgres through Kysely), for many workers on
+ * many machines: `claimDue` locks candidates with `FOR UPDATE SKIP LOCKED`
+ * so parallel workers never take the same email, leases let another worker
+ * take over a crashed worker's email, and the throttle window is counted from
+ * the shared `emails` table. Times are epoch-ms BIGINT columns, returned as numbers.
+ */
+export function createPostgresStore(options: PostgresStoreOptions): Store {
+  if (options.pool === undefined && !options.connectionString) {
+    throw new MailwrightError(ErrorCodes.INVALID_SETTINGS, 'createPostgresStore() needs a connectionString or a pool.', {
+      fix: 'Pass { connectionString: "postgres://user@host:5432/db" } or { pool: new pg.Pool(...) }.',
+      details: { field: 'connectionString' },
+    });
+  }
+  const pool = options.pool === undefined ? createPool(options.connectionString ?? '', options.maxConnections ?? 10) : undefined;
+  const base = new Kysely<StoreDatabase>({
+    dialect: new PostgresDialect({ pool: pool ?? borrowedPool(options.pool as pg.Pool) }),
+  });
+  const db = options.schema === undefined ? base : base.withSchema(options.schema);
+  return new KyselyStore({
+    dialect: 'postgres',
+    db,
+    clock: options.clock ?? systemClock,
+    // 29 columns × 1000 rows stays under PostgreSQL's 65,535 bound parameters.
+    insertChunkSize: 1000,
+    migrate: () => migrateToLatest(db as Kysely<unknown>, 'postgres', options.schema),
+    close: () => base.destroy(),
+  });
+}

@@ -1,0 +1,66 @@
+import { ErrorCodes } from '../../errors/error-codes.js';
+import { MailwrightError } from '../../errors/mailwright-error.js';
+import type { EmailStatus } from '../email-record.js';
+import type { HistoryQuery } from '../history-query.js';
+import { decodeHistoryCursor, type HistoryCursor } from './history-cursor.js';
+import { toEpochMs } from './epoch-time.js';
+
+/** Default page size of `listEmails`. */
+export const DEFAULT_HISTORY_LIMIT = 50;
+/** Largest page size of `listEmails`. */
+export const MAX_HISTORY_LIMIT = 1000;
+
+const STATUSES: readonly EmailStatus[] = ['queued', 'sending', 'sent', 'failed', 'deferred', 'blocked', 'exported'];
+
+/** A {@link HistoryQuery} checked and normalized for SQL. */
+export interface HistoryFilter {
+  statuses?: EmailStatus[];
+  senderAddress?: string;
+  providerId?: string;
+  sinceMs?: number;
+  untilMs?: number;
+  limit: number;
+  cursor?: HistoryCursor;
+}
+
+function invalid(message: string, fix: string, field: string): MailwrightError {
+  return new MailwrightError(ErrorCodes.INVALID_QUERY, message, { fix, details: { field } });
+}
+
+function statusesOf(status: HistoryQuery['status']): EmailStatus[] | undefined {
+  if (status === undefined) return undefined;
+  const list = Array.isArray(status) ? status : [status];
+  for (const s of list) {
+    if (!STATUSES.includes(s)) {
+      throw invalid(`Unknown email status "${String(s)}".`, `Use one or more of: ${STATUSES.join(', ')}.`, 'status');
+    }
+  }
+  return [...new Set(list)];
+}
+
+function limitOf(limit: number | undefined): number {
+  if (limit === undefined) return DEFAULT_HISTORY_LIMIT;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_HISTORY_LIMIT) {
+    throw invalid(
+      `The history page size must be a whole number from 1 to ${MAX_HISTORY_LIMIT}; got ${String(limit)}.`,
+      `Pass a limit between 1 and ${MAX_HISTORY_LIMIT}, and page with nextCursor for more.`,
+      'limit',
+    );
+  }
+  return limit;
+}
+
+/** Validates a history query; throws MW_INVALID_QUERY saying what to fix. */
+export function toHistoryFilter(query: HistoryQuery): HistoryFilter {
+  const statuses = statusesOf(query.status);
+  const sender = query.sender?.trim().toLowerCase();
+  return {
+    ...(statuses !== undefined ? { statuses } : {}),
+    ...(sender ? { senderAddress: sender } : {}),
+    ...(query.providerId ? { providerId: query.providerId } : {}),
+    ...(query.since !== undefined ? { sinceMs: toEpochMs(query.since, 'since', 'query') } : {}),
+    ...(query.until !== undefined ? { untilMs: toEpochMs(query.until, 'until', 'query') } : {}),
+    limit: limitOf(query.limit),
+    ...(query.cursor ? { cursor: decodeHistoryCursor(query.cursor) } : {}),
+  };
+}

@@ -1,0 +1,250 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from '../../clock/clock.js';
+import { ErrorCodes } from '../../errors/error-codes.js';
+import { MailwrightError } from '../../errors/mailwright-error.js';
+import type { AttemptRecord, EmailPatch, EmailRecord, NewEmailRecord } from '../email-record.js';
+import type { HistoryPage, HistoryQuery } from '../history-query.js';
+import type { ClaimOptions, Store } from '../store.js';
+import { attemptToRow, rowToAttempt } from './attempt-row.js';
+import { claimDueEmails } from './claim-due-emails.js';
+import { emailToRow, patchToColumns, rowToEmail } from './email-row.js';
+import { toEpochMs } from './epoch-time.js';
+import { toHistoryFilter } from './history-filter.js';
+import { listEmailPage } from './list-emails.js';
+import { isIdempotencyConflict, toStoreError } from './store-error.js';
+import type { StoreDatabase } from './store-database.js';
+import { PURGEABLE_STATUSES, statusInLiterals, type StoreDialect } from './store-migrations.js';
+
+/** What a dialect gives the shared store. */
+export interface KyselyStoreConfig {
+  dialect: StoreDialect;
+  /** Kysely instance (already scoped to the schema, if any). */
+  db: Kysely<StoreDatabase>;
+  /** Source of createdAt/updatedAt. */
+  clock: Clock;
+  /** Rows per INSERT statement in {@link Store.insertEmails} (bounded by the dialect's parameter limit). */
+  insertChunkSize: number;
+  /** Creates/upgrades the schema. */
+  migrate: () => Promise<void>;
+  /** Releases connections (called once). */
+  close: () => Promise<void>;
+}
+
+/**
+ * The {@link Store} for every Kysely dialect: the query code is shared, the
+ * dialect folders only open connections and choose the locking flavour.
+ */
+export class KyselyStore implements Store {
+  readonly dialect: StoreDialect;
+  private readonly db: Kysely<StoreDatabase>;
+  private closing: Promise<void> | undefined;
+
+  constructor(private readonly config: KyselyStoreConfig) {
+    this.dialect = config.dialect;
+    this.db = config.db;
+  }
+
+  private nowMs(): number {
+    return this.config.clock.now().toMillis();
+  }
+
+  /** Runs one operation; database errors become MW_STORE_FAILED. */
+  private async run<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    if (this.closing !== undefined) {
+      throw new MailwrightError(ErrorCodes.STORE_FAILED, `The ${this.dialect} store is closed; cannot ${operation}.`, {
+        fix: 'Do not use a store (or mailwright instance) after close().',
+        details: { operation, dialect: this.dialect },
+      });
+    }
+    try {
+      return await fn();
+    } catch (error) {
+      throw toStoreError(error, operation, this.dialect);
+    }
+  }
+
+  migrate(): Promise<void> {
+    return this.run('migrate the schema', () => this.config.migrate());
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.config.close().catch((error: unknown) => {
+      throw toStoreError(error, 'close', this.dialect);
+    });
+    return this.closing;
+  }
+
+  getSetting<T = unknown>(key: string): Promise<T | undefined> {
+    return this.run('read a setting', async () => {
+      const row = await this.db.selectFrom('settings').select('value_json').where('key', '=', key).executeTakeFirst();
+      return row === undefined ? undefined : (JSON.parse(row.value_json) as T);
+    });
+  }
+
+  /** Stores a JSON value; `undefined` deletes the setting. */
+  putSetting(key: string, value: unknown): Promise<void> {
+    return this.run('write a setting', async () => {
+      if (value === undefined) {
+        await this.db.deleteFrom('settings').where('key', '=', key).execute();
+        return;
+      }
+      const row = { key, value_json: JSON.stringify(value), updated_at_ms: this.nowMs() };
+      await this.db
+        .insertInto('settings')
+        .values(row)
+        .onConflict((oc) => oc.column('key').doUpdateSet({ value_json: row.value_json, updated_at_ms: row.updated_at_ms }))
+        .execute();
+    });
+  }
+
+  insertEmail(record: NewEmailRecord): Promise<EmailRecord> {
+    return this.run('insert an email', async () => {
+      const row = emailToRow(record, this.nowMs());
+      try {
+        await this.db.transaction().execute(async (trx) => {
+          await trx.insertInto('emails').values(row).execute();
+          if (record.payload !== undefined) {
+            await trx.insertInto('email_payloads').values({ email_id: record.id, payload: record.payload }).execute();
+          }
+        });
+      } catch (error) {
+        if (isIdempotencyConflict(error)) throw await this.idempotencyConflict(record.idempotencyKey ?? '', error);
+        throw error;
+      }
+      return rowToEmail(row);
+    });
+  }
+
+  private async idempotencyConflict(key: string, cause: unknown): Promise<MailwrightError> {
+    const existing = await this.db.selectFrom('emails').select('id').where('idempotency_key', '=', key).executeTakeFirst();
+    return new MailwrightError(ErrorCodes.IDEMPOTENCY_KEY_CONFLICT, 'Another email already has this idempotency key.', {
+      fix: 'Look the email up with findByIdempotencyKey() and use it instead of inserting a second one.',
+      details: existing === undefined ? {} : { existingEmailId: existing.id },
+      cause,
+    });
+  }
+
+  insertEmails(records: readonly NewEmailRecord[]): Promise<void> {
+    return this.run('insert emails', async () => {
+      if (records.length === 0) return;
+      const nowMs = this.nowMs();
+      const rows = records.map((record) => emailToRow(record, nowMs));
+      const payloads = records.flatMap((r) => (r.payload === undefined ? [] : [{ email_id: r.id, payload: r.payload }]));
+      const size = this.config.insertChunkSize;
+      try {
+        await this.db.transaction().execute(async (trx) => {
+          for (let i = 0; i < rows.length; i += size) await trx.insertInto('emails').values(rows.slice(i, i + size)).execute();
+          for (let i = 0; i < payloads.length; i += size * 10) {
+            await trx.insertInto('email_payloads').values(payloads.slice(i, i + size * 10)).execute();
+          }
+        });
+      } catch (error) {
+        if (isIdempotencyConflict(error)) {
+          throw new MailwrightError(ErrorCodes.IDEMPOTENCY_KEY_CONFLICT, 'Two emails in the batch, or an email in the batch and a stored one, share an idempotency key; nothing was inserted.', {
+            fix: 'Give each email its own idempotency key, or drop the ones findByIdempotencyKey() already finds.',
+            cause: error,
+          });
+        }
+        throw error;
+      }
+    });
+  }
+
+  updateEmail(id: string, patch: EmailPatch): Promise<EmailRecord> {
+    return this.run('update an email', async () => {
+      const row = await this.db
+        .updateTable('emails')
+        .set(patchToColumns(patch, this.nowMs()))
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
+      if (row === undefined) {
+        throw new MailwrightError(ErrorCodes.EMAIL_NOT_FOUND, `No email with id "${id}" in the history.`, {
+          fix: 'Check the id; the email may have been purged by the history retention.',
+          details: { emailId: id },
+        });
+      }
+      return rowToEmail(row);
+    });
+  }
+
+  getEmail(id: string): Promise<EmailRecord | undefined> {
+    return this.run('read an email', async () => {
+      const row = await this.db.selectFrom('emails').selectAll().where('id', '=', id).executeTakeFirst();
+      return row === undefined ? undefined : rowToEmail(row);
+    });
+  }
+
+  getPayload(id: string): Promise<string | undefined> {
+    return this.run('read an email payload', async () => {
+      const row = await this.db.selectFrom('email_payloads').select('payload').where('email_id', '=', id).executeTakeFirst();
+      return row?.payload;
+    });
+  }
+
+  findByIdempotencyKey(key: string): Promise<EmailRecord | undefined> {
+    return this.run('find an email by idempotency key', async () => {
+      const row = await this.db.selectFrom('emails').selectAll().where('idempotency_key', '=', key).executeTakeFirst();
+      return row === undefined ? undefined : rowToEmail(row);
+    });
+  }
+
+  listEmails(query: HistoryQuery): Promise<HistoryPage> {
+    return this.run('list the history', () => listEmailPage(this.db, toHistoryFilter(query)));
+  }
+
+  appendAttempt(attempt: AttemptRecord): Promise<void> {
+    return this.run('record an attempt', async () => {
+      await this.db.insertInto('attempts').values(attemptToRow(attempt)).execute();
+    });
+  }
+
+  listAttempts(emailId: string): Promise<AttemptRecord[]> {
+    return this.run('list attempts', async () => {
+      const rows = await this.db.selectFrom('attempts').selectAll().where('email_id', '=', emailId).orderBy('seq', 'asc').execute();
+      return rows.map(rowToAttempt);
+    });
+  }
+
+  claimDue(options: ClaimOptions): Promise<EmailRecord[]> {
+    return this.run('claim due emails', () => claimDueEmails(this.db, this.dialect, options));
+  }
+
+  countSentSince(providerId: string, sinceMs: number): Promise<number> {
+    return this.run('count recent sends', async () => {
+      const row = await this.sentSince(providerId, sinceMs)
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    });
+  }
+
+  listSentTimesSince(providerId: string, sinceMs: number): Promise<number[]> {
+    return this.run('list recent sends', async () => {
+      const rows = await this.sentSince(providerId, sinceMs).select('sent_at_ms').orderBy('sent_at_ms', 'asc').execute();
+      return rows.map((row) => Number(row.sent_at_ms));
+    });
+  }
+
+  /** Non-forced sends of a provider since an instant (matches the partial throttle index). */
+  private sentSince(providerId: string, sinceMs: number) {
+    return this.db
+      .selectFrom('emails')
+      .where('provider_id', '=', providerId)
+      .where('sent_at_ms', '>=', sinceMs)
+      .where((eb) => eb(eb.ref('forced'), '=', eb.lit(0)));
+  }
+
+  purgeFinishedBefore(cutoff: string): Promise<number> {
+    return this.run('purge the history', async () => {
+      const cutoffMs = toEpochMs(cutoff, 'cutoff', 'query');
+      // One set-based DELETE (atomic on its own); attempts and payloads go with it (ON DELETE CASCADE).
+      const result = await this.db
+        .deleteFrom('emails')
+        .where(statusInLiterals(PURGEABLE_STATUSES))
+        .where('created_at_ms', '<', cutoffMs)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    });
+  }
+}

@@ -1,0 +1,166 @@
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { FINAL_STATUSES } from '../email-record.js';
+
+/** Which SQL dialect a migration writes for (the few DDL differences). */
+export type StoreDialect = 'sqlite' | 'postgres';
+
+/** Statuses a worker may claim (the claim index's predicate). */
+export const CLAIMABLE_STATUSES = ['queued', 'deferred', 'sending'] as const;
+
+/** `status IN ('a', 'b')` with literal values, so partial indexes match in both databases. */
+export function statusInLiterals(statuses: readonly string[]) {
+  return sql<boolean>`status in (${sql.join(statuses.map((s) => sql.lit(s)))})`;
+}
+
+/** Version 1: emails, payloads, attempts, settings, and the hot-path indexes. */
+function initialSchema(dialect: StoreDialect): Migration {
+  return {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('emails')
+        .ifNotExists()
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('mode', 'text', (c) => c.notNull())
+        .addColumn('provider_id', 'text')
+        .addColumn('message_id', 'text', (c) => c.notNull())
+        .addColumn('from_formatted', 'text', (c) => c.notNull())
+        .addColumn('sender_address', 'text', (c) => c.notNull())
+        .addColumn('sender_formatted', 'text')
+        .addColumn('user_id', 'text')
+        .addColumn('subject', 'text', (c) => c.notNull())
+        .addColumn('size_bytes', 'bigint', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('deferrals', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('forced', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('priority', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('due_at_ms', 'bigint', (c) => c.notNull())
+        .addColumn('idempotency_key', 'text')
+        .addColumn('created_at_ms', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at_ms', 'bigint', (c) => c.notNull())
+        .addColumn('sent_at_ms', 'bigint')
+        .addColumn('lease_owner', 'text')
+        .addColumn('lease_expires_at_ms', 'bigint')
+        .addColumn('blocked_reason', 'text')
+        .addColumn('response', 'text')
+        .addColumn('provider_message_id', 'text')
+        .addColumn('export_path', 'text')
+        .addColumn('recipients_json', 'text', (c) => c.notNull())
+        .addColumn('failure_json', 'text')
+        .addColumn('meta_json', 'text', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('email_payloads')
+        .ifNotExists()
+        .addColumn('email_id', 'text', (c) => c.primaryKey().references('emails.id').onDelete('cascade'))
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('attempts')
+        .ifNotExists()
+        .addColumn('seq', dialect === 'postgres' ? 'bigint' : 'integer', (c) =>
+          dialect === 'postgres' ? c.primaryKey().generatedAlwaysAsIdentity() : c.primaryKey(),
+        )
+        .addColumn('email_id', 'text', (c) => c.notNull().references('emails.id').onDelete('cascade'))
+        .addColumn('attempt', 'integer', (c) => c.notNull())
+        .addColumn('provider_id', 'text', (c) => c.notNull())
+        .addColumn('started_at_ms', 'bigint', (c) => c.notNull())
+        .addColumn('finished_at_ms', 'bigint', (c) => c.notNull())
+        .addColumn('outcome', 'text', (c) => c.notNull())
+        .addColumn('failure_json', 'text')
+        .addColumn('transcript', 'text')
+        .execute();
+
+      await db.schema
+        .createTable('settings')
+        .ifNotExists()
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('value_json', 'text', (c) => c.notNull())
+        .addColumn('updated_at_ms', 'bigint', (c) => c.notNull())
+        .execute();
+
+      // Claim: only waiting rows are indexed, in claim order (priority desc, due, created).
+      await db.schema
+        .createIndex('emails_claim_idx')
+        .ifNotExists()
+        .on('emails')
+        .columns(['priority desc', 'due_at_ms', 'created_at_ms', 'id'])
+        .where(statusInLiterals(CLAIMABLE_STATUSES))
+        .execute();
+      // History, newest first (created desc, id desc): all, by status, by sender + status.
+      // A multi-status or sender-only list runs one branch per status (see list-emails.ts).
+      // The purge walks emails_status_created_idx.
+      await db.schema.createIndex('emails_created_idx').ifNotExists().on('emails').columns(['created_at_ms', 'id']).execute();
+      await db.schema
+        .createIndex('emails_status_created_idx')
+        .ifNotExists()
+        .on('emails')
+        .columns(['status', 'created_at_ms', 'id'])
+        .execute();
+      await db.schema
+        .createIndex('emails_sender_status_created_idx')
+        .ifNotExists()
+        .on('emails')
+        .columns(['sender_address', 'status', 'created_at_ms', 'id'])
+        .execute();
+      // Throttle window: non-forced sends of one provider since an instant.
+      await db.schema
+        .createIndex('emails_provider_sent_idx')
+        .ifNotExists()
+        .on('emails')
+        .columns(['provider_id', 'sent_at_ms'])
+        .where(sql<boolean>`forced = 0 and sent_at_ms is not null`)
+        .execute();
+      // Idempotency: unique among the emails that have a key.
+      await db.schema
+        .createIndex('emails_idempotency_key_idx')
+        .ifNotExists()
+        .unique()
+        .on('emails')
+        .column('idempotency_key')
+        .where(sql<boolean>`idempotency_key is not null`)
+        .execute();
+      await db.schema.createIndex('attempts_email_idx').ifNotExists().on('attempts').columns(['email_id', 'seq']).execute();
+    },
+  };
+}
+
+/** Every schema version, in order. Never edit a released one: append a new version. */
+export function storeMigrations(dialect: StoreDialect): Record<string, Migration> {
+  return { '0001_initial': initialSchema(dialect) };
+}
+
+/** Serves {@link storeMigrations} to Kysely's Migrator. */
+class InlineMigrationProvider implements MigrationProvider {
+  constructor(private readonly dialect: StoreDialect) {}
+  getMigrations(): Promise<Record<string, Migration>> {
+    return Promise.resolve(storeMigrations(this.dialect));
+  }
+}
+
+/**
+ * Brings the schema to the latest version with Kysely's Migrator (a
+ * `mailwright_migration` table records applied versions; PostgreSQL takes an
+ * advisory lock, SQLite a write lock, so concurrent starts are safe).
+ */
+export async function migrateToLatest(db: Kysely<unknown>, dialect: StoreDialect, schema?: string): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: new InlineMigrationProvider(dialect),
+    migrationTableName: 'mailwright_migration',
+    migrationLockTableName: 'mailwright_migration_lock',
+    ...(schema !== undefined ? { migrationTableSchema: schema } : {}),
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+    const wrapped = error instanceof Error ? error : new Error(String(error));
+    if (failed !== undefined) wrapped.message = `migration ${failed} failed: ${wrapped.message}`;
+    throw wrapped;
+  }
+}
+
+/** Statuses the retention purge may delete. */
+export const PURGEABLE_STATUSES: readonly string[] = FINAL_STATUSES;

@@ -1,0 +1,81 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely } from 'kysely';
+import { systemClock, type Clock } from '../../clock/clock.js';
+import { KyselyStore } from '../shared/kysely-store.js';
+import type { StoreDatabase } from '../shared/store-database.js';
+import { migrateToLatest } from '../shared/store-migrations.js';
+import type { Store } from '../store.js';
+import { ImmediateSqliteDialect } from './immediate-sqlite-dialect.js';
+import { processFileLock } from './process-file-lock.js';
+
+/** Default database file of the embedded store. */
+export const DEFAULT_SQLITE_FILENAME = './.mailwright/mailwright.db';
+
+/** Options of {@link createSqliteStore}. */
+export interface SqliteStoreOptions {
+  /**
+   * Database file; its parent directory is created. `':memory:'` for a
+   * private in-memory database (gone on close; not shared between stores).
+   * @default './.mailwright/mailwright.db'
+   */
+  filename?: string;
+  /**
+   * How long a write waits for another connection or process holding the
+   * write lock before failing with MW_STORE_FAILED (transient).
+   * @default 5000
+   */
+  busyTimeoutMs?: number;
+  /** Source of createdAt/updatedAt when a record does not carry them. @default the system clock */
+  clock?: Clock;
+}
+
+/** Opens the database file with the pragmas several processes need to share it. */
+function openDatabase(filename: string, busyTimeoutMs: number): Database.Database {
+  const inMemory = filename === ':memory:' || filename === '';
+  if (!inMemory) mkdirSync(dirname(resolve(filename)), { recursive: true });
+  const db = new Database(filename, { timeout: busyTimeoutMs });
+  try {
+    db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    if (!inMemory) db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('cache_size = -65536');
+    db.pragma('journal_size_limit = 67108864');
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return db;
+}
+
+/**
+ * The embedded store: one SQLite file (better-sqlite3 through Kysely), zero
+ * setup. WAL mode lets readers work while one process writes; every write
+ * transaction begins IMMEDIATE and waits up to `busyTimeoutMs`, so several
+ * processes may share the file and `claimDue` never hands an email to two of
+ * them. Stores of one process on the same file take turns through a shared
+ * in-process lock (better-sqlite3 is synchronous, so SQLite's own busy wait
+ * would block the thread that holds the lock). The file is opened on first use (`migrate()`), so opening errors
+ * surface there as MW_STORE_FAILED.
+ */
+export function createSqliteStore(options: SqliteStoreOptions = {}): Store {
+  const filename = options.filename ?? DEFAULT_SQLITE_FILENAME;
+  const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+  const db = new Kysely<StoreDatabase>({
+    dialect: new ImmediateSqliteDialect(
+      { database: () => Promise.resolve(openDatabase(filename, busyTimeoutMs)) },
+      processFileLock(filename),
+    ),
+  });
+  return new KyselyStore({
+    dialect: 'sqlite',
+    db,
+    clock: options.clock ?? systemClock,
+    // 29 columns × 500 rows stays under SQLite's 32,766 bound parameters.
+    insertChunkSize: 500,
+    migrate: () => migrateToLatest(db as Kysely<unknown>, 'sqlite'),
+    close: () => db.destroy(),
+  });
+}

@@ -1,0 +1,97 @@
+import { ErrorCodes } from '../../src/errors/error-codes.js';
+import type { MailwrightError } from '../../src/errors/mailwright-error.js';
+import { effectivePerMinuteLimit, effectiveRetentionDays } from '../../src/parameters/email-parameters.js';
+import { settingsJsonSchemas } from '../../src/parameters/json-schemas.js';
+import { EMAIL_PARAMETERS_KEY, ParametersService } from '../../src/parameters/parameters-service.js';
+import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import type { Store } from '../../src/store/store.js';
+import type { ProviderInfo } from '../../src/providers/provider.js';
+
+const providers: ProviderInfo[] = [
+  { id: 'smtp', kind: 'smtp', displayName: 'SMTP', interactive: true, batch: true, microsoft365: false },
+  { id: 'o365', kind: 'smtp', displayName: 'Office 365', interactive: true, batch: true, microsoft365: true },
+  { id: 'eml', kind: 'eml', displayName: 'Use an email app', interactive: true, batch: false, microsoft365: false },
+];
+
+describe('email parameters', () => {
+  let store: Store;
+  let service: ParametersService;
+
+  beforeEach(async () => {
+    store = createSqliteStore({ filename: ':memory:' });
+    await store.migrate();
+    service = new ParametersService({ store, providers: () => providers });
+  });
+  afterEach(() => store.close());
+
+  it('has the documented defaults', async () => {
+    expect(await service.get()).toEqual({
+      batchProviderId: null,
+      attachmentSizeLimitBytes: 26_214_400,
+      historyRetentionDays: 30,
+      perMinuteLimits: {},
+      maxDeferrals: 10,
+      maxAttempts: 5,
+    });
+  });
+
+  it('retention 0 means the default 30 days, never "keep nothing"', async () => {
+    const params = await service.update({ historyRetentionDays: 0 });
+    expect(params.historyRetentionDays).toBe(0);
+    expect(effectiveRetentionDays(params)).toBe(30);
+    expect(effectiveRetentionDays(await service.update({ historyRetentionDays: 90 }))).toBe(90);
+  });
+
+  it('Microsoft 365 providers get 30/minute unless set by hand (0 included)', async () => {
+    let params = await service.get();
+    expect(effectivePerMinuteLimit(params, providers[1]!)).toBe(30);
+    expect(effectivePerMinuteLimit(params, providers[0]!)).toBe(0);
+    params = await service.update({ perMinuteLimits: { o365: 0, smtp: 45 } });
+    expect(effectivePerMinuteLimit(params, providers[1]!)).toBe(0);
+    expect(effectivePerMinuteLimit(params, providers[0]!)).toBe(45);
+  });
+
+  it('persists updates in the store', async () => {
+    await service.update({ batchProviderId: 'smtp', attachmentSizeLimitBytes: 1000 });
+    const again = new ParametersService({ store, providers: () => providers });
+    expect(await again.get()).toMatchObject({ batchProviderId: 'smtp', attachmentSizeLimitBytes: 1000 });
+    expect(await store.getSetting(EMAIL_PARAMETERS_KEY)).toMatchObject({ batchProviderId: 'smtp' });
+  });
+
+  it('reports every bad field in one typed error and changes nothing', async () => {
+    await service.update({ historyRetentionDays: 60 });
+    const error = (await service
+      .update({
+        historyRetentionDays: -1,
+        attachmentSizeLimitBytes: 0,
+        batchProviderId: 'eml',
+        perMinuteLimits: { ghost: 5 },
+        maxDeferrals: 1.5,
+      } as never)
+      .catch((e: unknown) => e)) as MailwrightError;
+    expect(error.code).toBe(ErrorCodes.INVALID_SETTINGS);
+    const fields = (error.details.issues as { field: string }[]).map((i) => i.field).sort();
+    expect(fields).toEqual(['attachmentSizeLimitBytes', 'batchProviderId', 'historyRetentionDays', 'maxDeferrals', 'perMinuteLimits.ghost']);
+    for (const field of fields) expect(error.message).toContain(field);
+    expect(await service.get()).toMatchObject({ historyRetentionDays: 60, attachmentSizeLimitBytes: 26_214_400, batchProviderId: null });
+  });
+
+  it('rejects unknown keys and unknown batch providers', async () => {
+    await expect(service.update({ retention: 5 } as never)).rejects.toMatchObject({ code: ErrorCodes.INVALID_SETTINGS });
+    await expect(service.update({ batchProviderId: 'nope' })).rejects.toThrow(/No provider "nope"; registered: smtp, o365, eml/);
+  });
+});
+
+describe('settings JSON Schemas', () => {
+  it('describe every settings object, with defaults and write-only passwords', () => {
+    const schemas = settingsJsonSchemas();
+    expect(Object.keys(schemas)).toEqual(['emailParameters', 'smtpSettings', 'userEmailOptions']);
+    const params = schemas.emailParameters as { properties: Record<string, { default?: unknown }> };
+    expect(params.properties.historyRetentionDays?.default).toBe(30);
+    expect(params.properties.maxDeferrals?.default).toBe(10);
+    const smtp = schemas.smtpSettings as { properties: Record<string, { default?: unknown; writeOnly?: boolean }> };
+    expect(smtp.properties.port?.default).toBe(587);
+    expect(smtp.properties.password?.writeOnly).toBe(true);
+    expect((schemas.userEmailOptions as { properties: Record<string, unknown> }).properties).toHaveProperty('senderEmail');
+  });
+});

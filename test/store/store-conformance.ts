@@ -1,0 +1,600 @@
+import { randomUUID } from 'node:crypto';
+import { ErrorCodes, type ErrorCode } from '../../src/errors/error-codes.js';
+import { MailwrightError } from '../../src/errors/mailwright-error.js';
+import type { EmailRecord, EmailStatus, NewEmailRecord } from '../../src/store/email-record.js';
+import type { Store } from '../../src/store/store.js';
+import { at, attemptOf, msAt, newRecord, sendAsDenied } from './support/email-fixtures.js';
+
+/** Awaits a promise that must reject with a MailwrightError of `code`; returns the error. */
+export async function expectMailwrightError(promise: Promise<unknown>, code: ErrorCode): Promise<MailwrightError> {
+  const error: unknown = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(MailwrightError);
+  expect((error as MailwrightError).code).toBe(code);
+  return error as MailwrightError;
+}
+
+/** The record the store should hand back for an inserted one (no payload; createdAt = updatedAt). */
+function stored(record: NewEmailRecord): EmailRecord {
+  const { payload: _payload, createdAt, ...rest } = record;
+  return { ...rest, createdAt: createdAt ?? '', updatedAt: createdAt ?? '' };
+}
+
+/** Every page of a query, following nextCursor. */
+async function allPages(store: Store, query: Parameters<Store['listEmails']>[0]): Promise<EmailRecord[][]> {
+  const pages: EmailRecord[][] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.listEmails({ ...query, ...(cursor !== undefined ? { cursor } : {}) });
+    pages.push(page.items);
+    cursor = page.nextCursor;
+  } while (cursor !== undefined && pages.length < 1000);
+  return pages;
+}
+
+/** Newest first: created desc, then id desc (the history order). */
+function historyOrder(records: EmailRecord[]): string[] {
+  return [...records]
+    .sort((a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? 1 : a.id > b.id ? -1 : 0) : a.createdAt < b.createdAt ? 1 : -1))
+    .map((r) => r.id);
+}
+
+/**
+ * The behaviour every {@link Store} must have. Each test gets a fresh, empty,
+ * migrated store from `factory` and closes it afterwards.
+ */
+export function describeStoreConformance(name: string, factory: () => Promise<Store>): void {
+  describe(`Store conformance: ${name}`, () => {
+    let store: Store;
+
+    beforeEach(async () => {
+      store = await factory();
+      await store.migrate();
+    });
+
+    afterEach(async () => {
+      await store.close();
+    });
+
+    describe('schema', () => {
+      it('migrate() is idempotent', async () => {
+        await store.migrate();
+        await store.migrate();
+        await store.putSetting('still', 'works');
+        expect(await store.getSetting('still')).toBe('works');
+      });
+    });
+
+    describe('emails', () => {
+      it('round-trips every field, with JSON fields, unicode and numbers as numbers', async () => {
+        const record = newRecord({
+          status: 'failed',
+          mode: 'interactive',
+          providerId: 'exchange',
+          from: 'Ana María Núñez <Ana.Nunez@Contoso.com>',
+          senderAddress: 'ana.nunez@contoso.com',
+          sender: 'Contoso Sales <sales@contoso.com>',
+          userId: 'ana',
+          recipients: [
+            { kind: 'to', address: 'zoë@example.com', name: 'Zoë Ünal', status: 'rejected', smtpCode: 550, enhancedCode: '5.1.1', response: '550 5.1.1 unknown' },
+            { kind: 'cc', address: 'cc@example.com', status: 'accepted', smtpCode: 250 },
+            { kind: 'bcc', address: 'audit@contoso.com', status: 'pending' },
+          ],
+          subject: 'Facture n° 42 — 請求書 ✉️ "quoted" \'single\'',
+          sizeBytes: 10_485_760,
+          attempts: 3,
+          deferrals: 10,
+          forced: true,
+          priority: -5,
+          dueAt: '2026-03-04T05:06:07.089Z',
+          idempotencyKey: 'order-42/invoice',
+          createdAt: '2026-03-04T05:06:07.001Z',
+          sentAt: '2026-03-04T05:06:09.123Z',
+          failure: sendAsDenied,
+          blockedReason: 'Auto-forward to a blocked domain',
+          response: '250 2.0.0 OK queued as 1A2B',
+          providerMessageId: 'AAMkAGI2TG93AAA=',
+          exportPath: '/var/mail/out/42.eml',
+          meta: { templateId: 'invoice', recordId: 42, nested: { list: [1, 'two', null, true] }, text: 'ünïcødé ✓' },
+          leaseOwner: 'worker-1',
+          leaseExpiresAt: '2026-03-04T05:07:07.001Z',
+        });
+        const inserted = await store.insertEmail(record);
+        expect(inserted).toEqual(stored(record));
+        const read = await store.getEmail(record.id);
+        expect(read).toEqual(stored(record));
+        expect(typeof read?.sizeBytes).toBe('number');
+        expect(typeof read?.priority).toBe('number');
+        expect(read?.forced).toBe(true);
+      });
+
+      it('leaves absent optional fields absent and keeps a null provider', async () => {
+        const record = newRecord({ providerId: null });
+        await store.insertEmail(record);
+        const read = await store.getEmail(record.id);
+        expect(read).toEqual(stored(record));
+        for (const key of ['sender', 'userId', 'idempotencyKey', 'sentAt', 'failure', 'blockedReason', 'response', 'providerMessageId', 'exportPath', 'leaseOwner', 'leaseExpiresAt']) {
+          expect(read).not.toHaveProperty(key);
+        }
+        expect(read?.providerId).toBeNull();
+        expect(read?.forced).toBe(false);
+      });
+
+      it('stores the sender address lower-cased and times as ISO 8601 UTC', async () => {
+        const record = newRecord({ senderAddress: 'Bob.Stone@Contoso.COM', dueAt: '2026-05-01T12:00:00+02:00', createdAt: '2026-05-01T10:00:00.5Z' });
+        const inserted = await store.insertEmail(record);
+        expect(inserted.senderAddress).toBe('bob.stone@contoso.com');
+        expect(inserted.dueAt).toBe('2026-05-01T10:00:00.000Z');
+        expect((await store.getEmail(record.id))?.createdAt).toBe('2026-05-01T10:00:00.500Z');
+      });
+
+      it('sets createdAt and updatedAt itself when the record has none', async () => {
+        const { createdAt: _omit, ...record } = newRecord();
+        const inserted = await store.insertEmail(record);
+        expect(Number.isNaN(Date.parse(inserted.createdAt))).toBe(false);
+        expect(inserted.updatedAt).toBe(inserted.createdAt);
+        expect((await store.getEmail(record.id))?.createdAt).toBe(inserted.createdAt);
+      });
+
+      it('returns undefined for an unknown id', async () => {
+        expect(await store.getEmail(randomUUID())).toBeUndefined();
+      });
+
+      it('keeps the payload of a queued email', async () => {
+        const payload = JSON.stringify({ subject: 'Grüße', html: '<p>✓</p>', attachments: [{ filename: 'a.pdf', content: 'JVBERi0=' }] });
+        const withPayload = newRecord({ payload });
+        const without = newRecord();
+        const inserted = await store.insertEmail(withPayload);
+        await store.insertEmail(without);
+        expect(inserted).not.toHaveProperty('payload');
+        expect(await store.getPayload(withPayload.id)).toBe(payload);
+        expect(await store.getPayload(without.id)).toBeUndefined();
+        expect(await store.getPayload(randomUUID())).toBeUndefined();
+      });
+
+      it('applies a patch, changes only the patched fields and clears optional fields patched with undefined', async () => {
+        const record = newRecord({ status: 'sending', leaseOwner: 'w1', leaseExpiresAt: at(60_000), failure: sendAsDenied, createdAt: '2020-01-01T00:00:00.000Z' });
+        await store.insertEmail(record);
+        const patched = await store.updateEmail(record.id, {
+          status: 'sent',
+          attempts: 2,
+          deferrals: 1,
+          forced: true,
+          sizeBytes: 2048,
+          providerId: 'exchange',
+          sentAt: at(5_000),
+          dueAt: at(4_000),
+          recipients: [{ kind: 'to', address: 'customer@example.com', status: 'accepted', smtpCode: 250 }],
+          response: '250 OK',
+          providerMessageId: 'pm-1',
+          exportPath: '/tmp/x.eml',
+          blockedReason: 'none',
+          meta: { retried: true },
+          failure: undefined,
+          leaseOwner: undefined,
+          leaseExpiresAt: undefined,
+        });
+        const expected: EmailRecord = {
+          ...stored(record),
+          status: 'sent',
+          attempts: 2,
+          deferrals: 1,
+          forced: true,
+          sizeBytes: 2048,
+          providerId: 'exchange',
+          sentAt: at(5_000),
+          dueAt: at(4_000),
+          recipients: [{ kind: 'to', address: 'customer@example.com', status: 'accepted', smtpCode: 250 }],
+          response: '250 OK',
+          providerMessageId: 'pm-1',
+          exportPath: '/tmp/x.eml',
+          blockedReason: 'none',
+          meta: { retried: true },
+          updatedAt: patched.updatedAt,
+        };
+        delete expected.failure;
+        delete expected.leaseOwner;
+        delete expected.leaseExpiresAt;
+        expect(patched).toEqual(expected);
+        expect(patched.updatedAt).not.toBe(record.createdAt);
+        expect(await store.getEmail(record.id)).toEqual(expected);
+
+        const again = await store.updateEmail(record.id, { deferrals: 2 });
+        expect(again).toEqual({ ...expected, deferrals: 2, updatedAt: again.updatedAt });
+      });
+
+      it('refuses to update an unknown id with MW_EMAIL_NOT_FOUND', async () => {
+        const id = randomUUID();
+        const error = await expectMailwrightError(store.updateEmail(id, { status: 'sent' }), ErrorCodes.EMAIL_NOT_FOUND);
+        expect(error.details.emailId).toBe(id);
+      });
+    });
+
+    describe('idempotency keys', () => {
+      it('finds an email by its key', async () => {
+        const record = newRecord({ idempotencyKey: 'invoice-42' });
+        await store.insertEmail(record);
+        await store.insertEmail(newRecord({ idempotencyKey: 'invoice-43' }));
+        expect((await store.findByIdempotencyKey('invoice-42'))?.id).toBe(record.id);
+        expect(await store.findByIdempotencyKey('invoice-44')).toBeUndefined();
+      });
+
+      it('refuses a second email with the same key and keeps the first', async () => {
+        const first = newRecord({ idempotencyKey: 'dup' });
+        await store.insertEmail(first);
+        const second = newRecord({ idempotencyKey: 'dup', payload: 'x' });
+        const error = await expectMailwrightError(store.insertEmail(second), ErrorCodes.IDEMPOTENCY_KEY_CONFLICT);
+        expect(error.details.existingEmailId).toBe(first.id);
+        expect(await store.getEmail(second.id)).toBeUndefined();
+        expect(await store.getPayload(second.id)).toBeUndefined();
+        expect((await store.findByIdempotencyKey('dup'))?.id).toBe(first.id);
+      });
+
+      it('allows any number of emails without a key', async () => {
+        await store.insertEmail(newRecord());
+        await store.insertEmail(newRecord());
+        expect((await store.listEmails({})).items).toHaveLength(2);
+      });
+    });
+
+    describe('bulk insert', () => {
+      it('inserts many records and their payloads in one call', async () => {
+        const records = Array.from({ length: 2500 }, (_, i) =>
+          newRecord({ createdAt: at(i), subject: `Bulk ${i}`, ...(i % 2 === 0 ? { payload: `payload ${i}` } : {}) }),
+        );
+        await store.insertEmails(records);
+        const pages = await allPages(store, { limit: 1000 });
+        expect(pages.flat()).toHaveLength(2500);
+        expect(pages.flat()[0]?.subject).toBe('Bulk 2499');
+        expect(await store.getPayload(records[1000]?.id ?? '')).toBe('payload 1000');
+        expect(await store.getPayload(records[1001]?.id ?? '')).toBeUndefined();
+        await store.insertEmails([]);
+      });
+
+      it('inserts nothing when one record of the batch conflicts', async () => {
+        await store.insertEmail(newRecord({ idempotencyKey: 'taken' }));
+        const batch = [newRecord(), newRecord({ idempotencyKey: 'taken' }), newRecord()];
+        await expectMailwrightError(store.insertEmails(batch), ErrorCodes.IDEMPOTENCY_KEY_CONFLICT);
+        for (const r of batch) expect(await store.getEmail(r.id)).toBeUndefined();
+      });
+    });
+
+    describe('history list', () => {
+      const senders = ['ana@contoso.com', 'bob@contoso.com', 'carl@contoso.com'];
+      const statuses: EmailStatus[] = ['sent', 'failed', 'queued', 'blocked', 'exported', 'deferred', 'sending'];
+      const providers = ['smtp', 'exchange', null];
+      let all: EmailRecord[];
+
+      beforeEach(async () => {
+        const records = Array.from({ length: 42 }, (_, i) =>
+          newRecord({
+            // every third pair shares a millisecond, to exercise the id tie-break
+            createdAt: at(Math.floor(i / 2) * 1000),
+            senderAddress: senders[i % 3] ?? '',
+            status: statuses[i % 7] ?? 'sent',
+            providerId: providers[i % 2 === 0 ? 0 : (i % 3) % 2 === 0 ? 1 : 2] ?? null,
+            subject: `Email ${i}`,
+          }),
+        );
+        for (const r of records) await store.insertEmail(r);
+        all = records.map(stored);
+      });
+
+      const ids = (records: EmailRecord[]) => records.map((r) => r.id);
+
+      it('lists newest first (created desc, then id desc)', async () => {
+        const page = await store.listEmails({ limit: 1000 });
+        expect(ids(page.items)).toEqual(historyOrder(all));
+        expect(page.nextCursor).toBeUndefined();
+      });
+
+      it('filters by one status and by several', async () => {
+        expect(ids((await store.listEmails({ status: 'failed' })).items)).toEqual(historyOrder(all.filter((r) => r.status === 'failed')));
+        const some = (await store.listEmails({ status: ['sent', 'blocked'] })).items;
+        expect(ids(some)).toEqual(historyOrder(all.filter((r) => r.status === 'sent' || r.status === 'blocked')));
+        expect(some.length).toBeGreaterThan(0);
+      });
+
+      it('filters by sender, case-insensitively', async () => {
+        const items = (await store.listEmails({ sender: '  Bob@CONTOSO.com ' })).items;
+        expect(ids(items)).toEqual(historyOrder(all.filter((r) => r.senderAddress === 'bob@contoso.com')));
+        expect(items).toHaveLength(14);
+        expect((await store.listEmails({ sender: 'nobody@contoso.com' })).items).toEqual([]);
+      });
+
+      it('filters by provider', async () => {
+        const items = (await store.listEmails({ providerId: 'exchange' })).items;
+        expect(ids(items)).toEqual(historyOrder(all.filter((r) => r.providerId === 'exchange')));
+        expect(items.length).toBeGreaterThan(0);
+      });
+
+      it('filters by creation date: since inclusive, until exclusive, as ISO strings or Dates', async () => {
+        const since = at(5_000);
+        const until = new Date(msAt(12_000));
+        const items = (await store.listEmails({ since, until, limit: 1000 })).items;
+        expect(ids(items)).toEqual(historyOrder(all.filter((r) => r.createdAt >= since && r.createdAt < until.toISOString())));
+        expect(items.map((r) => r.createdAt)).toContain(at(5_000));
+        expect(items.map((r) => r.createdAt)).not.toContain(at(12_000));
+        expect((await store.listEmails({ since: new Date(msAt(20_000)) })).items.map((r) => r.createdAt)).toEqual([at(20_000), at(20_000)]);
+      });
+
+      it('combines every filter with AND', async () => {
+        const query = { status: ['sent', 'failed', 'queued'] as EmailStatus[], sender: 'ANA@contoso.com', providerId: 'smtp', since: at(2_000), until: at(19_000) };
+        const expected = all.filter(
+          (r) =>
+            ['sent', 'failed', 'queued'].includes(r.status) &&
+            r.senderAddress === 'ana@contoso.com' &&
+            r.providerId === 'smtp' &&
+            r.createdAt >= at(2_000) &&
+            r.createdAt < at(19_000),
+        );
+        expect(expected.length).toBeGreaterThan(0);
+        expect(ids((await store.listEmails(query)).items)).toEqual(historyOrder(expected));
+      });
+
+      it('pages with a cursor without duplicates or gaps, across ties', async () => {
+        const pages = await allPages(store, { limit: 5 });
+        expect(pages).toHaveLength(9);
+        expect(pages.slice(0, 8).every((p) => p.length === 5)).toBe(true);
+        expect(pages[8]).toHaveLength(2);
+        expect(ids(pages.flat())).toEqual(historyOrder(all));
+      });
+
+      it('pages a filtered list the same way', async () => {
+        const pages = await allPages(store, { status: ['sent', 'failed', 'queued', 'blocked'], sender: 'carl@contoso.com', limit: 2 });
+        const expected = historyOrder(all.filter((r) => ['sent', 'failed', 'queued', 'blocked'].includes(r.status) && r.senderAddress === 'carl@contoso.com'));
+        expect(ids(pages.flat())).toEqual(expected);
+        expect(pages.length).toBe(Math.ceil(expected.length / 2));
+      });
+
+      it('gives no cursor when the last page is exactly full', async () => {
+        const page = await store.listEmails({ limit: 42 });
+        expect(page.items).toHaveLength(42);
+        expect(page.nextCursor).toBeUndefined();
+      });
+
+      it('returns 50 items by default', async () => {
+        await store.insertEmails(Array.from({ length: 20 }, (_, i) => newRecord({ createdAt: at(100_000 + i) })));
+        const page = await store.listEmails({});
+        expect(page.items).toHaveLength(50);
+        expect(page.nextCursor).toEqual(expect.any(String));
+        expect((await store.listEmails({ cursor: page.nextCursor ?? '' })).items).toHaveLength(12);
+      });
+
+      it('refuses a bad limit, cursor, status or date with MW_INVALID_QUERY', async () => {
+        for (const limit of [0, -1, 1001, 2.5, Number.NaN]) {
+          await expectMailwrightError(store.listEmails({ limit }), ErrorCodes.INVALID_QUERY);
+        }
+        await expect(store.listEmails({ limit: 1000 })).resolves.toBeDefined();
+        await expectMailwrightError(store.listEmails({ cursor: 'not-a-cursor' }), ErrorCodes.INVALID_QUERY);
+        await expectMailwrightError(store.listEmails({ cursor: Buffer.from('{"a":1}').toString('base64url') }), ErrorCodes.INVALID_QUERY);
+        await expectMailwrightError(store.listEmails({ status: 'lost' as EmailStatus }), ErrorCodes.INVALID_QUERY);
+        await expectMailwrightError(store.listEmails({ since: 'yesterday' }), ErrorCodes.INVALID_QUERY);
+        await expectMailwrightError(store.listEmails({ until: new Date(Number.NaN) }), ErrorCodes.INVALID_QUERY);
+      });
+    });
+
+    describe('attempts', () => {
+      it('lists an email\'s attempts in the order they were appended', async () => {
+        const email = newRecord();
+        const other = newRecord();
+        await store.insertEmail(email);
+        await store.insertEmail(other);
+        const deferred = attemptOf(email.id, { attempt: 1, outcome: 'deferred', startedAt: at(0), finishedAt: at(0) });
+        const failed = attemptOf(email.id, {
+          attempt: 1,
+          outcome: 'retrying',
+          failure: { ...sendAsDenied, permanent: false },
+          transcript: 'S: 421 4.3.2 try later ✓',
+          startedAt: at(60_000),
+          finishedAt: at(61_500),
+        });
+        const sent = attemptOf(email.id, { attempt: 2, outcome: 'sent', providerId: 'exchange', startedAt: at(120_000), finishedAt: at(120_250) });
+        await store.appendAttempt(deferred);
+        await store.appendAttempt(attemptOf(other.id));
+        await store.appendAttempt(failed);
+        await store.appendAttempt(sent);
+        expect(await store.listAttempts(email.id)).toEqual([deferred, failed, sent]);
+        expect(await store.listAttempts(other.id)).toEqual([attemptOf(other.id)]);
+        expect(await store.listAttempts(randomUUID())).toEqual([]);
+      });
+
+      it('refuses an attempt of an unknown email with MW_STORE_FAILED', async () => {
+        await expectMailwrightError(store.appendAttempt(attemptOf(randomUUID())), ErrorCodes.STORE_FAILED);
+      });
+    });
+
+    describe('settings', () => {
+      it('gets, puts and overwrites JSON values', async () => {
+        expect(await store.getSetting('email.parameters')).toBeUndefined();
+        const value = { batchProviderId: 'smtp', retentionDays: 30, throttle: { smtp: 30 }, note: 'Grüße ✓', list: [1, null] };
+        await store.putSetting('email.parameters', value);
+        expect(await store.getSetting('email.parameters')).toEqual(value);
+        await store.putSetting('email.parameters', { batchProviderId: 'exchange' });
+        expect(await store.getSetting('email.parameters')).toEqual({ batchProviderId: 'exchange' });
+        await store.putSetting('flag', false);
+        await store.putSetting('count', 0);
+        await store.putSetting('name', '');
+        await store.putSetting('nothing', null);
+        expect(await store.getSetting('flag')).toBe(false);
+        expect(await store.getSetting('count')).toBe(0);
+        expect(await store.getSetting('name')).toBe('');
+        expect(await store.getSetting('nothing')).toBeNull();
+      });
+
+      it('deletes a setting put as undefined', async () => {
+        await store.putSetting('temp', { a: 1 });
+        await store.putSetting('temp', undefined);
+        expect(await store.getSetting('temp')).toBeUndefined();
+      });
+    });
+
+    describe('claimDue', () => {
+      const now = msAt(3_600_000);
+      const claim = (owner: string, limit = 100, at = now, leaseMs = 60_000) => store.claimDue({ now: at, limit, leaseMs, owner });
+
+      it('claims due queued/deferred emails by priority desc, due asc, created asc, with a lease', async () => {
+        const records = [
+          newRecord({ subject: 'low-early', priority: 0, dueAt: at(1_000), createdAt: at(0) }),
+          newRecord({ subject: 'high-late', priority: 5, dueAt: at(3_000), createdAt: at(0) }),
+          newRecord({ subject: 'high-early', priority: 5, dueAt: at(2_000), createdAt: at(0) }),
+          newRecord({ subject: 'low-early-created-later', priority: 0, dueAt: at(1_000), createdAt: at(500) }),
+          newRecord({ subject: 'deferred-due', status: 'deferred', priority: 1, dueAt: at(3_600_000), createdAt: at(0) }),
+          newRecord({ subject: 'negative', priority: -1, dueAt: at(0), createdAt: at(0) }),
+          newRecord({ subject: 'not-due', priority: 9, dueAt: at(3_600_001), createdAt: at(0) }),
+          newRecord({ subject: 'deferred-not-due', status: 'deferred', priority: 9, dueAt: at(7_200_000), createdAt: at(0) }),
+          ...(['sent', 'failed', 'blocked', 'exported'] as const).map((status) => newRecord({ subject: status, status, priority: 9, dueAt: at(0) })),
+          newRecord({ subject: 'interactive-in-flight', status: 'sending', priority: 9, dueAt: at(0) }),
+        ];
+        for (const r of records) await store.insertEmail(r);
+
+        const claimed = await claim('worker-a');
+        expect(claimed.map((r) => r.subject)).toEqual(['high-early', 'high-late', 'deferred-due', 'low-early', 'low-early-created-later', 'negative']);
+        for (const r of claimed) {
+          expect(r.status).toBe('sending');
+          expect(r.leaseOwner).toBe('worker-a');
+          expect(r.leaseExpiresAt).toBe(new Date(now + 60_000).toISOString());
+          expect(await store.getEmail(r.id)).toEqual(r);
+        }
+        expect((await store.getEmail(records[6]?.id ?? ''))?.status).toBe('queued');
+      });
+
+      it('respects the limit and continues where it stopped', async () => {
+        const records = Array.from({ length: 7 }, (_, i) => newRecord({ dueAt: at(i), createdAt: at(0) }));
+        await store.insertEmails(records);
+        const first = await claim('w', 3);
+        const second = await claim('w', 3);
+        const third = await claim('w', 3);
+        expect(first.map((r) => r.id)).toEqual(records.slice(0, 3).map((r) => r.id));
+        expect(second.map((r) => r.id)).toEqual(records.slice(3, 6).map((r) => r.id));
+        expect(third.map((r) => r.id)).toEqual(records.slice(6).map((r) => r.id));
+        expect(await claim('w', 3)).toEqual([]);
+      });
+
+      it('does not take an email whose lease is still running, and takes it over once the lease expired', async () => {
+        const record = newRecord({ dueAt: at(0) });
+        await store.insertEmail(record);
+        expect(await claim('worker-a', 10, now, 60_000)).toHaveLength(1);
+        expect(await claim('worker-b', 10, now)).toEqual([]);
+        expect(await claim('worker-b', 10, now + 59_999)).toEqual([]);
+        const taken = await claim('worker-b', 10, now + 60_000, 30_000);
+        expect(taken.map((r) => [r.id, r.leaseOwner, r.leaseExpiresAt])).toEqual([[record.id, 'worker-b', new Date(now + 90_000).toISOString()]]);
+        expect(await claim('worker-a', 10, now + 60_001)).toEqual([]);
+      });
+
+      it('never claims a finished email even with an old lease', async () => {
+        const record = newRecord({ status: 'sending', leaseOwner: 'dead', leaseExpiresAt: at(0), dueAt: at(0) });
+        await store.insertEmail(record);
+        await store.updateEmail(record.id, { status: 'sent', sentAt: at(1) });
+        expect(await claim('w')).toEqual([]);
+      });
+
+      it('hands each email to exactly one of 5 parallel callers', async () => {
+        const records = Array.from({ length: 60 }, (_, i) => newRecord({ dueAt: at(i), priority: i % 3 }));
+        await store.insertEmails(records);
+        const worker = async (owner: string): Promise<string[]> => {
+          const mine: string[] = [];
+          for (;;) {
+            const batch = await claim(owner, 4);
+            if (batch.length === 0) return mine;
+            mine.push(...batch.map((r) => r.id));
+          }
+        };
+        const results = await Promise.all(['w1', 'w2', 'w3', 'w4', 'w5'].map(worker));
+        const claimed = results.flat();
+        expect(claimed).toHaveLength(60);
+        expect(new Set(claimed).size).toBe(60);
+        expect(new Set(claimed)).toEqual(new Set(records.map((r) => r.id)));
+        for (const [i, owner] of ['w1', 'w2', 'w3', 'w4', 'w5'].entries()) {
+          for (const id of results[i] ?? []) expect((await store.getEmail(id))?.leaseOwner).toBe(owner);
+        }
+      });
+
+      it('refuses invalid options with MW_INVALID_QUERY', async () => {
+        await expectMailwrightError(store.claimDue({ now, limit: 0, leaseMs: 1000, owner: 'w' }), ErrorCodes.INVALID_QUERY);
+        await expectMailwrightError(store.claimDue({ now, limit: 1, leaseMs: 0, owner: 'w' }), ErrorCodes.INVALID_QUERY);
+        await expectMailwrightError(store.claimDue({ now, limit: 1, leaseMs: 1000, owner: ' ' }), ErrorCodes.INVALID_QUERY);
+      });
+    });
+
+    describe('throttle window', () => {
+      it('counts and lists non-forced sends of one provider since an instant', async () => {
+        const since = msAt(60_000);
+        const sends = [
+          newRecord({ status: 'sent', providerId: 'smtp', sentAt: at(59_999) }), // before the window
+          newRecord({ status: 'sent', providerId: 'smtp', sentAt: at(60_000) }), // on the edge: counted
+          newRecord({ status: 'sent', providerId: 'smtp', sentAt: at(90_000) }),
+          newRecord({ status: 'sent', providerId: 'smtp', sentAt: at(75_000) }),
+          newRecord({ status: 'sent', providerId: 'smtp', sentAt: at(80_000), forced: true }), // forced: ignored
+          newRecord({ status: 'sent', providerId: 'exchange', sentAt: at(70_000) }), // other provider
+          newRecord({ status: 'queued', providerId: 'smtp' }), // not sent
+        ];
+        for (const r of sends) await store.insertEmail(r);
+        expect(await store.countSentSince('smtp', since)).toBe(3);
+        expect(await store.listSentTimesSince('smtp', since)).toEqual([msAt(60_000), msAt(75_000), msAt(90_000)]);
+        expect(await store.countSentSince('exchange', since)).toBe(1);
+        expect(await store.listSentTimesSince('exchange', since)).toEqual([msAt(70_000)]);
+        expect(await store.countSentSince('eml', since)).toBe(0);
+        expect(await store.listSentTimesSince('eml', since)).toEqual([]);
+      });
+
+      it('counts an email once updateEmail records its send, and not when it was forced', async () => {
+        const normal = newRecord({ status: 'sending', providerId: 'smtp' });
+        const forced = newRecord({ status: 'sending', providerId: 'smtp' });
+        await store.insertEmail(normal);
+        await store.insertEmail(forced);
+        expect(await store.countSentSince('smtp', msAt(0))).toBe(0);
+        await store.updateEmail(normal.id, { status: 'sent', sentAt: at(1_000) });
+        await store.updateEmail(forced.id, { status: 'sent', sentAt: at(2_000), forced: true });
+        expect(await store.countSentSince('smtp', msAt(0))).toBe(1);
+        expect(await store.listSentTimesSince('smtp', msAt(0))).toEqual([msAt(1_000)]);
+      });
+    });
+
+    describe('retention purge', () => {
+      it('deletes only finished emails created before the cutoff, with their attempts and payloads', async () => {
+        const cutoff = at(86_400_000);
+        const old = (status: EmailStatus) => newRecord({ status, createdAt: at(1_000), payload: `payload ${status}` });
+        const finishedOld = (['sent', 'failed', 'blocked', 'exported'] as const).map(old);
+        const waitingOld = (['queued', 'sending', 'deferred'] as const).map(old);
+        const finishedAtCutoff = newRecord({ status: 'sent', createdAt: cutoff, payload: 'edge' });
+        const finishedNew = newRecord({ status: 'failed', createdAt: at(86_400_001), payload: 'new' });
+        const all = [...finishedOld, ...waitingOld, finishedAtCutoff, finishedNew];
+        for (const r of all) {
+          await store.insertEmail(r);
+          await store.appendAttempt(attemptOf(r.id));
+        }
+
+        expect(await store.purgeFinishedBefore(cutoff)).toBe(4);
+
+        for (const r of finishedOld) {
+          expect(await store.getEmail(r.id)).toBeUndefined();
+          expect(await store.listAttempts(r.id)).toEqual([]);
+          expect(await store.getPayload(r.id)).toBeUndefined();
+        }
+        for (const r of [...waitingOld, finishedAtCutoff, finishedNew]) {
+          expect((await store.getEmail(r.id))?.id).toBe(r.id);
+          expect(await store.listAttempts(r.id)).toHaveLength(1);
+          expect(await store.getPayload(r.id)).toBe(r.payload);
+        }
+        expect(await store.purgeFinishedBefore(cutoff)).toBe(0);
+      });
+
+      it('refuses a cutoff that is not a date', async () => {
+        await expectMailwrightError(store.purgeFinishedBefore('30 days ago'), ErrorCodes.INVALID_QUERY);
+      });
+    });
+
+    describe('lifecycle', () => {
+      it('reports use after close as MW_STORE_FAILED', async () => {
+        const other = await factory();
+        await other.migrate();
+        await other.close();
+        await other.close();
+        await expectMailwrightError(other.getEmail('x'), ErrorCodes.STORE_FAILED);
+      });
+    });
+  });
+}
