@@ -7,7 +7,8 @@ const toAddress = (a: Address): Mail.Address | string =>
 /**
  * Maps a validated {@link EmailMessage} to nodemailer mail options. The one
  * place where the message model meets nodemailer's MIME composer, so SMTP
- * delivery, .eml export and size measurement produce the same bytes.
+ * delivery, .eml export and size measurement produce the same bytes. The SMTP
+ * envelope is always given explicitly, never derived from these headers.
  */
 export function toNodemailerOptions(message: EmailMessage): Mail.Options {
   return {
@@ -30,7 +31,7 @@ export function toNodemailerOptions(message: EmailMessage): Mail.Options {
     })),
     messageId: message.messageId,
     date: message.date,
-    // Never let nodemailer fetch URLs or read arbitrary paths named in content.
+    // Never let nodemailer fetch URLs named in content.
     disableUrlAccess: true,
   };
 }

@@ -30,6 +30,7 @@ function invalid(message: string, fix: string, field: string): MailwrightError {
 function statusesOf(status: HistoryQuery['status']): EmailStatus[] | undefined {
   if (status === undefined) return undefined;
   const list = Array.isArray(status) ? status : [status];
+  if (list.length === 0) return undefined; // no status given: every status
   for (const s of list) {
     if (!STATUSES.includes(s)) {
       throw invalid(`Unknown email status "${String(s)}".`, `Use one or more of: ${STATUSES.join(', ')}.`, 'status');

@@ -1,0 +1,69 @@
+// Public API of mailwright. Everything a host application needs is exported here.
+
+export { createMailwright, type Mailwright, type MailwrightOptions } from './mailwright.js';
+
+// Time
+export { systemClock, toIso, type Clock } from './clock/clock.js';
+export { ManualClock } from './clock/manual-clock.js';
+export { silentLogger, type Logger } from './logger.js';
+
+// Errors and the failure catalogue
+export { ErrorCodes, type ErrorCode } from './errors/error-codes.js';
+export { MailwrightError, isMailwrightError, type MailwrightErrorOptions } from './errors/mailwright-error.js';
+export type { FailureCategory, FailureDetail, FailureExplanation } from './errors/failure-detail.js';
+export type { RawFailure } from './errors/raw-failure.js';
+export { classifyFailure, failureError } from './errors/classify-failure.js';
+export { explainFailure } from './errors/explain-failure.js';
+export { failureCatalogue, catalogueEntry } from './errors/failure-catalogue.js';
+export type { CatalogueEntry } from './errors/catalogue-entry.js';
+export { redactTranscript, redactSecrets } from './errors/redact.js';
+
+// Messages
+export type { Address, AddressInput, Attachment, EmailMessage, MessageInput } from './message/message.js';
+export { parseAddress, parseAddressList, formatAddress } from './message/address.js';
+export { validateMessage, type ValidateOptions } from './message/validate-message.js';
+export { encodeMessage, encodeMessageToBuffer, measureEncodedSize, assertWithinSizeLimit, type EncodeOptions } from './message/encode-message.js';
+
+// Parameters, settings, secrets
+export {
+  emailParametersSchema,
+  effectivePerMinuteLimit,
+  effectiveRetentionDays,
+  DEFAULT_RETENTION_DAYS,
+  MICROSOFT_365_PER_MINUTE_LIMIT,
+  type EmailParameters,
+  type EmailParametersInput,
+} from './parameters/email-parameters.js';
+export { ParametersService } from './parameters/parameters-service.js';
+export { parseSettings, type SettingsIssue } from './parameters/parse-settings.js';
+export { smtpSettingsSchema, type SmtpSettings, type SmtpSettingsInput, type StoredSmtpSettings } from './parameters/smtp-settings.js';
+export { userEmailOptionsSchema } from './parameters/user-email-options.js';
+export { settingsJsonSchemas } from './parameters/json-schemas.js';
+export { createSecretBox, generateSecretKey, type SecretBoxOptions } from './secrets/aes-gcm-secret-box.js';
+export type { EncryptedSecret, SecretBox } from './secrets/secret-box.js';
+
+// Providers
+export type { Provider, ProviderInfo, ProviderRuntime, RecipientResult, SendContext, SendMode, SendReceipt } from './providers/provider.js';
+export { ProviderSelectionRequired, type ProviderChoice } from './providers/provider-selection-required.js';
+export { smtpProvider, type SmtpProviderOptions } from './providers/smtp/smtp-provider.js';
+export { sealSmtpSettings, openSmtpSettings, describeSmtpSettings } from './providers/smtp/smtp-settings-store.js';
+export { emlProvider, type EmlProviderOptions } from './providers/eml/eml-provider.js';
+
+// Users and sender identity
+export type { DirectoryUser, SenderMode, UserDirectory, UserEmailOptions } from './users/user-directory.js';
+export { InMemoryUserDirectory } from './users/in-memory-user-directory.js';
+export { userFromAddress, applySenderMode, type SenderIdentity } from './users/sender-identity.js';
+
+// Sending
+export type { Draft, SendOptions } from './send/draft.js';
+export type { SendResult, TestEmailResult } from './send/send-result.js';
+export type { TestEmailOptions } from './send/immediate-sender.js';
+
+// History and storage
+export { HistoryService, type EmailHistoryEntry, type PurgeResult } from './history/history-service.js';
+export { formatHistoryTable, formatBytes } from './history/format-history-table.js';
+export type { AttemptRecord, EmailRecord, EmailStatus, RecipientRecord } from './store/email-record.js';
+export type { HistoryPage, HistoryQuery } from './store/history-query.js';
+export type { ClaimOptions, Store } from './store/store.js';
+export { createSqliteStore, type SqliteStoreOptions } from './store/sqlite/sqlite-store.js';
+export { createPostgresStore, type PostgresStoreOptions } from './store/postgres/postgres-store.js';

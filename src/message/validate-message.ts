@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto';
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import { ErrorCodes } from '../errors/error-codes.js';
+import { MailwrightError } from '../errors/mailwright-error.js';
+import { parseAddress, parseAddressList } from './address.js';
+import type { Address, Attachment, EmailMessage, MessageInput } from './message.js';
+
+/** Options of {@link validateMessage}. */
+export interface ValidateOptions {
+  /** The resolved From (sender identity). @default the message's own `from` */
+  from?: Address;
+  /** The resolved Sender (Send On Behalf). @default the message's own `sender` */
+  sender?: Address;
+  /** Domain of a generated Message-ID. */
+  messageIdDomain: string;
+  /** Date header. */
+  now: Date;
+}
+
+/** Headers mailwright writes itself; callers use the message fields instead. */
+const OWNED_HEADERS = new Map<string, string>([
+  ['from', 'from'],
+  ['to', 'to'],
+  ['cc', 'cc'],
+  ['bcc', 'bcc'],
+  ['sender', 'sender'],
+  ['reply-to', 'replyTo'],
+  ['subject', 'subject'],
+  ['message-id', 'messageId'],
+  ['date', '(set automatically)'],
+  ['mime-version', '(set automatically)'],
+  ['content-type', 'text / html / attachments'],
+  ['content-transfer-encoding', '(set automatically)'],
+]);
+const FIELD_NAME = /^[\x21-\x39\x3b-\x7e]+$/;
+const LINE_BREAK = /[\r\n\0]/;
+const MESSAGE_ID = /^<[^<>\s@]+@[^<>\s@]+>$/;
+
+const headerError = (message: string, field: string, fix: string): MailwrightError =>
+  new MailwrightError(ErrorCodes.INVALID_HEADER, message, { fix, details: { field } });
+
+function checkHeaders(headers: Record<string, string> | undefined): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (!FIELD_NAME.test(name)) {
+      throw headerError(`The header name ${JSON.stringify(name)} is not valid: use printable ASCII without spaces or colons.`, `headers.${name}`, 'Rename the header, e.g. X-Case-Id.');
+    }
+    const owned = OWNED_HEADERS.get(name.toLowerCase());
+    if (owned !== undefined) {
+      throw headerError(`The header "${name}" is managed by mailwright.`, `headers.${name}`, `Use the message field ${owned} instead of a raw header.`);
+    }
+    if (typeof value !== 'string' || LINE_BREAK.test(value)) {
+      throw headerError(`The value of header "${name}" contains a line break (header injection) or is not text.`, `headers.${name}`, 'Remove CR/LF characters from header values.');
+    }
+    result[name] = value;
+  }
+  return result;
+}
+
+async function checkAttachment(attachment: Attachment, index: number): Promise<Attachment> {
+  const field = `attachments[${index}]`;
+  const name = attachment?.filename;
+  if (typeof name !== 'string' || name.trim() === '' || LINE_BREAK.test(name) || /[\\/]/.test(name)) {
+    throw new MailwrightError(ErrorCodes.INVALID_MESSAGE, `Attachment ${index + 1} has an invalid file name ${JSON.stringify(name)}.`, {
+      fix: 'Give every attachment a file name without line breaks or path separators, e.g. "invoice.pdf".',
+      details: { field: `${field}.filename` },
+    });
+  }
+  const sources = [attachment.content, attachment.path].filter((s) => s !== undefined).length;
+  if (sources !== 1) {
+    throw new MailwrightError(ErrorCodes.INVALID_MESSAGE, `Attachment "${name}" must have exactly one of content or path.`, {
+      fix: 'Pass the bytes as content, or a file path as path.',
+      details: { field },
+    });
+  }
+  for (const [key, value] of [['contentType', attachment.contentType], ['cid', attachment.cid]] as const) {
+    if (value !== undefined && (typeof value !== 'string' || LINE_BREAK.test(value))) {
+      throw headerError(`Attachment "${name}" has a ${key} with a line break.`, `${field}.${key}`, `Remove CR/LF from the ${key}.`);
+    }
+  }
+  if (attachment.path !== undefined) {
+    try {
+      await access(attachment.path, constants.R_OK);
+      if (!(await stat(attachment.path)).isFile()) throw new Error('not a file');
+    } catch (cause) {
+      throw new MailwrightError(ErrorCodes.ATTACHMENT_UNREADABLE, `The attachment "${name}" cannot be read from ${attachment.path}.`, {
+        fix: 'Check the file exists and the application may read it.',
+        details: { field, filename: name, path: attachment.path },
+        cause,
+      });
+    }
+  }
+  return { ...attachment };
+}
+
+/**
+ * Validates and normalizes a message before any provider is called: every
+ * address parsed, at least one recipient, no CR/LF in any header, no
+ * header mailwright owns, attachments readable, a Message-ID assigned.
+ * Throws a typed MailwrightError naming the field; nothing is sent.
+ */
+export async function validateMessage(input: MessageInput, options: ValidateOptions): Promise<EmailMessage> {
+  if (input === null || typeof input !== 'object') {
+    throw new MailwrightError(ErrorCodes.INVALID_MESSAGE, 'The message must be an object.', { fix: 'Pass { to, subject, text }.' });
+  }
+  const fromInput = options.from ?? input.from;
+  if (fromInput === undefined) {
+    throw new MailwrightError(ErrorCodes.INVALID_ADDRESS, 'The email has no From address.', {
+      fix: 'Send as a user (userId) so the From comes from the user directory, or set from.',
+      details: { field: 'from' },
+    });
+  }
+  const from = parseAddress(fromInput, 'from');
+  const senderInput = options.sender ?? input.sender;
+  const sender = senderInput === undefined ? undefined : parseAddress(senderInput, 'sender');
+  const to = parseAddressList(input.to, 'to');
+  const cc = parseAddressList(input.cc, 'cc');
+  const bcc = parseAddressList(input.bcc, 'bcc');
+  const replyTo = parseAddressList(input.replyTo, 'replyTo');
+  if (to.length + cc.length + bcc.length === 0) {
+    throw new MailwrightError(ErrorCodes.NO_RECIPIENTS, 'The email has no recipient.', { fix: 'Add at least one To, Cc or Bcc address.', details: { field: 'to' } });
+  }
+  if (typeof input.subject !== 'string' || LINE_BREAK.test(input.subject)) {
+    throw headerError('The subject contains a line break (header injection) or is not text.', 'subject', 'Remove CR/LF characters from the subject.');
+  }
+  if (typeof input.text !== 'string' && typeof input.html !== 'string') {
+    throw new MailwrightError(ErrorCodes.INVALID_MESSAGE, 'The email has no body.', { fix: 'Give the email a text or html body.', details: { field: 'text' } });
+  }
+  if (input.messageId !== undefined && !MESSAGE_ID.test(input.messageId)) {
+    throw headerError(`The Message-ID ${JSON.stringify(input.messageId)} is not of the form <id@domain>.`, 'messageId', 'Leave messageId out to have one generated.');
+  }
+  const headers = checkHeaders(input.headers);
+  const attachments = await Promise.all((input.attachments ?? []).map(checkAttachment));
+  return {
+    from,
+    ...(sender !== undefined ? { sender } : {}),
+    replyTo,
+    to,
+    cc,
+    bcc,
+    subject: input.subject,
+    ...(typeof input.text === 'string' ? { text: input.text } : {}),
+    ...(typeof input.html === 'string' ? { html: input.html } : {}),
+    headers,
+    attachments,
+    messageId: input.messageId ?? `<${randomUUID()}@${options.messageIdDomain}>`,
+    date: options.now,
+  };
+}

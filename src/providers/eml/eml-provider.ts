@@ -1,0 +1,62 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { failureError } from '../../errors/classify-failure.js';
+import { encodeMessageToBuffer } from '../../message/encode-message.js';
+import type { EmailMessage } from '../../message/message.js';
+import type { Provider, SendContext, SendReceipt } from '../provider.js';
+
+/** Options of {@link emlProvider}. */
+export interface EmlProviderOptions {
+  /** @default 'eml' */
+  id?: string;
+  /** @default 'Use an email app' */
+  displayName?: string;
+  /** Folder where `<emailId>.eml` is written. @default <os tmpdir>/mailwright-eml */
+  directory?: string;
+  /** Write the file; when false only the bytes are returned in the receipt. @default true */
+  write?: boolean;
+}
+
+/**
+ * "Use an email app": produces an RFC 5322 .eml file that Outlook and
+ * Thunderbird open as an unsent draft (`X-Unsent: 1`), with every recipient
+ * (Bcc included, as drafts show it) and attachment. Nothing is sent: the
+ * history status is `exported` and recipients stay `pending` — the user sends
+ * from their own email app.
+ */
+export function emlProvider(options: EmlProviderOptions = {}): Provider {
+  const directory = options.directory ?? join(tmpdir(), 'mailwright-eml');
+  const write = options.write ?? true;
+  return {
+    id: options.id ?? 'eml',
+    kind: 'eml',
+    displayName: options.displayName ?? 'Use an email app',
+    interactive: true,
+    batch: false,
+    microsoft365: false,
+    async send(message: EmailMessage, context: SendContext): Promise<SendReceipt> {
+      const content = await encodeMessageToBuffer(message, { keepBcc: true, extraHeaders: { 'X-Unsent': '1' } });
+      const filename = `${context.emailId}.eml`;
+      let path: string | undefined;
+      if (write) {
+        path = join(directory, filename);
+        try {
+          await mkdir(directory, { recursive: true });
+          await writeFile(path, content);
+        } catch (cause) {
+          const errno = (cause as NodeJS.ErrnoException).code;
+          throw failureError({ protocol: 'file', message: `Cannot write ${path}: ${(cause as Error).message}`, ...(errno ? { errno } : {}) }, cause);
+        }
+      }
+      return {
+        status: 'exported',
+        messageId: message.messageId,
+        recipients: [],
+        artifact: { ...(path !== undefined ? { path } : {}), filename, content },
+        sizeBytes: content.length,
+        response: path === undefined ? 'draft created' : `draft written to ${path}`,
+      };
+    },
+  };
+}

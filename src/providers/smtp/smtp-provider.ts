@@ -1,0 +1,181 @@
+import { createHash } from 'node:crypto';
+import { failureError } from '../../errors/classify-failure.js';
+import { parseEnhancedCode } from '../../errors/enhanced-code.js';
+import { ErrorCodes } from '../../errors/error-codes.js';
+import { MailwrightError } from '../../errors/mailwright-error.js';
+import { rawFailureFromError } from '../../errors/raw-failure-from-error.js';
+import { encodeMessage } from '../../message/encode-message.js';
+import type { Address, EmailMessage } from '../../message/message.js';
+import { parseSettings } from '../../parameters/parse-settings.js';
+import { smtpSettingsSchema, type SmtpSettings, type SmtpSettingsInput, type StoredSmtpSettings } from '../../parameters/smtp-settings.js';
+import type { SenderMode } from '../../users/user-directory.js';
+import type { Provider, ProviderRuntime, RecipientResult, SendContext, SendReceipt } from '../provider.js';
+import { SmtpSession, type SmtpError } from './smtp-session.js';
+import { openSmtpSettings, providerSettingsKey } from './smtp-settings-store.js';
+
+/** Options of {@link smtpProvider}. */
+export interface SmtpProviderOptions {
+  /** @default 'smtp' */
+  id?: string;
+  /** @default 'SMTP' */
+  displayName?: string;
+  /** May be chosen for interactive sending. @default true */
+  interactive?: boolean;
+  /** May be the batch provider. @default true */
+  batch?: boolean;
+  /**
+   * Settings given in code (password in clear, never persisted). When absent the
+   * provider reads the settings stored under `provider:<id>` at each send.
+   */
+  settings?: SmtpSettingsInput;
+  /** @default 'sendAs' */
+  senderMode?: SenderMode;
+  /** Microsoft 365 (30/minute default limit). @default true for smtp.office365.com / smtp-mail.outlook.com */
+  microsoft365?: boolean;
+  /** Idle authenticated connections kept for reuse. @default 5 */
+  maxIdleConnections?: number;
+}
+
+const MICROSOFT_365_HOSTS = /(^|\.)(smtp\.office365\.com|smtp-mail\.outlook\.com)$/i;
+const looksLikeEmail = (s: string | undefined): s is string => s !== undefined && /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(s);
+
+function recipientResults(accepted: string[], rejectedErrors: SmtpError[] | undefined): RecipientResult[] {
+  const rejected = (rejectedErrors ?? []).map((e): RecipientResult => {
+    const enhancedCode = parseEnhancedCode(e.response);
+    return {
+      address: (e as SmtpError & { recipient?: string }).recipient ?? '',
+      status: 'rejected',
+      ...(e.responseCode !== undefined ? { smtpCode: e.responseCode } : {}),
+      ...(enhancedCode !== undefined ? { enhancedCode } : {}),
+      ...(e.response !== undefined ? { response: e.response } : {}),
+    };
+  });
+  return [...accepted.map((address): RecipientResult => ({ address, status: 'accepted' })), ...rejected];
+}
+
+/**
+ * SMTP provider (nodemailer's SMTPConnection): STARTTLS or implicit TLS as
+ * configured and never AUTH in clear text when TLS is required; refuses to
+ * send unauthenticated when a user name is set but the server offers no AUTH;
+ * per-recipient results; a redacted protocol transcript for the history.
+ */
+export function smtpProvider(options: SmtpProviderOptions = {}): Provider {
+  const id = options.id ?? 'smtp';
+  const inline = options.settings === undefined ? undefined : parseSettings(smtpSettingsSchema, options.settings, 'SMTP settings');
+  const maxIdle = options.maxIdleConnections ?? 5;
+  let runtime: ProviderRuntime | undefined;
+  const idle = new Map<string, SmtpSession[]>();
+
+  async function currentSettings(): Promise<SmtpSettings> {
+    if (inline !== undefined) return inline;
+    const stored = await runtime?.settings.get<StoredSmtpSettings>(providerSettingsKey(id));
+    if (stored === undefined || runtime === undefined) {
+      throw new MailwrightError(ErrorCodes.PROVIDER_NOT_CONFIGURED, `The SMTP provider "${id}" has no settings.`, {
+        fix: `Save the SMTP settings for "${id}" (host, port, user name, password), e.g. with \`mailwright smtp set\`, then send a test email.`,
+        details: { providerId: id },
+      });
+    }
+    return openSmtpSettings(stored, runtime.secrets);
+  }
+
+  const fingerprint = (s: SmtpSettings): string => createHash('sha256').update(JSON.stringify(s)).digest('hex');
+
+  async function checkout(settings: SmtpSettings): Promise<SmtpSession> {
+    const pool = idle.get(fingerprint(settings)) ?? [];
+    while (pool.length > 0) {
+      const session = pool.pop() as SmtpSession;
+      if (session.usable) {
+        session.transcript.restart('reusing an authenticated connection');
+        return session;
+      }
+    }
+    return SmtpSession.open(settings);
+  }
+
+  function checkin(settings: SmtpSettings, session: SmtpSession): void {
+    const key = fingerprint(settings);
+    for (const [other, sessions] of idle) {
+      if (other !== key) {
+        sessions.forEach((s) => s.close());
+        idle.delete(other);
+      }
+    }
+    const pool = idle.get(key) ?? [];
+    if (session.usable && pool.length < maxIdle) {
+      pool.push(session);
+      idle.set(key, pool);
+    } else session.close();
+  }
+
+  function failure(error: unknown, settings: SmtpSettings, session: SmtpSession | undefined, message: EmailMessage): MailwrightError {
+    if (error instanceof MailwrightError) return error;
+    const smtpError = error as SmtpError & { rejectedErrors?: SmtpError[] };
+    const raw = rawFailureFromError(error);
+    if (settings.requireTls && smtpError.command === 'STARTTLS') {
+      raw.message = `Server does not support STARTTLS, which the settings require (${raw.message})`;
+      raw.errno = 'ETLS';
+    }
+    const firstRejection = smtpError.rejectedErrors?.[0];
+    if (firstRejection?.response !== undefined) {
+      raw.response = firstRejection.response;
+      delete raw.smtpCode;
+    }
+    if (raw.errno === 'ENOTFOUND' || raw.errno === 'EDNS') raw.message = `getaddrinfo ENOTFOUND ${settings.host}`;
+    const recipientDomain = message.to.concat(message.cc, message.bcc).map((a) => a.address.slice(a.address.lastIndexOf('@') + 1)).find((d) => !d.includes('.') && d !== 'localhost');
+    const transcript = session?.transcript.text([settings.password]);
+    const typed = failureError(
+      { ...raw, protocol: 'smtp', ...(transcript !== undefined ? { transcript } : {}), ...(recipientDomain ? { domain: recipientDomain } : {}) },
+      error,
+    );
+    if (smtpError.rejectedErrors !== undefined) typed.details.recipients = recipientResults([], smtpError.rejectedErrors);
+    return typed;
+  }
+
+  return {
+    id,
+    kind: 'smtp',
+    displayName: options.displayName ?? 'SMTP',
+    interactive: options.interactive ?? true,
+    batch: options.batch ?? true,
+    microsoft365: options.microsoft365 ?? (inline !== undefined && MICROSOFT_365_HOSTS.test(inline.host)),
+    senderMode: options.senderMode ?? 'sendAs',
+    init(value: ProviderRuntime): void {
+      runtime = value;
+    },
+    async mailbox(): Promise<Address | undefined> {
+      const settings = await currentSettings();
+      const address = settings.mailbox ?? (looksLikeEmail(settings.username) ? settings.username : undefined);
+      return address === undefined ? undefined : { address };
+    },
+    async send(message: EmailMessage, _context: SendContext): Promise<SendReceipt> {
+      const settings = await currentSettings();
+      let session: SmtpSession | undefined;
+      try {
+        session = await checkout(settings);
+        const envelope = {
+          from: (message.sender ?? message.from).address,
+          to: [...message.to, ...message.cc, ...message.bcc].map((a) => a.address),
+        };
+        const info = await session.send(envelope, encodeMessage(message));
+        const transcript = session.transcript.text([settings.password]);
+        checkin(settings, session);
+        return {
+          status: 'sent',
+          messageId: message.messageId,
+          recipients: recipientResults(info.accepted, info.rejectedErrors),
+          response: info.response,
+          transcript,
+          sizeBytes: info.messageSize,
+        };
+      } catch (error) {
+        const typed = failure(error, settings, session, message);
+        session?.close();
+        throw typed;
+      }
+    },
+    async close(): Promise<void> {
+      for (const sessions of idle.values()) sessions.forEach((s) => s.close());
+      idle.clear();
+    },
+  };
+}

@@ -1,0 +1,27 @@
+import { parseSettings } from '../../parameters/parse-settings.js';
+import { smtpSettingsSchema, type SmtpSettings, type SmtpSettingsInput, type StoredSmtpSettings } from '../../parameters/smtp-settings.js';
+import type { SecretBox } from '../../secrets/secret-box.js';
+
+/** Settings key under which a provider's stored settings live. */
+export const providerSettingsKey = (providerId: string): string => `provider:${providerId}`;
+
+/**
+ * Validates SMTP settings (MW_INVALID_SETTINGS listing every bad field) and
+ * replaces the password by its encrypted form for storage.
+ */
+export function sealSmtpSettings(input: SmtpSettingsInput, secrets: SecretBox): StoredSmtpSettings {
+  const { password, ...rest } = parseSettings(smtpSettingsSchema, input, 'SMTP settings');
+  return password === undefined ? rest : { ...rest, passwordSecret: secrets.encrypt(password) };
+}
+
+/** Stored SMTP settings with the password decrypted (MW_SECRET_UNREADABLE when it cannot be). */
+export function openSmtpSettings(stored: StoredSmtpSettings, secrets: SecretBox): SmtpSettings {
+  const { passwordSecret, ...rest } = stored;
+  return passwordSecret === undefined ? rest : { ...rest, password: secrets.decrypt(passwordSecret, 'SMTP password') };
+}
+
+/** Stored settings as shown on a settings screen: never the password, only whether one is set. */
+export function describeSmtpSettings(stored: StoredSmtpSettings): Omit<StoredSmtpSettings, 'passwordSecret'> & { hasPassword: boolean } {
+  const { passwordSecret, ...rest } = stored;
+  return { ...rest, hasPassword: passwordSecret !== undefined };
+}
