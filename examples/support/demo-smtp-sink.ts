@@ -44,7 +44,7 @@ export async function startDemoSmtpSink(refusals: SinkRefusal[] = []): Promise<D
     },
   });
   server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
+  await once(server.server, 'listening');
   const { port } = server.server.address() as AddressInfo;
   return {
     port,

@@ -39,12 +39,12 @@ function outcome(record: EmailRecord): string {
  */
 export function formatHistoryTable(records: readonly EmailRecord[], options: { width?: number } = {}): string {
   const width = Math.max(options.width ?? 140, 100);
-  const detailWidth = width - 86;
+  const detailWidth = width - 95;
   const table = new Table({
     head: ['Created (UTC)', 'Status', 'Provider', 'From', 'To', 'Subject', 'Size', 'Try', 'Detail'],
-    colWidths: [12, 10, 10, 18, 18, 14, 10, 5, detailWidth],
+    colWidths: [21, 10, 10, 18, 18, 14, 10, 5, detailWidth],
     wordWrap: true,
-    wrapOnWordBoundary: false,
+    wrapOnWordBoundary: true,
     style: { head: [], border: [] },
   });
   for (const r of records) {

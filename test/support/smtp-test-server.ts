@@ -19,6 +19,8 @@ export interface SmtpRule {
 export interface SmtpTestServerOptions {
   /** Require AUTH PLAIN/LOGIN with these credentials (535 5.7.3 otherwise). @default no AUTH required */
   auth?: { username: string; password: string };
+  /** AUTH mechanisms offered. @default ['PLAIN', 'LOGIN'] */
+  authMethods?: string[];
   /** Offer no AUTH at all. @default false */
   noAuth?: boolean;
   /** Offer STARTTLS (self-signed certificate made in the test). @default true */
@@ -88,7 +90,7 @@ export async function startSmtpTestServer(options: SmtpTestServerOptions = {}): 
     cert,
     logger: false,
     banner: 'mailwright test server',
-    authMethods: ['PLAIN', 'LOGIN'],
+    authMethods: options.authMethods ?? ['PLAIN', 'LOGIN'],
     authOptional: options.auth === undefined,
     allowInsecureAuth: options.starttls === false,
     disabledCommands: [...(options.noAuth ? ['AUTH'] : []), ...(options.starttls === false ? ['STARTTLS'] : [])],

@@ -11,6 +11,7 @@ import { smtpSettingsSchema, type SmtpSettings, type SmtpSettingsInput, type Sto
 import type { SenderMode } from '../../users/user-directory.js';
 import type { Provider, ProviderRuntime, RecipientResult, SendContext, SendReceipt } from '../provider.js';
 import { SmtpSession, type SmtpError } from './smtp-session.js';
+import { SmtpTranscript } from './smtp-transcript.js';
 import { openSmtpSettings, providerSettingsKey } from './smtp-settings-store.js';
 
 /** Options of {@link smtpProvider}. */
@@ -122,7 +123,8 @@ export function smtpProvider(options: SmtpProviderOptions = {}): Provider {
     }
     if (raw.errno === 'ENOTFOUND' || raw.errno === 'EDNS') raw.message = `getaddrinfo ENOTFOUND ${settings.host}`;
     const recipientDomain = message.to.concat(message.cc, message.bcc).map((a) => a.address.slice(a.address.lastIndexOf('@') + 1)).find((d) => !d.includes('.') && d !== 'localhost');
-    const transcript = session?.transcript.text([settings.password]);
+    const openTranscript = (error as { transcript?: unknown }).transcript;
+    const transcript = (openTranscript instanceof SmtpTranscript ? openTranscript : session?.transcript)?.text([settings.password]);
     const typed = failureError(
       { ...raw, protocol: 'smtp', ...(transcript !== undefined ? { transcript } : {}), ...(recipientDomain ? { domain: recipientDomain } : {}) },
       error,

@@ -39,21 +39,47 @@ export class SmtpSession {
     });
   }
 
-  /** Connects (STARTTLS / TLS as configured) and authenticates when a user name is set. */
+  /**
+   * Runs one SMTPConnection step. nodemailer reports some failures through the
+   * callback and others (connect, TLS, socket) only as 'error' / 'end' events.
+   */
+  private step<T>(start: (done: (err: SmtpError | null | undefined, value?: T) => void) => void): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const onError = (err: Error): void => finish(err);
+      const onEnd = (): void => finish(Object.assign(new Error('Connection closed by the server'), { code: 'ECONNECTION' }));
+      const finish = (err: Error | null | undefined, value?: T): void => {
+        this.connection.removeListener('error', onError);
+        this.connection.removeListener('end', onEnd);
+        if (err) reject(err);
+        else resolve(value as T);
+      };
+      this.connection.once('error', onError);
+      this.connection.once('end', onEnd);
+      start(finish);
+    });
+  }
+
+  /**
+   * Connects (STARTTLS / TLS as configured) and authenticates when a user name
+   * is set. On failure the connection is closed and the error carries the
+   * transcript so far as `transcript`.
+   */
   static async open(settings: SmtpSettings): Promise<SmtpSession> {
     const session = new SmtpSession(settings);
-    await new Promise<void>((resolve, reject) => session.connection.connect((err) => (err ? reject(err) : resolve())));
-    session.transcript.note(`connected to ${settings.host}:${settings.port}${session.connection.secure ? ' (TLS)' : ' (no TLS)'}`);
-    if (settings.username !== undefined) {
-      if (!session.connection.allowsAuth) {
-        session.close();
-        throw Object.assign(new Error('Server does not support authentication (no AUTH in the EHLO reply)'), { code: 'ENOAUTH' });
+    try {
+      await session.step<void>((done) => session.connection.connect(() => done(null)));
+      session.transcript.note(`connected to ${settings.host}:${settings.port}${session.connection.secure ? ' (TLS)' : ' (no TLS)'}`);
+      if (settings.username !== undefined) {
+        if (!session.connection.allowsAuth) {
+          throw Object.assign(new Error('Server does not support authentication (no AUTH in the EHLO reply)'), { code: 'ENOAUTH' });
+        }
+        await session.step<void>((done) => session.connection.login({ user: settings.username as string, pass: settings.password ?? '' }, (err) => done(err)));
       }
-      await new Promise<void>((resolve, reject) =>
-        session.connection.login({ user: settings.username as string, pass: settings.password ?? '' }, (err) => (err ? reject(err) : resolve())),
-      );
+      return session;
+    } catch (error) {
+      session.close();
+      throw Object.assign(error as Error, { transcript: session.transcript });
     }
-    return session;
   }
 
   get usable(): boolean {
@@ -67,10 +93,10 @@ export class SmtpSession {
   /** Sends one message on this connection (RSET first when reused). */
   async send(envelope: { from: string; to: string[] }, message: Readable): Promise<SMTPConnection.SentMessageInfo> {
     if (this.messagesSent > 0) {
-      await new Promise<void>((resolve, reject) => this.connection.reset((err) => (err ? reject(err) : resolve())));
+      await this.step<void>((done) => this.connection.reset((err) => done(err)));
     }
     this.messagesSent += 1;
-    return new Promise((resolve, reject) => this.connection.send(envelope, message, (err, info) => (err ? reject(err) : resolve(info))));
+    return this.step<SMTPConnection.SentMessageInfo>((done) => this.connection.send(envelope, message, (err, info) => done(err, info)));
   }
 
   close(): void {

@@ -69,7 +69,14 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       details: { field: 'connectionString' },
     });
   }
-  const pool = options.pool === undefined ? createPool(options.connectionString ?? '', options.maxConnections ?? 10) : undefined;
+  const maxConnections = options.maxConnections ?? 10;
+  if (!Number.isInteger(maxConnections) || maxConnections < 1) {
+    throw new MailwrightError(ErrorCodes.INVALID_SETTINGS, `maxConnections must be a whole number >= 1; got ${String(maxConnections)}.`, {
+      fix: 'Pass e.g. { maxConnections: 10 }, or leave it out for the default.',
+      details: { field: 'maxConnections' },
+    });
+  }
+  const pool = options.pool === undefined ? createPool(options.connectionString ?? '', maxConnections) : undefined;
   const base = new Kysely<StoreDatabase>({
     dialect: new PostgresDialect({ pool: pool ?? borrowedPool(options.pool as pg.Pool) }),
   });

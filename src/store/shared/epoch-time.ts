@@ -6,7 +6,7 @@ import { MailwrightError } from '../../errors/mailwright-error.js';
  * Throws MW_INVALID_QUERY (for query input) or MW_STORE_FAILED (for records) when it is not a valid instant.
  */
 export function toEpochMs(value: string | Date, field: string, code: 'query' | 'record' = 'record'): number {
-  const ms = value instanceof Date ? value.getTime() : Date.parse(value);
+  const ms = typeof value === 'string' ? Date.parse(value) : value.getTime();
   if (!Number.isFinite(ms)) {
     throw new MailwrightError(
       code === 'query' ? ErrorCodes.INVALID_QUERY : ErrorCodes.STORE_FAILED,

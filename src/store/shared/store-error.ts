@@ -18,6 +18,12 @@ const TRANSIENT_CODES = new Set([
   '57P03', // cannot_connect_now
 ]);
 
+/** The error's message; duck-typed, since driver errors may come from another realm (e.g. Jest's VM). */
+export function messageOf(error: unknown): string {
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message : String(error);
+}
+
 function codeOf(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : undefined;
@@ -26,7 +32,7 @@ function codeOf(error: unknown): string | undefined {
 /** Is this a unique-constraint violation on the idempotency key? */
 export function isIdempotencyConflict(error: unknown): boolean {
   const code = codeOf(error);
-  const message = error instanceof Error ? error.message : '';
+  const message = messageOf(error);
   if (code === '23505') return (error as { constraint?: string }).constraint === 'emails_idempotency_key_idx';
   return code === 'SQLITE_CONSTRAINT_UNIQUE' && message.includes('emails.idempotency_key');
 }
@@ -39,7 +45,7 @@ export function isIdempotencyConflict(error: unknown): boolean {
 export function toStoreError(error: unknown, operation: string, dialect: string): MailwrightError {
   if (error instanceof MailwrightError) return error;
   const code = codeOf(error);
-  const reason = error instanceof Error ? error.message : String(error);
+  const reason = messageOf(error);
   const transient = (code !== undefined && (TRANSIENT_CODES.has(code) || code.startsWith('08'))) || /timeout|terminated/i.test(reason);
   return new MailwrightError(ErrorCodes.STORE_FAILED, `The ${dialect} store could not ${operation}: ${reason}`, {
     permanent: !transient,

@@ -156,9 +156,10 @@ export async function migrateToLatest(db: Kysely<unknown>, dialect: StoreDialect
   const { error, results } = await migrator.migrateToLatest();
   if (error !== undefined) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
-    const wrapped = error instanceof Error ? error : new Error(String(error));
-    if (failed !== undefined) wrapped.message = `migration ${failed} failed: ${wrapped.message}`;
-    throw wrapped;
+    if (failed !== undefined && typeof error === 'object' && error !== null && 'message' in error) {
+      (error as { message: string }).message = `migration ${failed} failed: ${String(error.message)}`;
+    }
+    throw error;
   }
 }
 
