@@ -7,6 +7,7 @@ import type { Address, AddressInput } from './message.js';
 const ATOM = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~\\u0080-\\uFFFF-]+";
 const DOT_ATOM = new RegExp(`^${ATOM}(?:\\.${ATOM})*$`, 'u');
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
+// eslint-disable-next-line no-control-regex -- CR, LF and other control characters are exactly what is refused
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 function invalid(field: string, value: string, why: string): MailwrightError {
