@@ -62,8 +62,9 @@ export type { TestEmailOptions } from './send/immediate-sender.js';
 // History and storage
 export { HistoryService, type EmailHistoryEntry, type PurgeResult } from './history/history-service.js';
 export { formatHistoryTable, formatBytes } from './history/format-history-table.js';
-export type { AttemptRecord, EmailRecord, EmailStatus, RecipientRecord } from './store/email-record.js';
+export { FINAL_STATUSES, type AttemptRecord, type EmailPatch, type EmailRecord, type EmailStatus, type NewEmailRecord, type RecipientRecord } from './store/email-record.js';
+export { newEmailId } from './store/email-id.js';
 export type { HistoryPage, HistoryQuery } from './store/history-query.js';
 export type { ClaimOptions, Store } from './store/store.js';
-export { createSqliteStore, type SqliteStoreOptions } from './store/sqlite/sqlite-store.js';
+export { createSqliteStore, DEFAULT_SQLITE_FILENAME, type SqliteStoreOptions } from './store/sqlite/sqlite-store.js';
 export { createPostgresStore, type PostgresStoreOptions } from './store/postgres/postgres-store.js';

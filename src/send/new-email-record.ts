@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock/clock.js';
 import { toIso } from '../clock/clock.js';
 import { formatAddress } from '../message/address.js';
 import type { EmailMessage } from '../message/message.js';
 import type { SendMode } from '../providers/provider.js';
 import type { EmailStatus, NewEmailRecord, RecipientRecord } from '../store/email-record.js';
+import { newEmailId } from '../store/email-id.js';
 
 /** Facts about an email that are not in the message itself. */
 export interface NewRecordOptions {
@@ -36,7 +36,7 @@ export function recipientRecords(message: EmailMessage): RecipientRecord[] {
 export function newEmailRecord(message: EmailMessage, clock: Clock, options: NewRecordOptions): NewEmailRecord {
   const now = toIso(clock.now());
   return {
-    id: randomUUID(),
+    id: newEmailId(clock),
     status: options.status,
     mode: options.mode,
     providerId: options.providerId,

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../../clock/clock.js';
 import { ErrorCodes } from '../../errors/error-codes.js';
 import { MailwrightError } from '../../errors/mailwright-error.js';
-import type { AttemptRecord, EmailPatch, EmailRecord, NewEmailRecord } from '../email-record.js';
+import { FINAL_STATUSES, type AttemptRecord, type EmailPatch, type EmailRecord, type NewEmailRecord } from '../email-record.js';
 import type { HistoryPage, HistoryQuery } from '../history-query.js';
 import type { ClaimOptions, Store } from '../store.js';
 import { attemptToRow, rowToAttempt } from './attempt-row.js';
@@ -13,7 +13,7 @@ import { toHistoryFilter } from './history-filter.js';
 import { listEmailPage } from './list-emails.js';
 import { isIdempotencyConflict, toStoreError } from './store-error.js';
 import type { StoreDatabase } from './store-database.js';
-import { PURGEABLE_STATUSES, statusInLiterals, type StoreDialect } from './store-migrations.js';
+import { statusInLiterals, type StoreDialect } from './store-migrations.js';
 
 /** What a dialect gives the shared store. */
 export interface KyselyStoreConfig {
@@ -241,7 +241,7 @@ export class KyselyStore implements Store {
       // One set-based DELETE (atomic on its own); attempts and payloads go with it (ON DELETE CASCADE).
       const result = await this.db
         .deleteFrom('emails')
-        .where(statusInLiterals(PURGEABLE_STATUSES))
+        .where(statusInLiterals(FINAL_STATUSES))
         .where('created_at_ms', '<', cutoffMs)
         .executeTakeFirst();
       return Number(result.numDeletedRows);

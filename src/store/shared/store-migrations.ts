@@ -1,5 +1,4 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
-import { FINAL_STATUSES } from '../email-record.js';
 
 /** Which SQL dialect a migration writes for (the few DDL differences). */
 export type StoreDialect = 'sqlite' | 'postgres';
@@ -162,6 +161,3 @@ export async function migrateToLatest(db: Kysely<unknown>, dialect: StoreDialect
     throw error;
   }
 }
-
-/** Statuses the retention purge may delete. */
-export const PURGEABLE_STATUSES: readonly string[] = FINAL_STATUSES;
