@@ -47,6 +47,7 @@ export type { Provider, ProviderInfo, ProviderRuntime, RecipientResult, SendCont
 export { ProviderSelectionRequired, type ProviderChoice } from './providers/provider-selection-required.js';
 export { smtpProvider, type SmtpProviderOptions } from './providers/smtp/smtp-provider.js';
 export { sealSmtpSettings, openSmtpSettings, describeSmtpSettings } from './providers/smtp/smtp-settings-store.js';
+export { SmtpSettingsService, type SmtpSettingsView } from './providers/smtp/smtp-settings-service.js';
 export { emlProvider, type EmlProviderOptions } from './providers/eml/eml-provider.js';
 
 // Users and sender identity

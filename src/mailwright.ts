@@ -8,6 +8,7 @@ import { ProviderRegistry } from './providers/provider-registry.js';
 import { createSecretBox } from './secrets/aes-gcm-secret-box.js';
 import type { SecretBox } from './secrets/secret-box.js';
 import { ImmediateSender, type TestEmailOptions } from './send/immediate-sender.js';
+import { SmtpSettingsService } from './providers/smtp/smtp-settings-service.js';
 import type { Draft, SendOptions } from './send/draft.js';
 import type { SendResult, TestEmailResult } from './send/send-result.js';
 import type { MessageInput } from './message/message.js';
@@ -42,6 +43,8 @@ export interface Mailwright {
   readonly parameters: ParametersService;
   /** Email history: list, get, purge. */
   readonly history: HistoryService;
+  /** Stored SMTP settings (password encrypted) of providers created with `smtpProvider({ id })`. */
+  readonly smtpSettings: SmtpSettingsService;
   /** Registered providers. */
   providers(): ProviderInfo[];
   /** Composes a draft for a user, with their resolved From. */
@@ -88,6 +91,7 @@ export async function createMailwright(options: MailwrightOptions): Promise<Mail
     secrets,
     parameters,
     history,
+    smtpSettings: new SmtpSettingsService(store, secrets),
     providers: () => registry.list(),
     compose: (message, userId) => sender.compose(message, userId),
     send: (draft, sendOptions) => sender.send(draft, sendOptions),

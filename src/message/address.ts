@@ -71,6 +71,7 @@ function splitList(text: string): string[] {
 function parseText(text: string, field: string): Address {
   if (CONTROL.test(text)) throw invalid(field, text, 'it contains a line break or control character');
   const trimmed = text.trim();
+  if (/^[^"@<]*:/.test(trimmed)) throw invalid(field, text, 'group syntax (Name: a@b;) is not supported; list the addresses');
   const angled = /^(.*?)<([^<>]*)>$/s.exec(trimmed);
   if (angled === null) {
     if (/[<>]/.test(trimmed)) throw invalid(field, text, 'the <…> around the address are not balanced');
@@ -80,7 +81,6 @@ function parseText(text: string, field: string): Address {
   }
   const rawName = (angled[1] ?? '').trim();
   const address = (angled[2] ?? '').trim();
-  if (!rawName.startsWith('"') && rawName.includes(':')) throw invalid(field, text, 'group syntax (Name: a@b;) is not supported; list the addresses');
   const problem = addressProblem(address);
   if (problem !== undefined) throw invalid(field, text, problem);
   const name = /^".*"$/s.test(rawName) ? rawName.slice(1, -1).replace(/\\(.)/g, '$1') : rawName;

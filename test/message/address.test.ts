@@ -31,7 +31,8 @@ describe('parseAddress', () => {
     [`${'x'.repeat(65)}@example.com`, 'longer than 64'],
     ['a@b.com\r\nBcc: victim@example.com', 'line break'],
     ['a@b.com, c@d.com', 'only one address'],
-    ['Team: a@b.com;', 'only one address'],
+    ['Team: a@b.com;', 'group syntax'],
+    ['Team: <a@b.com>', 'group syntax'],
     ['Ana <ana@contoso.com', 'not balanced'],
     ['', 'empty'],
   ])('rejects %j (%s) with a typed error naming the field', (input, why) => {

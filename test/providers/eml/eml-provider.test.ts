@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
@@ -46,7 +46,9 @@ describe('EML provider ("Use an email app")', () => {
   });
 
   it('reports an unwritable folder as a classified failure', async () => {
-    const error = await emlProvider({ directory: '/proc/mailwright-not-allowed' })
+    const notAFolder = join(dir, 'plain-file');
+    await writeFile(notAFolder, 'x');
+    const error = await emlProvider({ directory: join(notAFolder, 'eml') })
       .send(testMessage(), { mode: 'interactive', emailId: 'x', attempt: 1 })
       .catch((e: { code: string; failure?: unknown }) => e);
     expect(error).toMatchObject({ code: 'MW_DELIVERY_FAILED', failure: expect.objectContaining({ message: expect.stringContaining('Cannot write') }) });
