@@ -60,6 +60,14 @@ export type { Draft, SendOptions } from './send/draft.js';
 export type { SendResult, TestEmailResult } from './send/send-result.js';
 export type { TestEmailOptions } from './send/immediate-sender.js';
 
+// Queue and distributor
+export { Enqueuer, type EnqueueOptions } from './queue/enqueuer.js';
+export { Distributor, parseEvery, type DistributionSummary, type DistributorOptions } from './queue/distributor.js';
+export { QueueEventEmitter, type QueueEventName, type QueueEvents } from './queue/queue-events.js';
+export { throttleDecision, THROTTLE_WINDOW_MS, type ThrottleDecision, type ThrottleInput } from './queue/throttle.js';
+export { retryDelayMs, type BackoffOptions } from './queue/backoff.js';
+export { serializeMessage, deserializeMessage } from './queue/message-payload.js';
+
 // History and storage
 export { HistoryService, type EmailHistoryEntry, type PurgeResult } from './history/history-service.js';
 export { formatHistoryTable, formatBytes } from './history/format-history-table.js';

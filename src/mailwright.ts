@@ -15,6 +15,9 @@ import type { MessageInput } from './message/message.js';
 import { createSqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
 import type { UserDirectory } from './users/user-directory.js';
+import { Distributor, type DistributorOptions } from './queue/distributor.js';
+import { Enqueuer, type EnqueueOptions } from './queue/enqueuer.js';
+import { QueueEventEmitter } from './queue/queue-events.js';
 
 /** Options of {@link createMailwright}. */
 export interface MailwrightOptions {
@@ -51,6 +54,14 @@ export interface Mailwright {
   compose(message: MessageInput, userId: string): Promise<Draft>;
   /** Sends a draft interactively (see {@link ImmediateSender.send}). */
   send(draft: Draft | MessageInput, options?: SendOptions): Promise<SendResult>;
+  /** Queues a non-interactive email for the distributor; returns its id. */
+  enqueue(message: MessageInput, options?: EnqueueOptions): Promise<string>;
+  /** Typed queue events: queued, sending, sent, deferred, retrying, failed, forced. */
+  readonly events: QueueEventEmitter;
+  /** The email distributor with default options (`runOnce()`, `start()`, `stop()`). */
+  readonly distributor: Distributor;
+  /** A distributor with its own options (concurrency, lease, back-off). */
+  createDistributor(options?: DistributorOptions): Distributor;
   /** Sends a test email with one provider; returns the classified result. */
   sendTestEmail(options: TestEmailOptions): Promise<TestEmailResult>;
   /** Closes providers and the store. */
@@ -85,6 +96,20 @@ export async function createMailwright(options: MailwrightOptions): Promise<Mail
     ...(options.messageIdDomain !== undefined ? { messageIdDomain: options.messageIdDomain } : {}),
   });
 
+  const events = new QueueEventEmitter();
+  const enqueuer = new Enqueuer({
+    store,
+    clock,
+    users: options.users,
+    providers: registry,
+    parameters,
+    events,
+    ...(options.messageIdDomain !== undefined ? { messageIdDomain: options.messageIdDomain } : {}),
+  });
+  const createDistributor = (distributorOptions?: DistributorOptions): Distributor =>
+    new Distributor({ store, clock, logger, users: options.users, providers: registry, parameters, history, events }, distributorOptions);
+  const distributor = createDistributor();
+
   return {
     store,
     clock,
@@ -96,7 +121,12 @@ export async function createMailwright(options: MailwrightOptions): Promise<Mail
     compose: (message, userId) => sender.compose(message, userId),
     send: (draft, sendOptions) => sender.send(draft, sendOptions),
     sendTestEmail: (testOptions) => sender.sendTestEmail(testOptions),
+    enqueue: (message, enqueueOptions) => enqueuer.enqueue(message, enqueueOptions),
+    events,
+    distributor,
+    createDistributor,
     close: async () => {
+      await distributor.stop();
       await registry.closeAll();
       await store.close();
     },

@@ -1,0 +1,224 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import PQueue from 'p-queue';
+import type { Clock } from '../clock/clock.js';
+import { toIso } from '../clock/clock.js';
+import { ErrorCodes } from '../errors/error-codes.js';
+import { MailwrightError } from '../errors/mailwright-error.js';
+import type { HistoryService } from '../history/history-service.js';
+import type { Logger } from '../logger.js';
+import { effectivePerMinuteLimit, type EmailParameters } from '../parameters/email-parameters.js';
+import type { ParametersService } from '../parameters/parameters-service.js';
+import type { Provider } from '../providers/provider.js';
+import type { ProviderRegistry } from '../providers/provider-registry.js';
+import { deliverAttempt, successPatch } from '../send/deliver-attempt.js';
+import type { EmailRecord } from '../store/email-record.js';
+import type { Store } from '../store/store.js';
+import { applySenderMode } from '../users/sender-identity.js';
+import type { UserDirectory } from '../users/user-directory.js';
+import { retryDelayMs, type BackoffOptions } from './backoff.js';
+import { deserializeMessage } from './message-payload.js';
+import type { QueueEventEmitter } from './queue-events.js';
+import { THROTTLE_WINDOW_MS, throttleDecision } from './throttle.js';
+
+/** Options of the distributor. */
+export interface DistributorOptions {
+  /** Emails sent in parallel. @default 4 */
+  concurrency?: number;
+  /** How long a claimed email is leased; after it another worker may take it. @default 300000 (5 min) */
+  leaseMs?: number;
+  /** Emails claimed per round trip to the store. @default 50 */
+  claimBatch?: number;
+  /** Retry back-off for transient failures. */
+  backoff?: BackoffOptions;
+  /** Worker id recorded as lease owner. @default host:pid:random */
+  workerId?: string;
+}
+
+/** Progress of one `runOnce()`. */
+export interface DistributionSummary {
+  sent: number;
+  failed: number;
+  deferred: number;
+  retried: number;
+  forced: number;
+}
+
+/** Dependencies of {@link Distributor}. */
+export interface DistributorDeps {
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  users: UserDirectory;
+  providers: ProviderRegistry;
+  parameters: ParametersService;
+  history: HistoryService;
+  events: QueueEventEmitter;
+}
+
+const LAST_PURGE_KEY = 'distributor:last-purge';
+const DAY_MS = 86_400_000;
+
+/**
+ * The email distributor: sends due queued email with the batch provider,
+ * per-minute throttled (with the ten-deferral rule), retrying transient
+ * failures with back-off, under leases so that several workers never send one
+ * email twice and a crashed worker's email is taken over.
+ */
+export class Distributor {
+  private readonly options: Required<Omit<DistributorOptions, 'backoff'>> & { backoff: BackoffOptions };
+  private running: Promise<void> | undefined;
+  private stopping: AbortController | undefined;
+
+  constructor(
+    private readonly deps: DistributorDeps,
+    options: DistributorOptions = {},
+  ) {
+    this.options = {
+      concurrency: options.concurrency ?? 4,
+      leaseMs: options.leaseMs ?? 300_000,
+      claimBatch: options.claimBatch ?? 50,
+      backoff: options.backoff ?? {},
+      workerId: options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    };
+  }
+
+  /**
+   * Sends every email that is due now (priority, then due time). Email the
+   * throttle cannot take now is deferred to the moment a slot frees.
+   */
+  async runOnce(options: { onProgress?: (summary: DistributionSummary) => void } = {}): Promise<DistributionSummary> {
+    const summary: DistributionSummary = { sent: 0, failed: 0, deferred: 0, retried: 0, forced: 0 };
+    const params = await this.deps.parameters.get();
+    await this.purgeDaily();
+    if (params.batchProviderId === null) {
+      throw new MailwrightError(ErrorCodes.NO_BATCH_PROVIDER, 'No batch email provider is set, so queued email cannot be sent (it stays queued).', {
+        permanent: false,
+        fix: 'Set the batch email provider parameter, e.g. `mailwright params set batchProviderId smtp`.',
+      });
+    }
+    const provider = this.deps.providers.get(params.batchProviderId);
+    const limit = effectivePerMinuteLimit(params, provider);
+    const queue = new PQueue({ concurrency: this.options.concurrency });
+    // Sends started by this run that the store does not show as sent yet.
+    const started: number[] = [];
+    const report = (): void => options.onProgress?.({ ...summary });
+
+    for (;;) {
+      const nowMs = this.deps.clock.now().toMillis();
+      const claimed = await this.deps.store.claimDue({ now: nowMs, limit: this.options.claimBatch, leaseMs: this.options.leaseMs, owner: this.options.workerId });
+      if (claimed.length === 0) break;
+      const persisted = limit > 0 ? await this.deps.store.listSentTimesSince(provider.id, nowMs - THROTTLE_WINDOW_MS) : [];
+      for (const record of claimed) {
+        const decision = throttleDecision({ limit, sentTimesMs: [...persisted, ...started], nowMs, deferrals: record.deferrals, maxDeferrals: params.maxDeferrals });
+        if (decision.action === 'defer') {
+          await this.defer(record, provider, decision.untilMs);
+          summary.deferred += 1;
+          report();
+          continue;
+        }
+        const forced = decision.action === 'force';
+        if (!forced) started.push(nowMs);
+        void queue.add(async () => {
+          const outcome = await this.sendOne(record, provider, params, forced);
+          summary[outcome] += 1;
+          if (forced && outcome === 'sent') summary.forced += 1;
+          report();
+        });
+      }
+      await queue.onIdle();
+      if (this.stopping?.signal.aborted) break;
+    }
+    return summary;
+  }
+
+  /** Runs `runOnce()` now and then every `every` (default each minute) until `stop()`. */
+  start(options: { every?: string | number; onError?: (error: unknown) => void } = {}): void {
+    if (this.running !== undefined) return;
+    const everyMs = typeof options.every === 'number' ? options.every : parseEvery(options.every ?? '1 minute');
+    const stopping = new AbortController();
+    this.stopping = stopping;
+    this.running = (async () => {
+      while (!stopping.signal.aborted) {
+        try {
+          await this.runOnce();
+        } catch (error) {
+          (options.onError ?? ((e) => this.deps.logger.error('distributor run failed', { error: String(e) })))(error);
+        }
+        await this.deps.clock.sleep(everyMs, stopping.signal).catch(() => undefined);
+      }
+    })();
+  }
+
+  /** Finishes what is in flight, takes nothing new. */
+  async stop(): Promise<void> {
+    this.stopping?.abort();
+    await this.running;
+    this.running = undefined;
+  }
+
+  private async defer(record: EmailRecord, provider: Provider, untilMs: number): Promise<void> {
+    const dueAt = new Date(untilMs).toISOString();
+    const deferrals = record.deferrals + 1;
+    await this.deps.store.updateEmail(record.id, { status: 'deferred', deferrals, dueAt, leaseOwner: undefined, leaseExpiresAt: undefined });
+    const now = toIso(this.deps.clock.now());
+    await this.deps.store.appendAttempt({ emailId: record.id, attempt: record.attempts, providerId: provider.id, startedAt: now, finishedAt: now, outcome: 'deferred' });
+    this.deps.events.emit('deferred', { emailId: record.id, providerId: provider.id, deferrals, dueAt });
+  }
+
+  private async sendOne(record: EmailRecord, provider: Provider, params: EmailParameters, forced: boolean): Promise<'sent' | 'failed' | 'retried'> {
+    const { store, clock, events } = this.deps;
+    const attempt = record.attempts + 1;
+    const payload = await store.getPayload(record.id);
+    if (payload === undefined) {
+      throw new MailwrightError(ErrorCodes.EMAIL_NOT_FOUND, `Queued email ${record.id} has no stored message.`);
+    }
+    const queued = deserializeMessage(payload);
+    const identity = await applySenderMode(queued.from, provider);
+    const message = identity.sender === undefined ? queued : { ...queued, sender: identity.sender };
+    const user = record.userId === undefined ? undefined : await this.deps.users.getUser(record.userId);
+    events.emit('sending', { emailId: record.id, providerId: provider.id, attempt });
+    if (forced) events.emit('forced', { emailId: record.id, providerId: provider.id, deferrals: record.deferrals });
+    const outcome = await deliverAttempt(this.deps, provider, message, { mode: 'batch', emailId: record.id, attempt, ...(user ? { user } : {}) });
+    const base = { emailId: record.id, attempt, providerId: provider.id, startedAt: outcome.startedAt, finishedAt: outcome.finishedAt };
+
+    if (outcome.ok) {
+      await store.updateEmail(record.id, { ...successPatch(record, outcome), providerId: provider.id, attempts: attempt, forced });
+      await store.appendAttempt({ ...base, outcome: forced ? 'forced' : outcome.receipt.status, ...(outcome.receipt.transcript ? { transcript: outcome.receipt.transcript } : {}) });
+      events.emit('sent', { emailId: record.id, providerId: provider.id, attempt, forced });
+      return 'sent';
+    }
+    const { failure } = outcome;
+    const transcript = failure.transcript ? { transcript: failure.transcript } : {};
+    if (failure.permanent || attempt >= params.maxAttempts) {
+      await store.updateEmail(record.id, { status: 'failed', providerId: provider.id, attempts: attempt, failure, leaseOwner: undefined, leaseExpiresAt: undefined });
+      await store.appendAttempt({ ...base, outcome: 'failed', failure, ...transcript });
+      events.emit('failed', { emailId: record.id, providerId: provider.id, attempt, failure });
+      return 'failed';
+    }
+    const dueAt = toIso(clock.now().plus({ milliseconds: retryDelayMs(attempt, this.options.backoff, failure.retryAfterSeconds) }));
+    await store.updateEmail(record.id, { status: 'queued', providerId: provider.id, attempts: attempt, failure, dueAt, leaseOwner: undefined, leaseExpiresAt: undefined });
+    await store.appendAttempt({ ...base, outcome: 'retrying', failure, ...transcript });
+    events.emit('retrying', { emailId: record.id, providerId: provider.id, attempt, dueAt, failure });
+    return 'retried';
+  }
+
+  private async purgeDaily(): Promise<void> {
+    const nowMs = this.deps.clock.now().toMillis();
+    const last = await this.deps.store.getSetting<number>(LAST_PURGE_KEY);
+    if (last !== undefined && nowMs - last < DAY_MS) return;
+    await this.deps.store.putSetting(LAST_PURGE_KEY, nowMs);
+    await this.deps.history.purgeExpired();
+  }
+}
+
+/** "1 minute", "30 seconds", "2 hours" → milliseconds. */
+export function parseEvery(every: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?)\s*$/i.exec(every);
+  if (match === null) {
+    throw new MailwrightError(ErrorCodes.INVALID_SETTINGS, `Cannot read the interval "${every}".`, { fix: 'Write it like "1 minute", "30 seconds" or "2 hours".' });
+  }
+  const unit = (match[2] as string).toLowerCase();
+  const factor = unit.startsWith('ms') || unit.startsWith('milli') ? 1 : unit.startsWith('s') ? 1000 : unit.startsWith('m') ? 60_000 : 3_600_000;
+  return Number(match[1]) * factor;
+}

@@ -1,0 +1,106 @@
+import type { Clock } from '../clock/clock.js';
+import { toIso } from '../clock/clock.js';
+import { ErrorCodes } from '../errors/error-codes.js';
+import { isMailwrightError, MailwrightError } from '../errors/mailwright-error.js';
+import { parseAddress } from '../message/address.js';
+import { assertWithinSizeLimit } from '../message/encode-message.js';
+import type { Address, MessageInput } from '../message/message.js';
+import { validateMessage } from '../message/validate-message.js';
+import type { ParametersService } from '../parameters/parameters-service.js';
+import type { ProviderRegistry } from '../providers/provider-registry.js';
+import { newEmailRecord } from '../send/new-email-record.js';
+import type { Store } from '../store/store.js';
+import { userFromAddress } from '../users/sender-identity.js';
+import type { UserDirectory } from '../users/user-directory.js';
+import { serializeMessage } from './message-payload.js';
+import type { QueueEventEmitter } from './queue-events.js';
+
+/** Options of `enqueue()`. */
+export interface EnqueueOptions {
+  /** Higher is sent first. @default 0 */
+  priority?: number;
+  /** Not before this instant (ISO 8601 or Date). @default now */
+  sendAfter?: string | Date;
+  /** The same key returns the existing email's id and queues nothing new. */
+  idempotencyKey?: string;
+  /** Send as this user (From = their identity). */
+  userId?: string;
+  /** Host facts stored with the history record. */
+  meta?: Record<string, unknown>;
+}
+
+/** Dependencies of {@link Enqueuer}. */
+export interface EnqueuerDeps {
+  store: Store;
+  clock: Clock;
+  users: UserDirectory;
+  providers: ProviderRegistry;
+  parameters: ParametersService;
+  events: QueueEventEmitter;
+  messageIdDomain?: string;
+}
+
+/**
+ * Puts non-interactive email in the persistent queue, validated exactly like
+ * `send()`: nothing invalid is queued, and a queued email is never lost.
+ */
+export class Enqueuer {
+  constructor(private readonly deps: EnqueuerDeps) {}
+
+  async enqueue(input: MessageInput, options: EnqueueOptions = {}): Promise<string> {
+    const { store, clock, parameters } = this.deps;
+    if (options.idempotencyKey !== undefined) {
+      const existing = await store.findByIdempotencyKey(options.idempotencyKey);
+      if (existing !== undefined) return existing.id;
+    }
+    const params = await parameters.get();
+    const from = await this.from(input, options.userId, params.batchProviderId);
+    const message = await validateMessage(input, {
+      from,
+      messageIdDomain: this.deps.messageIdDomain ?? from.address.slice(from.address.lastIndexOf('@') + 1),
+      now: clock.now().toJSDate(),
+    });
+    const sizeBytes = await assertWithinSizeLimit(message, params.attachmentSizeLimitBytes);
+    const dueAt = options.sendAfter === undefined ? toIso(clock.now()) : new Date(options.sendAfter).toISOString();
+    const record = newEmailRecord(message, clock, {
+      status: 'queued',
+      mode: 'batch',
+      providerId: null,
+      sizeBytes,
+      priority: options.priority ?? 0,
+      dueAt,
+      payload: serializeMessage(message),
+      ...(options.userId !== undefined ? { userId: options.userId } : {}),
+      ...(options.idempotencyKey !== undefined ? { idempotencyKey: options.idempotencyKey } : {}),
+      ...(options.meta !== undefined ? { meta: options.meta } : {}),
+    });
+    try {
+      await store.insertEmail(record);
+    } catch (error) {
+      // Another caller queued the same key between our lookup and insert.
+      if (isMailwrightError(error, ErrorCodes.IDEMPOTENCY_KEY_CONFLICT) && typeof error.details.existingEmailId === 'string') {
+        return error.details.existingEmailId;
+      }
+      throw error;
+    }
+    this.deps.events.emit('queued', { emailId: record.id, priority: record.priority, dueAt });
+    return record.id;
+  }
+
+  private async from(input: MessageInput, userId: string | undefined, batchProviderId: string | null): Promise<Address> {
+    if (userId !== undefined) {
+      const user = await this.deps.users.getUser(userId);
+      if (user === undefined) {
+        throw new MailwrightError(ErrorCodes.USER_NOT_FOUND, `No user "${userId}" in the user directory.`, { details: { userId } });
+      }
+      return userFromAddress(user);
+    }
+    if (input.from !== undefined) return parseAddress(input.from, 'from');
+    const mailbox = batchProviderId === null ? undefined : await this.deps.providers.get(batchProviderId).mailbox?.();
+    if (mailbox !== undefined) return mailbox;
+    throw new MailwrightError(ErrorCodes.INVALID_ADDRESS, 'The queued email has no From address.', {
+      fix: 'Pass userId or from, or configure a batch provider with a mailbox address.',
+      details: { field: 'from' },
+    });
+  }
+}

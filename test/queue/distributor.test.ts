@@ -1,0 +1,234 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ManualClock } from '../../src/clock/manual-clock.js';
+import { failureError } from '../../src/errors/classify-failure.js';
+import { ErrorCodes } from '../../src/errors/error-codes.js';
+import { createMailwright, type Mailwright } from '../../src/mailwright.js';
+import type { Provider } from '../../src/providers/provider.js';
+import { smtpProvider } from '../../src/providers/smtp/smtp-provider.js';
+import type { EmailRecord } from '../../src/store/email-record.js';
+import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { InMemoryUserDirectory } from '../../src/users/in-memory-user-directory.js';
+import { startSmtpTestServer, type SmtpRule, type SmtpTestServer } from '../support/smtp-test-server.js';
+
+const T0 = '2026-11-24T10:00:00.000Z';
+
+describe('batch queue and throttled distributor (ManualClock, SQLite file, real SMTP server)', () => {
+  let dir: string;
+  const servers: SmtpTestServer[] = [];
+  const instances: Mailwright[] = [];
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'mw-queue-'));
+  });
+  afterAll(async () => {
+    await Promise.all(instances.map((m) => m.close()));
+    await Promise.all(servers.map((s) => s.close()));
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function setup(options: { rules?: SmtpRule[]; limit?: number; file?: string; clock?: ManualClock; provider?: Provider; maxDeferrals?: number } = {}) {
+    const server = await startSmtpTestServer({ starttls: false, ...(options.rules ? { rules: options.rules } : {}) });
+    servers.push(server);
+    const clock = options.clock ?? new ManualClock(T0);
+    const file = options.file ?? join(dir, `${Math.random().toString(36).slice(2)}.db`);
+    const provider = options.provider ?? smtpProvider({ id: 'smtp', settings: { host: '127.0.0.1', port: server.port, requireTls: false, requireAuth: false, mailbox: 'batch@contoso.com' } });
+    const mailwright = await createMailwright({ store: createSqliteStore({ filename: file, clock }), providers: [provider], users: new InMemoryUserDirectory([{ id: 'ana', email: 'Ana@Contoso.com', displayName: 'Ana' }]), clock });
+    instances.push(mailwright);
+    await mailwright.parameters.update({ batchProviderId: provider.id, perMinuteLimits: { [provider.id]: options.limit ?? 0 }, ...(options.maxDeferrals !== undefined ? { maxDeferrals: options.maxDeferrals } : {}) });
+    return { server, clock, file, mailwright };
+  }
+  const all = async (m: Mailwright): Promise<EmailRecord[]> => (await m.history.list({ limit: 1000 })).items;
+  const enqueueMany = (m: Mailwright, n: number, priority = 0) =>
+    Promise.all(Array.from({ length: n }, (_, i) => m.enqueue({ to: `c${i}@example.com`, subject: `n${i}`, text: 'x' }, { priority })));
+
+  it('with a backlog and L = 30: never more than 30 non-forced sends in any 60 s, and 30 every minute while email waits', async () => {
+    const { server, clock, mailwright } = await setup({ limit: 30 });
+    await enqueueMany(mailwright, 100);
+    const perRun: number[] = [];
+    for (let minute = 0; minute < 4; minute += 1) {
+      perRun.push((await mailwright.distributor.runOnce()).sent);
+      clock.advance({ minutes: 1 });
+    }
+    expect(perRun).toEqual([30, 30, 30, 10]);
+    const records = await all(mailwright);
+    expect(records.every((r) => r.status === 'sent' && !r.forced)).toBe(true);
+    const times = records.map((r) => Date.parse(r.sentAt as string)).sort((a, b) => a - b);
+    for (const start of times) expect(times.filter((t) => t >= start && t < start + 60_000).length).toBeLessThanOrEqual(30);
+    expect(server.messages).toHaveLength(100);
+    // Deferred email waited no more than 60 s per deferral.
+    const last = records.find((r) => r.deferrals === 3);
+    expect(last).toBeDefined();
+  });
+
+  it('an email deferred 10 times is forced at its 11th attempt, and the history says so', async () => {
+    const { clock, mailwright } = await setup({ limit: 1 });
+    const low = await mailwright.enqueue({ to: 'low@example.com', subject: 'low', text: 'x' }, { priority: 0 });
+    const dues: number[] = [];
+    for (let minute = 0; minute <= 10; minute += 1) {
+      await mailwright.enqueue({ to: `high${minute}@example.com`, subject: `high ${minute}`, text: 'x' }, { priority: 5 });
+      const nowMs = clock.now().toMillis();
+      await mailwright.distributor.runOnce();
+      const record = (await mailwright.history.get(low))!;
+      if (minute < 10) {
+        expect(record).toMatchObject({ status: 'deferred', deferrals: minute + 1, forced: false });
+        dues.push(Date.parse(record.dueAt) - nowMs);
+      } else {
+        expect(record).toMatchObject({ status: 'sent', deferrals: 10, forced: true, attempts: 1 });
+        expect(record.attemptLog.map((a) => a.outcome)).toEqual([...Array(10).fill('deferred'), 'forced']);
+      }
+      clock.advance({ minutes: 1 });
+    }
+    expect(Math.max(...dues)).toBeLessThanOrEqual(60_000);
+    const nonForced = (await all(mailwright)).filter((r) => !r.forced).map((r) => Date.parse(r.sentAt as string));
+    for (const start of nonForced) expect(nonForced.filter((t) => t >= start && t < start + 60_000)).toHaveLength(1);
+  });
+
+  it('the throttle window is counted from persisted sends, so a restart does not reset it', async () => {
+    const clock = new ManualClock(T0);
+    const first = await setup({ limit: 2, clock });
+    await enqueueMany(first.mailwright, 3);
+    expect((await first.mailwright.distributor.runOnce()).sent).toBe(2);
+    await first.mailwright.close();
+    clock.advance({ seconds: 10 });
+    const again = await createMailwright({
+      store: createSqliteStore({ filename: first.file, clock }),
+      providers: [smtpProvider({ id: 'smtp', settings: { host: '127.0.0.1', port: first.server.port, requireTls: false, requireAuth: false } })],
+      users: new InMemoryUserDirectory(),
+      clock,
+    });
+    instances.push(again);
+    const fresh = await again.enqueue({ from: 'batch@contoso.com', to: 'new@example.com', subject: 'after restart', text: 'x' });
+    expect(await again.distributor.runOnce()).toMatchObject({ sent: 0, deferred: 1 });
+    expect(await again.history.get(fresh)).toMatchObject({ status: 'deferred', deferrals: 1, dueAt: '2026-11-24T10:01:00.000Z' });
+    clock.set(clock.now().plus({ seconds: 50 }));
+    expect(await again.distributor.runOnce()).toMatchObject({ sent: 2 });
+  });
+
+  it('retries transient failures with back-off, then succeeds; every attempt is recorded', async () => {
+    const { clock, mailwright } = await setup({ rules: [{ onData: true, code: 451, message: '4.7.500 Server busy, please try again later', times: 2 }] });
+    const id = await mailwright.enqueue({ from: 'batch@contoso.com', to: 'c@example.com', subject: 'retry me', text: 'x' });
+    expect((await mailwright.distributor.runOnce()).retried).toBe(1);
+    const waiting = (await mailwright.history.get(id))!;
+    expect(waiting).toMatchObject({ status: 'queued', attempts: 1, failure: { code: 'MW_TRANSIENT_FAILURE', permanent: false } });
+    expect(Date.parse(waiting.dueAt)).toBeGreaterThan(clock.now().toMillis());
+    expect((await mailwright.distributor.runOnce()).retried).toBe(0); // not due yet
+    clock.set(clock.now().plus({ hours: 1 }));
+    await mailwright.distributor.runOnce();
+    clock.set(clock.now().plus({ hours: 1 }));
+    await mailwright.distributor.runOnce();
+    const done = (await mailwright.history.get(id))!;
+    expect(done).toMatchObject({ status: 'sent', attempts: 3 });
+    expect(done.attemptLog.map((a) => a.outcome)).toEqual(['retrying', 'retrying', 'sent']);
+  });
+
+  it('a permanent failure stops at once with the classified failure', async () => {
+    const { mailwright } = await setup({ rules: [{ rcpt: 'gone@example.com', code: 550, message: '5.1.1 User unknown' }] });
+    const id = await mailwright.enqueue({ from: 'batch@contoso.com', to: 'gone@example.com', subject: 'x', text: 'x' });
+    expect(await mailwright.distributor.runOnce()).toMatchObject({ failed: 1, retried: 0 });
+    expect(await mailwright.history.get(id)).toMatchObject({ status: 'failed', attempts: 1, failure: { code: 'MW_RECIPIENT_UNKNOWN', smtpCode: 550, permanent: true } });
+  });
+
+  it('a 429 waits at least Retry-After, and fails after maxAttempts', async () => {
+    let calls = 0;
+    const throttled: Provider = {
+      id: 'graph-like', kind: 'exchange', displayName: 'Throttled', interactive: false, batch: true, microsoft365: true,
+      send: async () => {
+        calls += 1;
+        throw failureError({ protocol: 'graph', message: 'Too Many Requests', httpStatus: 429, retryAfterSeconds: 120 });
+      },
+    };
+    const { clock, mailwright } = await setup({ provider: throttled });
+    await mailwright.parameters.update({ maxAttempts: 2 });
+    const id = await mailwright.enqueue({ from: 'batch@contoso.com', to: 'c@example.com', subject: 'x', text: 'x' });
+    await mailwright.distributor.runOnce();
+    const waiting = (await mailwright.history.get(id))!;
+    expect(Date.parse(waiting.dueAt) - clock.now().toMillis()).toBeGreaterThanOrEqual(120_000);
+    clock.advance({ seconds: 119 });
+    await mailwright.distributor.runOnce();
+    expect(calls).toBe(1);
+    clock.advance({ hours: 1 });
+    await mailwright.distributor.runOnce();
+    expect(await mailwright.history.get(id)).toMatchObject({ status: 'failed', attempts: 2, failure: { code: 'MW_RATE_LIMITED', retryAfterSeconds: 120 } });
+  });
+
+  it('idempotency key, priority then due time, sendAfter, stable Message-ID', async () => {
+    const { server, clock, mailwright } = await setup();
+    const a = await mailwright.enqueue({ from: 'batch@contoso.com', to: 'a@example.com', subject: 'a', text: 'x' }, { idempotencyKey: 'order-1' });
+    expect(await mailwright.enqueue({ from: 'batch@contoso.com', to: 'a@example.com', subject: 'a', text: 'x' }, { idempotencyKey: 'order-1' })).toBe(a);
+    await mailwright.enqueue({ from: 'batch@contoso.com', to: 'urgent@example.com', subject: 'urgent', text: 'x' }, { priority: 9 });
+    const later = await mailwright.enqueue({ from: 'batch@contoso.com', to: 'later@example.com', subject: 'later', text: 'x' }, { sendAfter: clock.now().plus({ hours: 1 }).toJSDate() });
+    const distributor = mailwright.createDistributor({ concurrency: 1 });
+    await distributor.runOnce();
+    expect(server.messages.map((m) => m.parsed.subject)).toEqual(['urgent', 'a']);
+    expect((await mailwright.history.get(later))?.status).toBe('queued');
+    const queuedId = (await mailwright.history.get(a))!.messageId;
+    expect(server.messages[1]?.parsed.messageId).toBe(queuedId);
+  });
+
+  it('without a batch provider nothing is sent and nothing is lost', async () => {
+    const { mailwright } = await setup();
+    const id = await mailwright.enqueue({ from: 'batch@contoso.com', to: 'a@example.com', subject: 'a', text: 'x' });
+    await mailwright.parameters.update({ batchProviderId: null });
+    await expect(mailwright.distributor.runOnce()).rejects.toMatchObject({ code: ErrorCodes.NO_BATCH_PROVIDER });
+    expect((await mailwright.history.get(id))?.status).toBe('queued');
+  });
+
+  it('bad input is refused at enqueue: nothing queued', async () => {
+    const { mailwright } = await setup();
+    await expect(mailwright.enqueue({ from: 'batch@contoso.com', to: 'nope', subject: 'a', text: 'x' })).rejects.toMatchObject({ code: ErrorCodes.INVALID_ADDRESS });
+    await mailwright.parameters.update({ attachmentSizeLimitBytes: 1000 });
+    await expect(mailwright.enqueue({ from: 'batch@contoso.com', to: 'a@example.com', subject: 'a', text: 'x', attachments: [{ filename: 'big', content: Buffer.alloc(5000) }] })).rejects.toMatchObject({ code: ErrorCodes.ATTACHMENT_TOO_LARGE });
+    expect(await all(mailwright)).toHaveLength(0);
+  });
+
+  it('two distributors on one SQLite file never send an email twice; an expired lease is taken over', async () => {
+    const clock = new ManualClock(T0);
+    const one = await setup({ clock });
+    const twoInstance = await createMailwright({
+      store: createSqliteStore({ filename: one.file, clock }),
+      providers: [smtpProvider({ id: 'smtp', settings: { host: '127.0.0.1', port: one.server.port, requireTls: false, requireAuth: false } })],
+      users: new InMemoryUserDirectory(),
+      clock,
+    });
+    instances.push(twoInstance);
+    await enqueueMany(one.mailwright, 60);
+    await Promise.all([one.mailwright.createDistributor({ claimBatch: 7 }).runOnce(), twoInstance.createDistributor({ claimBatch: 5 }).runOnce()]);
+    const ids = one.server.messages.map((m) => m.parsed.messageId);
+    expect(ids).toHaveLength(60);
+    expect(new Set(ids).size).toBe(60);
+
+    // A worker that claimed an email and died: its lease expires and another worker sends it.
+    const orphan = await one.mailwright.enqueue({ from: 'batch@contoso.com', to: 'orphan@example.com', subject: 'orphan', text: 'x' });
+    await one.mailwright.store.claimDue({ now: clock.now().toMillis(), limit: 10, leaseMs: 60_000, owner: 'crashed-worker' });
+    expect(await one.mailwright.distributor.runOnce()).toMatchObject({ sent: 0 });
+    clock.advance({ seconds: 61 });
+    expect(await one.mailwright.distributor.runOnce()).toMatchObject({ sent: 1 });
+    expect((await one.mailwright.history.get(orphan))?.status).toBe('sent');
+  });
+
+  it('emits typed events and purges history once a day', async () => {
+    const { clock, mailwright } = await setup();
+    const seen: string[] = [];
+    for (const name of ['queued', 'sending', 'sent'] as const) mailwright.events.on(name, () => seen.push(name));
+    await mailwright.enqueue({ from: 'batch@contoso.com', to: 'a@example.com', subject: 'a', text: 'x' });
+    await mailwright.distributor.runOnce();
+    expect(seen).toEqual(['queued', 'sending', 'sent']);
+    clock.advance({ days: 31 });
+    await mailwright.distributor.runOnce(); // daily purge: the 31-day-old email goes
+    expect(await all(mailwright)).toHaveLength(0);
+  });
+
+  it('start() repeats on the clock and stop() ends the loop', async () => {
+    const { clock, server, mailwright } = await setup();
+    const distributor = mailwright.createDistributor();
+    distributor.start({ every: '1 minute' });
+    await mailwright.enqueue({ from: 'batch@contoso.com', to: 'a@example.com', subject: 'a', text: 'x' });
+    while (clock.pendingSleeps === 0) await new Promise((r) => setImmediate(r));
+    clock.advance({ minutes: 1 });
+    await server.waitForMessages(1);
+    await distributor.stop();
+    expect(server.messages).toHaveLength(1);
+  });
+});
