@@ -22,6 +22,7 @@ export async function openMailwright(options: GlobalOptions, env: NodeJS.Process
     store: createSqliteStore({ filename }),
     providers: config.providers ?? [smtpProvider({ id: 'smtp' }), emlProvider({ directory: resolve('.mailwright/eml') })],
     users: config.users ?? new InMemoryUserDirectory(),
+    ...(env.MAILWRIGHT_SECRET_KEY ? { secretKey: env.MAILWRIGHT_SECRET_KEY } : {}),
     ...(config.messageIdDomain !== undefined ? { messageIdDomain: config.messageIdDomain } : {}),
   });
 }

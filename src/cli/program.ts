@@ -6,6 +6,7 @@ import type { CliIo } from './cli-io.js';
 import { registerHistoryCommand } from './commands/history-command.js';
 import { registerParamsCommand } from './commands/params-command.js';
 import { registerPurgeCommand } from './commands/purge-command.js';
+import { registerSmtpCommand } from './commands/smtp-command.js';
 import { registerTestEmailCommand } from './commands/test-email-command.js';
 import { ExitCodes, type ExitCode } from './exit-codes.js';
 import { openMailwright, type GlobalOptions } from './open-mailwright.js';
@@ -36,10 +37,9 @@ export async function runCli(argv: string[], io: CliIo, extra: CommandRegistrati
       exitCode = Math.max(exitCode, code) as ExitCode;
     },
   };
-  for (const register of [registerHistoryCommand, registerPurgeCommand, registerTestEmailCommand, registerParamsCommand, ...extra]) {
+  for (const register of [registerHistoryCommand, registerPurgeCommand, registerTestEmailCommand, registerParamsCommand, registerSmtpCommand, ...extra]) {
     register(program, ctx);
   }
-  for (const command of program.commands) command.exitOverride();
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -1,0 +1,102 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CliIo } from '../../src/cli/cli-io.js';
+import { registerDistributeCommand } from '../../src/cli/commands/distribute-command.js';
+import { ExitCodes } from '../../src/cli/exit-codes.js';
+import { runCli } from '../../src/cli/program.js';
+import { startSmtpTestServer, type SmtpTestServer } from '../support/smtp-test-server.js';
+
+describe('mailwright CLI (in-process, real SQLite file and SMTP server)', () => {
+  let dir: string;
+  let server: SmtpTestServer;
+  let db: string;
+  const key = Buffer.alloc(32, 4).toString('base64');
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'mw-cli-'));
+    db = join(dir, 'cli.db');
+    server = await startSmtpTestServer({
+      starttls: false,
+      auth: { username: 'mailer@contoso.com', password: 'Cli!pass' },
+      rules: [{ from: 'blocked@contoso.com', code: 550, message: '5.7.1 Client does not have permissions to send as this sender' }],
+    });
+  });
+  afterAll(async () => {
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+    let out = '';
+    let err = '';
+    const io: CliIo = {
+      out: (t) => (out += `${t}\n`),
+      err: (t) => (err += `${t}\n`),
+      progress: (t) => (out += t),
+      isTTY: false,
+      columns: 160,
+      env: { MAILWRIGHT_SECRET_KEY: key, MAILWRIGHT_SMTP_PASSWORD: 'Cli!pass' },
+    };
+    const code = await runCli(['--db', db, ...argv], io, [registerDistributeCommand]);
+    return { code, out, err };
+  }
+
+  it('stores SMTP settings encrypted and never prints the password', async () => {
+    const set = await cli('smtp', 'set', '--host', '127.0.0.1', '--port', String(server.port), '--user', 'mailer@contoso.com', '--no-require-tls', '--mailbox', 'mailer@contoso.com');
+    expect(set.code).toBe(ExitCodes.OK);
+    expect(set.out).toContain('"hasPassword": true');
+    expect(set.out + (await cli('smtp', 'show')).out).not.toContain('Cli!pass');
+  });
+
+  it('params set / show, with typed errors for bad values', async () => {
+    expect((await cli('params', 'set', 'batchProviderId', 'smtp')).code).toBe(ExitCodes.OK);
+    expect((await cli('params', 'set', 'perMinuteLimits.smtp', '30')).code).toBe(ExitCodes.OK);
+    const shown = JSON.parse((await cli('params', 'show')).out) as { batchProviderId: string; effective: { perMinuteLimits: Record<string, number>; historyRetentionDays: number } };
+    expect(shown).toMatchObject({ batchProviderId: 'smtp', effective: { perMinuteLimits: { smtp: 30, eml: 0 }, historyRetentionDays: 30 } });
+    const bad = await cli('params', 'set', 'historyRetentionDays', '-3');
+    expect(bad.code).toBe(ExitCodes.USAGE);
+    expect(bad.err).toContain('MW_INVALID_SETTINGS');
+    expect(bad.err).toContain('historyRetentionDays');
+  });
+
+  it('test-email reports success, and a refusal with its explanation and exit code 1', async () => {
+    const ok = await cli('test-email', '--to', 'admin@example.com');
+    expect(ok.code).toBe(ExitCodes.OK);
+    expect(ok.out).toMatch(/Test email sent with "smtp"/);
+    const refused = await cli('test-email', '--to', 'admin@example.com', '--from', 'blocked@contoso.com');
+    expect(refused.code).toBe(ExitCodes.EMAIL_FAILED);
+    expect(refused.out).toContain('MW_SEND_AS_DENIED');
+    expect(refused.out).toContain('Fix: Grant the authenticated mailbox Send As');
+  });
+
+  it('history filters and prints JSON; distribute --once; purge', async () => {
+    const failed = JSON.parse((await cli('history', '--status', 'failed', '--json')).out) as { failure: { code: string } }[];
+    expect(failed.map((r) => r.failure.code)).toEqual(['MW_SEND_AS_DENIED']);
+    const bySender = JSON.parse((await cli('history', '--sender', 'MAILER@contoso.com', '--json')).out) as unknown[];
+    expect(bySender).toHaveLength(1);
+    expect((await cli('history')).out).toContain('MW_SEND_AS_DENIED');
+
+    const run = await cli('distribute', '--once');
+    expect(run.code).toBe(ExitCodes.OK);
+    expect(run.out).toContain('Done: sent 0');
+    expect((await cli('purge')).out).toMatch(/Deleted 0 record\(s\) finished before .* \(retention 30 days\)/);
+  });
+
+  it('--help on each command, and usage errors exit 2', async () => {
+    for (const command of ['distribute', 'history', 'purge', 'test-email', 'params', 'smtp']) {
+      const help = await cli(command, '--help');
+      expect(help.code).toBe(ExitCodes.OK);
+      expect(help.out).toContain(`Usage: mailwright ${command}`);
+    }
+    expect((await cli('history', '--bogus')).code).toBe(ExitCodes.USAGE);
+    expect((await cli('test-email')).code).toBe(ExitCodes.USAGE);
+  });
+
+  it('a missing batch provider is a configuration error (exit 3)', async () => {
+    await cli('params', 'set', 'batchProviderId', 'null');
+    const run = await cli('distribute', '--once');
+    expect(run.code).toBe(ExitCodes.CONFIG);
+    expect(run.err).toContain('MW_NO_BATCH_PROVIDER');
+  });
+});
