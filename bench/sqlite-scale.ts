@@ -1,10 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { ManualClock } from '../src/clock/manual-clock.js';
-import { toIso } from '../src/clock/clock.js';
+import { toIso, type Clock } from '../src/clock/clock.js';
+import { newEmailId } from '../src/store/email-id.js';
 import type { EmailStatus, NewEmailRecord } from '../src/store/email-record.js';
 import { createSqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { printFigures, timeMs } from './bench-report.js';
@@ -19,7 +19,8 @@ function historyRow(i: number): NewEmailRecord {
   const sender = `user${i % SENDERS}@contoso.com`;
   const at = toIso(created);
   return {
-    id: randomUUID(),
+    // Time-ordered ids, as mailwright assigns them (UUID v7 from the creation time).
+    id: newEmailId({ now: () => created } as Clock),
     status,
     mode: 'batch',
     providerId: 'smtp',
