@@ -1,21 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import PQueue from 'p-queue';
-import type { Clock } from '../clock/clock.js';
 import { toIso } from '../clock/clock.js';
 import { ErrorCodes } from '../errors/error-codes.js';
 import { MailwrightError } from '../errors/mailwright-error.js';
 import type { HistoryService } from '../history/history-service.js';
-import type { Logger } from '../logger.js';
 import { effectivePerMinuteLimit, type EmailParameters } from '../parameters/email-parameters.js';
-import type { ParametersService } from '../parameters/parameters-service.js';
 import type { Provider } from '../providers/provider.js';
-import type { ProviderRegistry } from '../providers/provider-registry.js';
 import { deliverAttempt, successPatch } from '../send/deliver-attempt.js';
+import type { ImmediateSenderDeps } from '../send/immediate-sender.js';
 import type { EmailRecord } from '../store/email-record.js';
-import type { Store } from '../store/store.js';
 import { applySenderMode } from '../users/sender-identity.js';
-import type { UserDirectory } from '../users/user-directory.js';
 import { retryDelayMs, type BackoffOptions } from './backoff.js';
 import { deserializeMessage } from './message-payload.js';
 import type { QueueEventEmitter } from './queue-events.js';
@@ -44,14 +39,8 @@ export interface DistributionSummary {
   forced: number;
 }
 
-/** Dependencies of {@link Distributor}. */
-export interface DistributorDeps {
-  store: Store;
-  clock: Clock;
-  logger: Logger;
-  users: UserDirectory;
-  providers: ProviderRegistry;
-  parameters: ParametersService;
+/** Dependencies of {@link Distributor}: those of immediate sending, plus history and events. */
+export interface DistributorDeps extends Omit<ImmediateSenderDeps, 'messageIdDomain'> {
   history: HistoryService;
   events: QueueEventEmitter;
 }

@@ -39,6 +39,17 @@ describe('batch queue and throttled distributor (ManualClock, SQLite file, real 
     await mailwright.parameters.update({ batchProviderId: provider.id, perMinuteLimits: { [provider.id]: options.limit ?? 0 }, ...(options.maxDeferrals !== undefined ? { maxDeferrals: options.maxDeferrals } : {}) });
     return { server, clock, file, mailwright };
   }
+  /** A second instance (a restart, or another worker) on the same SQLite file. */
+  async function reopen(file: string, port: number, clock: ManualClock): Promise<Mailwright> {
+    const mailwright = await createMailwright({
+      store: createSqliteStore({ filename: file, clock }),
+      providers: [smtpProvider({ id: 'smtp', settings: { host: '127.0.0.1', port, requireTls: false, requireAuth: false } })],
+      users: new InMemoryUserDirectory(),
+      clock,
+    });
+    instances.push(mailwright);
+    return mailwright;
+  }
   const all = async (m: Mailwright): Promise<EmailRecord[]> => (await m.history.list({ limit: 1000 })).items;
   const enqueueMany = (m: Mailwright, n: number, priority = 0) =>
     Promise.all(Array.from({ length: n }, (_, i) => m.enqueue({ to: `c${i}@example.com`, subject: `n${i}`, text: 'x' }, { priority })));
@@ -92,13 +103,7 @@ describe('batch queue and throttled distributor (ManualClock, SQLite file, real 
     expect((await first.mailwright.distributor.runOnce()).sent).toBe(2);
     await first.mailwright.close();
     clock.advance({ seconds: 10 });
-    const again = await createMailwright({
-      store: createSqliteStore({ filename: first.file, clock }),
-      providers: [smtpProvider({ id: 'smtp', settings: { host: '127.0.0.1', port: first.server.port, requireTls: false, requireAuth: false } })],
-      users: new InMemoryUserDirectory(),
-      clock,
-    });
-    instances.push(again);
+    const again = await reopen(first.file, first.server.port, clock);
     const fresh = await again.enqueue({ from: 'batch@contoso.com', to: 'new@example.com', subject: 'after restart', text: 'x' });
     expect(await again.distributor.runOnce()).toMatchObject({ sent: 0, deferred: 1 });
     expect(await again.history.get(fresh)).toMatchObject({ status: 'deferred', deferrals: 1, dueAt: '2026-11-24T10:01:00.000Z' });
@@ -186,13 +191,7 @@ describe('batch queue and throttled distributor (ManualClock, SQLite file, real 
   it('two distributors on one SQLite file never send an email twice; an expired lease is taken over', async () => {
     const clock = new ManualClock(T0);
     const one = await setup({ clock });
-    const twoInstance = await createMailwright({
-      store: createSqliteStore({ filename: one.file, clock }),
-      providers: [smtpProvider({ id: 'smtp', settings: { host: '127.0.0.1', port: one.server.port, requireTls: false, requireAuth: false } })],
-      users: new InMemoryUserDirectory(),
-      clock,
-    });
-    instances.push(twoInstance);
+    const twoInstance = await reopen(one.file, one.server.port, clock);
     await enqueueMany(one.mailwright, 60);
     await Promise.all([one.mailwright.createDistributor({ claimBatch: 7 }).runOnce(), twoInstance.createDistributor({ claimBatch: 5 }).runOnce()]);
     const ids = one.server.messages.map((m) => m.parsed.messageId);
