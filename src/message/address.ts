@@ -114,6 +114,11 @@ export function parseAddressList(input: AddressInput | readonly AddressInput[] |
   return items.map((item, i) => parseAddress(item, items.length > 1 ? `${field}[${i}]` : field));
 }
 
+/** The domain part of an address (after the last @), as written. */
+export function domainOf(address: string): string {
+  return address.slice(address.lastIndexOf('@') + 1);
+}
+
 /** Formats an address for display and headers: `"Name, Jr." <a@b.c>` (quoting only when needed). */
 export function formatAddress(a: Address): string {
   if (a.name === undefined || a.name === '') return a.address;

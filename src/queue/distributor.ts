@@ -7,7 +7,7 @@ import { MailwrightError } from '../errors/mailwright-error.js';
 import type { HistoryService } from '../history/history-service.js';
 import { effectivePerMinuteLimit, type EmailParameters } from '../parameters/email-parameters.js';
 import type { Provider } from '../providers/provider.js';
-import { deliverAttempt, successPatch } from '../send/deliver-attempt.js';
+import { attemptTranscript, deliverAttempt, successPatch } from '../send/deliver-attempt.js';
 import type { ImmediateSenderDeps } from '../send/immediate-sender.js';
 import type { EmailRecord } from '../store/email-record.js';
 import { applySenderMode } from '../users/sender-identity.js';
@@ -169,25 +169,24 @@ export class Distributor {
     events.emit('sending', { emailId: record.id, providerId: provider.id, attempt });
     if (forced) events.emit('forced', { emailId: record.id, providerId: provider.id, deferrals: record.deferrals });
     const outcome = await deliverAttempt(this.deps, provider, message, { mode: 'batch', emailId: record.id, attempt, ...(user ? { user } : {}) });
-    const base = { emailId: record.id, attempt, providerId: provider.id, startedAt: outcome.startedAt, finishedAt: outcome.finishedAt };
+    const base = { emailId: record.id, attempt, providerId: provider.id, startedAt: outcome.startedAt, finishedAt: outcome.finishedAt, ...attemptTranscript(outcome) };
 
     if (outcome.ok) {
       await store.updateEmail(record.id, { ...successPatch(record, outcome), providerId: provider.id, attempts: attempt, forced });
-      await store.appendAttempt({ ...base, outcome: forced ? 'forced' : outcome.receipt.status, ...(outcome.receipt.transcript ? { transcript: outcome.receipt.transcript } : {}) });
+      await store.appendAttempt({ ...base, outcome: forced ? 'forced' : outcome.receipt.status });
       events.emit('sent', { emailId: record.id, providerId: provider.id, attempt, forced });
       return 'sent';
     }
     const { failure } = outcome;
-    const transcript = failure.transcript ? { transcript: failure.transcript } : {};
     if (failure.permanent || attempt >= params.maxAttempts) {
       await store.updateEmail(record.id, { status: 'failed', providerId: provider.id, attempts: attempt, failure, leaseOwner: undefined, leaseExpiresAt: undefined });
-      await store.appendAttempt({ ...base, outcome: 'failed', failure, ...transcript });
+      await store.appendAttempt({ ...base, outcome: 'failed', failure });
       events.emit('failed', { emailId: record.id, providerId: provider.id, attempt, failure });
       return 'failed';
     }
     const dueAt = toIso(clock.now().plus({ milliseconds: retryDelayMs(attempt, this.options.backoff, failure.retryAfterSeconds) }));
     await store.updateEmail(record.id, { status: 'queued', providerId: provider.id, attempts: attempt, failure, dueAt, leaseOwner: undefined, leaseExpiresAt: undefined });
-    await store.appendAttempt({ ...base, outcome: 'retrying', failure, ...transcript });
+    await store.appendAttempt({ ...base, outcome: 'retrying', failure });
     events.emit('retrying', { emailId: record.id, providerId: provider.id, attempt, dueAt, failure });
     return 'retried';
   }

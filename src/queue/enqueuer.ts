@@ -2,7 +2,7 @@ import type { Clock } from '../clock/clock.js';
 import { toIso } from '../clock/clock.js';
 import { ErrorCodes } from '../errors/error-codes.js';
 import { isMailwrightError, MailwrightError } from '../errors/mailwright-error.js';
-import { parseAddress } from '../message/address.js';
+import { domainOf, parseAddress } from '../message/address.js';
 import { assertWithinSizeLimit } from '../message/encode-message.js';
 import type { Address, MessageInput } from '../message/message.js';
 import { validateMessage } from '../message/validate-message.js';
@@ -10,6 +10,7 @@ import type { ParametersService } from '../parameters/parameters-service.js';
 import type { ProviderRegistry } from '../providers/provider-registry.js';
 import { newEmailRecord } from '../send/new-email-record.js';
 import type { Store } from '../store/store.js';
+import { requireUser } from '../users/require-user.js';
 import { userFromAddress } from '../users/sender-identity.js';
 import type { UserDirectory } from '../users/user-directory.js';
 import { serializeMessage } from './message-payload.js';
@@ -57,7 +58,7 @@ export class Enqueuer {
     const from = await this.from(input, options.userId, params.batchProviderId);
     const message = await validateMessage(input, {
       from,
-      messageIdDomain: this.deps.messageIdDomain ?? from.address.slice(from.address.lastIndexOf('@') + 1),
+      messageIdDomain: this.deps.messageIdDomain ?? domainOf(from.address),
       now: clock.now().toJSDate(),
     });
     const sizeBytes = await assertWithinSizeLimit(message, params.attachmentSizeLimitBytes);
@@ -89,11 +90,7 @@ export class Enqueuer {
 
   private async from(input: MessageInput, userId: string | undefined, batchProviderId: string | null): Promise<Address> {
     if (userId !== undefined) {
-      const user = await this.deps.users.getUser(userId);
-      if (user === undefined) {
-        throw new MailwrightError(ErrorCodes.USER_NOT_FOUND, `No user "${userId}" in the user directory.`, { details: { userId } });
-      }
-      return userFromAddress(user);
+      return userFromAddress(await requireUser(this.deps.users, userId));
     }
     if (input.from !== undefined) return parseAddress(input.from, 'from');
     const mailbox = batchProviderId === null ? undefined : await this.deps.providers.get(batchProviderId).mailbox?.();

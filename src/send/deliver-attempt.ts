@@ -14,6 +14,12 @@ export interface DeliveryDeps {
   logger: Logger;
 }
 
+/** The redacted transcript of an attempt, from its receipt or its failure, as attempt-log fields. */
+export function attemptTranscript(outcome: AttemptOutcome): { transcript?: string } {
+  const transcript = outcome.ok ? outcome.receipt.transcript : outcome.failure.transcript;
+  return transcript === undefined ? {} : { transcript };
+}
+
 /** Result of one attempt: the receipt, or the classified failure. */
 export type AttemptOutcome =
   | { ok: true; receipt: SendReceipt; startedAt: string; finishedAt: string }

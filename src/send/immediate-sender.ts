@@ -2,7 +2,7 @@ import type { Clock } from '../clock/clock.js';
 import { ErrorCodes } from '../errors/error-codes.js';
 import { MailwrightError } from '../errors/mailwright-error.js';
 import type { Logger } from '../logger.js';
-import { parseAddress } from '../message/address.js';
+import { domainOf, parseAddress } from '../message/address.js';
 import { assertWithinSizeLimit } from '../message/encode-message.js';
 import type { Address, AddressInput, MessageInput } from '../message/message.js';
 import { validateMessage } from '../message/validate-message.js';
@@ -11,17 +11,13 @@ import type { Provider, SendMode } from '../providers/provider.js';
 import type { ProviderRegistry } from '../providers/provider-registry.js';
 import { ProviderSelectionRequired } from '../providers/provider-selection-required.js';
 import type { Store } from '../store/store.js';
+import { requireUser } from '../users/require-user.js';
 import { applySenderMode, userFromAddress } from '../users/sender-identity.js';
 import type { DirectoryUser, UserDirectory } from '../users/user-directory.js';
-import { deliverAttempt, successPatch } from './deliver-attempt.js';
+import { attemptTranscript, deliverAttempt, successPatch } from './deliver-attempt.js';
 import type { Draft, SendOptions } from './draft.js';
 import { newEmailRecord } from './new-email-record.js';
 import type { SendResult, TestEmailResult } from './send-result.js';
-
-/** The domain part of an address (after the last @). */
-function domainOf(address: string): string {
-  return address.slice(address.lastIndexOf('@') + 1);
-}
 
 /** Dependencies of {@link ImmediateSender}. */
 export interface ImmediateSenderDeps {
@@ -57,7 +53,7 @@ export class ImmediateSender {
 
   /** Composes a draft for a user: From = "Sender email" override, else the directory email. */
   async compose(input: MessageInput, userId: string): Promise<Draft> {
-    const user = await this.requireUser(userId);
+    const user = await requireUser(this.deps.users, userId);
     return { ...input, from: userFromAddress(user), userId };
   }
 
@@ -72,7 +68,7 @@ export class ImmediateSender {
         fix: 'Call compose(message, userId) first, or pass options.userId.',
       });
     }
-    const user = await this.requireUser(userId);
+    const user = await requireUser(this.deps.users, userId);
     const provider = await this.chooseProvider(user, options);
     const from = draft.from === undefined ? userFromAddress(user) : parseAddress(draft.from, 'from');
     return this.sendNow(draft, provider, from, { mode: 'interactive', user, meta: options.meta ?? {} });
@@ -81,7 +77,7 @@ export class ImmediateSender {
   /** Sends a test message with one provider and returns the classified result (also in history). */
   async sendTestEmail(options: TestEmailOptions): Promise<TestEmailResult> {
     const provider = this.deps.providers.get(options.provider);
-    const user = options.userId === undefined ? undefined : await this.requireUser(options.userId);
+    const user = options.userId === undefined ? undefined : await requireUser(this.deps.users, options.userId);
     const from = await this.testFrom(options, provider, user);
     const message: MessageInput = {
       to: options.to,
@@ -160,7 +156,7 @@ export class ImmediateSender {
       finishedAt: outcome.finishedAt,
       outcome: outcome.ok ? outcome.receipt.status : 'failed',
       ...(outcome.ok ? {} : { failure: outcome.failure }),
-      ...(outcome.ok ? (outcome.receipt.transcript ? { transcript: outcome.receipt.transcript } : {}) : outcome.failure.transcript ? { transcript: outcome.failure.transcript } : {}),
+      ...attemptTranscript(outcome),
     });
     if (!outcome.ok) {
       await store.updateEmail(record.id, { status: 'failed', attempts: 1, failure: outcome.failure });
@@ -186,16 +182,5 @@ export class ImmediateSender {
       await users.updateOptions(user.id, { providerId: provider.id, doNotAskAgain: true });
     }
     return provider;
-  }
-
-  private async requireUser(userId: string): Promise<DirectoryUser> {
-    const user = await this.deps.users.getUser(userId);
-    if (user === undefined) {
-      throw new MailwrightError(ErrorCodes.USER_NOT_FOUND, `No user "${userId}" in the user directory.`, {
-        fix: 'Pass the id of a user your UserDirectory knows.',
-        details: { userId },
-      });
-    }
-    return user;
   }
 }

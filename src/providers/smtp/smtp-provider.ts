@@ -4,6 +4,7 @@ import { parseEnhancedCode } from '../../errors/enhanced-code.js';
 import { ErrorCodes } from '../../errors/error-codes.js';
 import { MailwrightError } from '../../errors/mailwright-error.js';
 import { rawFailureFromError } from '../../errors/raw-failure-from-error.js';
+import { domainOf } from '../../message/address.js';
 import { encodeMessage } from '../../message/encode-message.js';
 import type { Address, EmailMessage } from '../../message/message.js';
 import { parseSettings } from '../../parameters/parse-settings.js';
@@ -122,7 +123,7 @@ export function smtpProvider(options: SmtpProviderOptions = {}): Provider {
       delete raw.smtpCode;
     }
     if (raw.errno === 'ENOTFOUND' || raw.errno === 'EDNS') raw.message = `getaddrinfo ENOTFOUND ${settings.host}`;
-    const recipientDomain = message.to.concat(message.cc, message.bcc).map((a) => a.address.slice(a.address.lastIndexOf('@') + 1)).find((d) => !d.includes('.') && d !== 'localhost');
+    const recipientDomain = message.to.concat(message.cc, message.bcc).map((a) => domainOf(a.address)).find((d) => !d.includes('.') && d !== 'localhost');
     const openTranscript = (error as { transcript?: unknown }).transcript;
     const transcript = (openTranscript instanceof SmtpTranscript ? openTranscript : session?.transcript)?.text([settings.password]);
     const typed = failureError(
