@@ -43,12 +43,19 @@ export { createSecretBox, generateSecretKey, type SecretBoxOptions } from './sec
 export type { EncryptedSecret, SecretBox } from './secrets/secret-box.js';
 
 // Providers
-export type { Provider, ProviderInfo, ProviderRuntime, RecipientResult, SendContext, SendMode, SendReceipt } from './providers/provider.js';
+export type { MailboxContext, Provider, ProviderInfo, ProviderRuntime, RecipientResult, SendContext, SendMode, SendReceipt } from './providers/provider.js';
 export { ProviderSelectionRequired, type ProviderChoice } from './providers/provider-selection-required.js';
 export { smtpProvider, type SmtpProviderOptions } from './providers/smtp/smtp-provider.js';
 export { sealSmtpSettings, openSmtpSettings, describeSmtpSettings } from './providers/smtp/smtp-settings-store.js';
-export { SmtpSettingsService, type SmtpSettingsView } from './providers/smtp/smtp-settings-service.js';
+export { smtpSettingsService, type SmtpSettingsService, type SmtpSettingsView } from './providers/smtp/smtp-settings-service.js';
+export { SealedSettingsService, providerSettingsKey, type SettingsCodec } from './providers/sealed-settings-service.js';
 export { emlProvider, type EmlProviderOptions } from './providers/eml/eml-provider.js';
+export { exchangeProvider, type ExchangeProviderOptions } from './providers/exchange/exchange-provider.js';
+export type { DelegatedAuth } from './providers/exchange/exchange-tokens.js';
+export { createHttpsTransport, type HttpsTransportOptions, type HttpTransport, type HttpRequest, type HttpResponse } from './providers/exchange/https-transport.js';
+export { sealExchangeSettings, openExchangeSettings, describeExchangeSettings, type ExchangeSettingsView } from './providers/exchange/exchange-settings-store.js';
+export { exchangeSettingsService, type ExchangeSettingsService } from './providers/exchange/exchange-settings-service.js';
+export { exchangeSettingsSchema, type ExchangeSettings, type ExchangeSettingsInput, type StoredExchangeSettings } from './parameters/exchange-settings.js';
 
 // Users and sender identity
 export type { DirectoryUser, SenderMode, UserDirectory, UserEmailOptions } from './users/user-directory.js';

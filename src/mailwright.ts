@@ -8,7 +8,8 @@ import { ProviderRegistry } from './providers/provider-registry.js';
 import { createSecretBox } from './secrets/aes-gcm-secret-box.js';
 import type { SecretBox } from './secrets/secret-box.js';
 import { ImmediateSender, type TestEmailOptions } from './send/immediate-sender.js';
-import { SmtpSettingsService } from './providers/smtp/smtp-settings-service.js';
+import { smtpSettingsService, type SmtpSettingsService } from './providers/smtp/smtp-settings-service.js';
+import { exchangeSettingsService, type ExchangeSettingsService } from './providers/exchange/exchange-settings-service.js';
 import type { Draft, SendOptions } from './send/draft.js';
 import type { SendResult, TestEmailResult } from './send/send-result.js';
 import type { MessageInput } from './message/message.js';
@@ -48,6 +49,8 @@ export interface Mailwright {
   readonly history: HistoryService;
   /** Stored SMTP settings (password encrypted) of providers created with `smtpProvider({ id })`. */
   readonly smtpSettings: SmtpSettingsService;
+  /** Stored Exchange settings (client secret or private key encrypted) of providers created with `exchangeProvider({ id })`. */
+  readonly exchangeSettings: ExchangeSettingsService;
   /** Registered providers. */
   providers(): ProviderInfo[];
   /** Composes a draft for a user, with their resolved From. */
@@ -116,7 +119,8 @@ export async function createMailwright(options: MailwrightOptions): Promise<Mail
     secrets,
     parameters,
     history,
-    smtpSettings: new SmtpSettingsService(store, secrets),
+    smtpSettings: smtpSettingsService(store, secrets),
+    exchangeSettings: exchangeSettingsService(store, secrets),
     providers: () => registry.list(),
     compose: (message, userId) => sender.compose(message, userId),
     send: (draft, sendOptions) => sender.send(draft, sendOptions),

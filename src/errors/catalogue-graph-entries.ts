@@ -43,6 +43,17 @@ export const serviceCodeEntries: CatalogueEntry[] = [
     examples: ['404 MailboxNotEnabledForRESTAPI: The mailbox is either inactive, soft-deleted, or is hosted on-premise.'],
     match: serviceCodeIn('MailboxNotEnabledForRESTAPI', 'MailboxNotSupportedForRESTAPI'),
   },
+  {
+    code: ErrorCodes.SEND_OUTCOME_UNKNOWN,
+    category: 'network',
+    title: 'Send outcome unknown',
+    explanation:
+      'The connection broke (or the gateway timed out) after the send request reached Exchange, so the email may have been sent. Sent Items cannot be checked because saveToSentItems is off, so it is not retried: retrying could send it twice.',
+    fix: 'Look for the email in a message trace (Exchange admin center > Mail flow > Message trace) by its Message-ID and resend it by hand if it is not there. Turn saveToSentItems on so mailwright can check before retrying.',
+    permanent: true,
+    examples: ['OutcomeUnknown: socket hang up after POST /users/{mailbox}/sendMail'],
+    match: serviceCodeIn('OutcomeUnknown'),
+  },
 ];
 
 /** Microsoft Graph failures recognized by HTTP status: matched after the SMTP and delivery entries. */

@@ -58,6 +58,8 @@ export const ErrorCodes = {
   MSAL_CONSENT_REQUIRED: 'MW_MSAL_CONSENT_REQUIRED',
   DELIVERY_FAILED: 'MW_DELIVERY_FAILED',
   FORWARDING_BLOCKED: 'MW_FORWARDING_BLOCKED',
+  /** The send request may have been accepted and cannot be checked: not retried, to never send twice. */
+  SEND_OUTCOME_UNKNOWN: 'MW_SEND_OUTCOME_UNKNOWN',
 
   // ---- appended: store ----
   /** A history query has an invalid filter, limit or cursor. */

@@ -20,6 +20,13 @@ export interface SendContext {
   signal?: AbortSignal;
 }
 
+/** Who a mailbox is asked for: the provider may send from a different mailbox per mode and user. */
+export interface MailboxContext {
+  mode: SendMode;
+  /** The sending user, when known. */
+  user?: DirectoryUser;
+}
+
 /** Outcome for one recipient. */
 export interface RecipientResult {
   address: string;
@@ -83,9 +90,11 @@ export interface Provider extends ProviderInfo {
   init?(runtime: ProviderRuntime): void;
   /**
    * The mailbox the provider authenticates as, for Send On Behalf (`Sender`).
+   * Exchange answers the batch account in batch mode and the user's own mailbox
+   * in interactive mode. Without a context: the batch mailbox.
    * @default undefined (From only)
    */
-  mailbox?(): Promise<Address | undefined>;
+  mailbox?(context?: MailboxContext): Promise<Address | undefined>;
   /** How a user's address is represented when it is not the mailbox. @default 'sendAs' */
   readonly senderMode?: SenderMode;
   send(message: EmailMessage, context: SendContext): Promise<SendReceipt>;

@@ -124,7 +124,7 @@ export class ImmediateSender {
         details: { userId: context.user.id, providerId: provider.id },
       });
     }
-    const identity = await applySenderMode(from, provider);
+    const identity = await applySenderMode(from, provider, { mode: context.mode, ...(context.user ? { user: context.user } : {}) });
     const message = await validateMessage(input, {
       from: identity.from,
       ...(identity.sender ? { sender: identity.sender } : {}),

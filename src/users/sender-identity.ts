@@ -1,5 +1,5 @@
 import type { Address } from '../message/message.js';
-import type { Provider } from '../providers/provider.js';
+import type { MailboxContext, Provider } from '../providers/provider.js';
 import type { DirectoryUser } from './user-directory.js';
 
 /** The From (and, for Send On Behalf, Sender) of an email. */
@@ -24,9 +24,9 @@ export function userFromAddress(user: DirectoryUser): Address {
  * Send As → From only; Send On Behalf → From = user, Sender = the provider's mailbox
  * (omitted when the mailbox is the From address itself).
  */
-export async function applySenderMode(from: Address, provider: Provider): Promise<SenderIdentity> {
+export async function applySenderMode(from: Address, provider: Provider, context?: MailboxContext): Promise<SenderIdentity> {
   if ((provider.senderMode ?? 'sendAs') !== 'sendOnBehalf') return { from };
-  const mailbox = await provider.mailbox?.();
+  const mailbox = await provider.mailbox?.(context);
   if (mailbox === undefined || mailbox.address.toLowerCase() === from.address.toLowerCase()) return { from };
   return { from, sender: mailbox };
 }

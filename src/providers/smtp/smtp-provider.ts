@@ -13,7 +13,8 @@ import type { SenderMode } from '../../users/user-directory.js';
 import type { Provider, ProviderRuntime, RecipientResult, SendContext, SendReceipt } from '../provider.js';
 import { SmtpSession, type SmtpError } from './smtp-session.js';
 import { SmtpTranscript } from './smtp-transcript.js';
-import { openSmtpSettings, providerSettingsKey } from './smtp-settings-store.js';
+import { providerSettingsKey } from '../sealed-settings-service.js';
+import { openSmtpSettings } from './smtp-settings-store.js';
 
 /** Options of {@link smtpProvider}. */
 export interface SmtpProviderOptions {

@@ -2,9 +2,6 @@ import { parseSettings } from '../../parameters/parse-settings.js';
 import { smtpSettingsSchema, type SmtpSettings, type SmtpSettingsInput, type StoredSmtpSettings } from '../../parameters/smtp-settings.js';
 import type { SecretBox } from '../../secrets/secret-box.js';
 
-/** Settings key under which a provider's stored settings live. */
-export const providerSettingsKey = (providerId: string): string => `provider:${providerId}`;
-
 /**
  * Validates SMTP settings (MW_INVALID_SETTINGS listing every bad field) and
  * replaces the password by its encrypted form for storage.

@@ -1,0 +1,154 @@
+import { AuthenticationHandler, Client } from '@microsoft/microsoft-graph-client';
+import { ErrorCodes } from '../../errors/error-codes.js';
+import { MailwrightError } from '../../errors/mailwright-error.js';
+import type { Address, EmailMessage } from '../../message/message.js';
+import { exchangeSettingsSchema, type ExchangeSettings, type ExchangeSettingsInput, type StoredExchangeSettings } from '../../parameters/exchange-settings.js';
+import { parseSettings } from '../../parameters/parse-settings.js';
+import type { DirectoryUser, SenderMode } from '../../users/user-directory.js';
+import type { MailboxContext, Provider, ProviderRuntime, SendContext, SendReceipt } from '../provider.js';
+import { providerSettingsKey } from '../sealed-settings-service.js';
+import { GRAPH_BASE_URL } from './authority-metadata.js';
+import { openExchangeSettings } from './exchange-settings-store.js';
+import { ExchangeTokens, type DelegatedAuth } from './exchange-tokens.js';
+import { graphFailure } from './graph-failure.js';
+import { GraphHttpHandler, GraphTranscript } from './graph-http-handler.js';
+import { GraphMailSender, type GraphSendState } from './graph-mail-sender.js';
+import { createHttpsTransport, type HttpsTransportOptions, type HttpTransport } from './https-transport.js';
+
+/** Options of {@link exchangeProvider}. */
+export interface ExchangeProviderOptions extends DelegatedAuth {
+  /** @default 'exchange' */
+  id?: string;
+  /** @default 'Use Exchange' */
+  displayName?: string;
+  /** May be chosen for interactive sending (the user's own mailbox). @default true */
+  interactive?: boolean;
+  /** May be the batch provider (the batch account mailbox). @default true */
+  batch?: boolean;
+  /**
+   * Settings given in code (secret in clear, never persisted). When absent the
+   * provider reads the settings stored under `provider:<id>` at each send.
+   */
+  settings?: ExchangeSettingsInput;
+  /** @default 'sendAs' */
+  senderMode?: SenderMode;
+  /** HTTPS options for the token endpoint and Graph (extra CA, `connectTo`, timeout). @default {} */
+  network?: HttpsTransportOptions;
+}
+
+const graphUrlBase = GRAPH_BASE_URL.replace(/\/v1\.0$/, '');
+
+/**
+ * "Use Exchange": email sent through Exchange Online with Microsoft Graph.
+ * Batch mode sends from the batch account with an app-only token (client
+ * credentials); interactive mode sends from the user's own mailbox with a
+ * delegated token (on-behalf-of, or the host's token). External users are
+ * refused before any request. Failures are classified by the failure
+ * catalogue with a redacted request transcript.
+ */
+export function exchangeProvider(options: ExchangeProviderOptions = {}): Provider {
+  const id = options.id ?? 'exchange';
+  const inline = options.settings === undefined ? undefined : parseSettings(exchangeSettingsSchema, options.settings, 'Exchange settings');
+  const transport: HttpTransport = createHttpsTransport(options.network);
+  let runtime: ProviderRuntime | undefined;
+  let tokens: ExchangeTokens | undefined;
+
+  async function currentSettings(): Promise<ExchangeSettings> {
+    if (inline !== undefined) return inline;
+    const stored = runtime === undefined ? undefined : await runtime.settings.get<StoredExchangeSettings>(providerSettingsKey(id));
+    if (stored === undefined || runtime === undefined) {
+      throw new MailwrightError(ErrorCodes.PROVIDER_NOT_CONFIGURED, `The Exchange provider "${id}" has no settings.`, {
+        fix: `Save the Exchange settings for "${id}" (tenant ID, client ID, client secret or certificate, batch account), then send a test email.`,
+        details: { providerId: id },
+      });
+    }
+    return openExchangeSettings(stored, runtime.secrets);
+  }
+
+  function mailboxFor(settings: ExchangeSettings, mode: SendContext['mode'], user: DirectoryUser | undefined): string {
+    if (mode === 'interactive') {
+      if (user === undefined) {
+        throw new MailwrightError(ErrorCodes.USER_NOT_FOUND, 'Interactive Exchange sending needs the signed-in user.', {
+          fix: 'Send with { userId } so the email goes out from that user\'s mailbox.',
+        });
+      }
+      return user.email;
+    }
+    if (settings.batchMailbox === undefined) {
+      throw new MailwrightError(ErrorCodes.PROVIDER_NOT_CONFIGURED, `The Exchange provider "${id}" has no batch account mailbox.`, {
+        fix: 'Set batchMailbox in the Exchange settings to the mailbox batch email is sent from.',
+        details: { providerId: id, field: 'batchMailbox' },
+      });
+    }
+    return settings.batchMailbox;
+  }
+
+  function graphClient(token: string, transcript: GraphTranscript): Client {
+    return Client.initWithMiddleware({
+      baseUrl: graphUrlBase,
+      defaultVersion: 'v1.0',
+      middleware: [new AuthenticationHandler({ getAccessToken: async () => token }), new GraphHttpHandler(transport, transcript)],
+    });
+  }
+
+  return {
+    id,
+    kind: 'exchange',
+    displayName: options.displayName ?? 'Use Exchange',
+    interactive: options.interactive ?? true,
+    batch: options.batch ?? true,
+    microsoft365: true,
+    senderMode: options.senderMode ?? 'sendAs',
+    init(value: ProviderRuntime): void {
+      runtime = value;
+      tokens = new ExchangeTokens(transport, value.logger, options);
+    },
+    async mailbox(context?: MailboxContext): Promise<Address | undefined> {
+      if (context?.mode === 'interactive' && context.user !== undefined) {
+        const { email, displayName } = context.user;
+        return displayName === undefined ? { address: email } : { name: displayName, address: email };
+      }
+      const settings = await currentSettings();
+      return settings.batchMailbox === undefined ? undefined : { address: settings.batchMailbox };
+    },
+    async send(message: EmailMessage, context: SendContext): Promise<SendReceipt> {
+      if (context.user?.external === true) {
+        throw new MailwrightError(ErrorCodes.EXCHANGE_EXTERNAL_USER, `External user "${context.user.id}" cannot send with Exchange.`, {
+          fix: 'Choose another provider for external users (e.g. "Use an email app" or SMTP).',
+          details: { userId: context.user.id, providerId: id },
+        });
+      }
+      if (tokens === undefined || runtime === undefined) throw new Error(`Provider "${id}" was used before init()`);
+      const settings = await currentSettings();
+      const mailbox = mailboxFor(settings, context.mode, context.user);
+      const token = context.mode === 'interactive' ? await tokens.userToken(settings, context.user!) : await tokens.appToken(settings);
+      const transcript = new GraphTranscript();
+      const sender = new GraphMailSender(graphClient(token, transcript), mailbox, settings.saveToSentItems);
+      const state: GraphSendState = { sendPosted: false };
+      const receipt = (response: string, providerMessageId?: string): SendReceipt => ({
+        status: 'sent',
+        messageId: message.messageId,
+        ...(providerMessageId !== undefined ? { providerMessageId } : {}),
+        recipients: [...message.to, ...message.cc, ...message.bcc].map((a) => ({ address: a.address, status: 'accepted' })),
+        response,
+        transcript: transcript.text(),
+      });
+      try {
+        if (context.attempt > 1 && settings.saveToSentItems) {
+          const sentId = await sender.findInSentItems(message.messageId);
+          if (sentId !== undefined) return receipt('Found in Sent Items: an earlier attempt was accepted; not sent again', sentId);
+        }
+        await sender.send(message, state);
+        return receipt(`202 Accepted (${state.route})`, state.draftId);
+      } catch (error) {
+        throw graphFailure(error, {
+          transcript,
+          sendPosted: state.sendPosted,
+          canCheckSentItems: settings.saveToSentItems || state.route === 'draft',
+          nowMs: runtime.clock.now().toMillis(),
+        });
+      }
+    },
+    close: async () => transport.close(),
+  };
+}

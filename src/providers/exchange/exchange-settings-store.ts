@@ -1,0 +1,61 @@
+import { parseSettings } from '../../parameters/parse-settings.js';
+import {
+  exchangeSettingsSchema,
+  type ExchangeSettings,
+  type ExchangeSettingsInput,
+  type StoredExchangeSettings,
+} from '../../parameters/exchange-settings.js';
+import type { SecretBox } from '../../secrets/secret-box.js';
+
+/**
+ * Validates Exchange settings (MW_INVALID_SETTINGS listing every bad field) and
+ * encrypts the client secret or the certificate's private key for storage.
+ */
+export function sealExchangeSettings(input: ExchangeSettingsInput, secrets: SecretBox): StoredExchangeSettings {
+  const { clientSecret, certificate, ...rest } = parseSettings(exchangeSettingsSchema, input, 'Exchange settings');
+  return {
+    ...rest,
+    ...(clientSecret !== undefined ? { clientSecretSecret: secrets.encrypt(clientSecret) } : {}),
+    ...(certificate !== undefined
+      ? {
+          certificate: {
+            thumbprintSha256: certificate.thumbprintSha256,
+            privateKeySecret: secrets.encrypt(certificate.privateKey),
+            ...(certificate.x5c !== undefined ? { x5c: certificate.x5c } : {}),
+          },
+        }
+      : {}),
+  };
+}
+
+/** Stored Exchange settings with the secret decrypted (MW_SECRET_UNREADABLE when it cannot be). */
+export function openExchangeSettings(stored: StoredExchangeSettings, secrets: SecretBox): ExchangeSettings {
+  const { clientSecretSecret, certificate, ...rest } = stored;
+  return {
+    ...rest,
+    ...(clientSecretSecret !== undefined ? { clientSecret: secrets.decrypt(clientSecretSecret, 'Exchange client secret') } : {}),
+    ...(certificate !== undefined
+      ? {
+          certificate: {
+            thumbprintSha256: certificate.thumbprintSha256,
+            privateKey: secrets.decrypt(certificate.privateKeySecret, 'Exchange certificate private key'),
+            ...(certificate.x5c !== undefined ? { x5c: certificate.x5c } : {}),
+          },
+        }
+      : {}),
+  };
+}
+
+/** Exchange settings as a settings screen shows them: which credential is set, never its value. */
+export interface ExchangeSettingsView extends Omit<StoredExchangeSettings, 'clientSecretSecret' | 'certificate'> {
+  credential: 'clientSecret' | 'certificate';
+  certificateThumbprintSha256?: string;
+}
+
+/** Stored settings without their secrets. */
+export function describeExchangeSettings(stored: StoredExchangeSettings): ExchangeSettingsView {
+  const { clientSecretSecret, certificate, ...rest } = stored;
+  return clientSecretSecret !== undefined || certificate === undefined
+    ? { ...rest, credential: 'clientSecret' }
+    : { ...rest, credential: 'certificate', certificateThumbprintSha256: certificate.thumbprintSha256 };
+}

@@ -1,0 +1,112 @@
+import { ConfidentialClientApplication, LogLevel, type Configuration } from '@azure/msal-node';
+import { createHash } from 'node:crypto';
+import { failureError } from '../../errors/classify-failure.js';
+import { rawFailureFromError } from '../../errors/raw-failure-from-error.js';
+import type { Logger } from '../../logger.js';
+import type { ExchangeSettings } from '../../parameters/exchange-settings.js';
+import type { DirectoryUser } from '../../users/user-directory.js';
+import { authorityMetadata, GRAPH_DEFAULT_SCOPE, GRAPH_MAIL_SEND_SCOPE, PUBLIC_CLOUD_AUTHORITY_HOST } from './authority-metadata.js';
+import type { HttpTransport } from './https-transport.js';
+import { msalNetworkClient } from './msal-network-client.js';
+
+/** How the host supplies the signed-in user's identity for interactive (delegated) sending. */
+export interface DelegatedAuth {
+  /**
+   * The access token the host received from the signed-in user (for the host's
+   * own API); exchanged for a Graph token with MSAL's on-behalf-of flow.
+   */
+  userAssertion?: (user: DirectoryUser) => Promise<string>;
+  /** A Graph access token with delegated Mail.Send that the host already holds (used when no `userAssertion`). */
+  userAccessToken?: (user: DirectoryUser) => Promise<string>;
+}
+
+const credentialOf = (settings: ExchangeSettings): Pick<Configuration['auth'], 'clientSecret' | 'clientCertificate'> =>
+  settings.clientSecret !== undefined
+    ? { clientSecret: settings.clientSecret }
+    : {
+        clientCertificate: {
+          thumbprintSha256: settings.certificate!.thumbprintSha256,
+          privateKey: settings.certificate!.privateKey,
+          ...(settings.certificate!.x5c !== undefined ? { x5c: settings.certificate!.x5c } : {}),
+        },
+      };
+
+/**
+ * Access tokens for Microsoft Graph from MSAL: app-only (client credentials)
+ * for batch sending, delegated (on-behalf-of, or the host's own token) for
+ * interactive sending. MSAL caches tokens in memory and renews them five
+ * minutes before they expire. Tokens are never logged.
+ */
+export class ExchangeTokens {
+  private app: { fingerprint: string; client: ConfidentialClientApplication } | undefined;
+  /** Requests in flight, shared so that concurrent sends make one token request (MSAL's cache serves the rest). */
+  private readonly inflight = new Map<string, Promise<string>>();
+
+  constructor(
+    private readonly transport: HttpTransport,
+    private readonly logger: Logger,
+    private readonly delegated: DelegatedAuth,
+  ) {}
+
+  /** An app-only token for `https://graph.microsoft.com/.default`. */
+  async appToken(settings: ExchangeSettings): Promise<string> {
+    return this.acquire('app', () => this.client(settings).acquireTokenByClientCredential({ scopes: [GRAPH_DEFAULT_SCOPE] }));
+  }
+
+  /** A delegated token for the user's own mailbox. */
+  async userToken(settings: ExchangeSettings, user: DirectoryUser): Promise<string> {
+    if (this.delegated.userAssertion !== undefined) {
+      const oboAssertion = await this.delegated.userAssertion(user);
+      const key = `obo:${createHash('sha256').update(oboAssertion).digest('hex')}`;
+      return this.acquire(key, () => this.client(settings).acquireTokenOnBehalfOf({ oboAssertion, scopes: [GRAPH_MAIL_SEND_SCOPE] }));
+    }
+    if (this.delegated.userAccessToken !== undefined) return this.delegated.userAccessToken(user);
+    throw failureError({
+      message: 'Interactive Exchange sending needs the signed-in user\'s token: configure exchangeProvider({ userAssertion }) or ({ userAccessToken }).',
+      serviceCode: 'AADSTS65001',
+      protocol: 'token',
+    });
+  }
+
+  private acquire(key: string, request: () => Promise<{ accessToken: string } | null>): Promise<string> {
+    const pending = this.inflight.get(key);
+    if (pending !== undefined) return pending;
+    // Started on a microtask, after it is registered, so even a synchronous throw is cleaned up.
+    const started = Promise.resolve().then(async () => {
+      try {
+        const result = await request();
+        if (result === null || result.accessToken === '') throw new Error('The token endpoint returned no access token.');
+        return result.accessToken;
+      } catch (error) {
+        throw failureError({ ...rawFailureFromError(error), protocol: 'token' }, error);
+      } finally {
+        this.inflight.delete(key);
+      }
+    });
+    this.inflight.set(key, started);
+    return started;
+  }
+
+  private client(settings: ExchangeSettings): ConfidentialClientApplication {
+    const fingerprint = createHash('sha256').update(JSON.stringify(settings)).digest('hex');
+    if (this.app?.fingerprint === fingerprint) return this.app.client;
+    const client = new ConfidentialClientApplication({
+      auth: {
+        clientId: settings.clientId,
+        ...authorityMetadata(settings.tenantId),
+        knownAuthorities: [PUBLIC_CLOUD_AUTHORITY_HOST],
+        ...credentialOf(settings),
+      },
+      system: {
+        networkClient: msalNetworkClient(this.transport),
+        loggerOptions: {
+          piiLoggingEnabled: false,
+          logLevel: LogLevel.Warning,
+          loggerCallback: (_level, message) => this.logger.warn('msal', { message }),
+        },
+      },
+    });
+    this.app = { fingerprint, client };
+    return client;
+  }
+}

@@ -1,0 +1,25 @@
+import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node';
+import type { HttpResponse, HttpTransport } from './https-transport.js';
+
+function parseBody<T>(response: HttpResponse): NetworkResponse<T> {
+  const text = response.body.toString('utf8');
+  let body: unknown;
+  try {
+    body = text === '' ? {} : JSON.parse(text);
+  } catch {
+    body = { error: 'invalid_response', error_description: `The token endpoint answered HTTP ${response.status} with a body that is not JSON.` };
+  }
+  return { status: response.status, headers: response.headers, body: body as T };
+}
+
+/** MSAL's network module over mailwright's HTTPS transport (same CA and `connectTo` settings as Graph). */
+export function msalNetworkClient(transport: HttpTransport): INetworkModule {
+  const send = async <T>(method: 'GET' | 'POST', url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> =>
+    parseBody<T>(
+      await transport.request({ method, url, headers: options?.headers ?? {}, ...(options?.body !== undefined ? { body: options.body } : {}) }),
+    );
+  return {
+    sendGetRequestAsync: (url, options) => send('GET', url, options),
+    sendPostRequestAsync: (url, options) => send('POST', url, options),
+  };
+}

@@ -1,0 +1,37 @@
+import type { SecretBox } from '../secrets/secret-box.js';
+import type { Store } from '../store/store.js';
+
+/** Key under which a provider's stored settings live. */
+export const providerSettingsKey = (providerId: string): string => `provider:${providerId}`;
+
+/** How one kind of provider settings is validated, sealed (secrets encrypted) and shown. */
+export interface SettingsCodec<Input, Stored, View> {
+  seal(input: Input, secrets: SecretBox): Stored;
+  describe(stored: Stored): View;
+}
+
+/**
+ * Saves and reads the settings of providers created without inline settings
+ * (e.g. `smtpProvider({ id })`, `exchangeProvider({ id })`). Secrets are
+ * stored encrypted and never returned.
+ */
+export class SealedSettingsService<Input, Stored, View> {
+  constructor(
+    private readonly store: Pick<Store, 'getSetting' | 'putSetting'>,
+    private readonly secrets: SecretBox,
+    private readonly codec: SettingsCodec<Input, Stored, View>,
+  ) {}
+
+  /** Validates (MW_INVALID_SETTINGS listing every bad field), encrypts the secrets and saves. */
+  async save(providerId: string, input: Input): Promise<View> {
+    const sealed = this.codec.seal(input, this.secrets);
+    await this.store.putSetting(providerSettingsKey(providerId), sealed);
+    return this.codec.describe(sealed);
+  }
+
+  /** The saved settings without their secrets, or undefined. */
+  async get(providerId: string): Promise<View | undefined> {
+    const stored = await this.store.getSetting<Stored>(providerSettingsKey(providerId));
+    return stored === undefined ? undefined : this.codec.describe(stored);
+  }
+}

@@ -1,0 +1,103 @@
+import { once } from 'node:events';
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { selfSignedCertificate } from '../self-signed-cert.js';
+import { GraphApi } from './graph-api.js';
+import { TokenEndpoint, type TokenEndpointConfig } from './token-endpoint.js';
+import { graphErrorBody, readBody, sendJson, type RecordedRequest } from './wire.js';
+
+/** The public hosts the stand-in answers for (its certificate names them). */
+export const MICROSOFT_HOSTS = ['login.microsoftonline.com', 'graph.microsoft.com', 'outlook.office.com'];
+
+/** A scripted Graph failure for the next request that matches. */
+export interface ScriptedGraphFailure {
+  method?: string;
+  /** Matches when the decoded path ends with this. */
+  pathEndsWith: string;
+  status: number;
+  code?: string;
+  message?: string;
+  headers?: Record<string, string>;
+  /** Let Exchange accept the request first, then answer with the failure (outcome unknown to the client). */
+  afterAccepting?: boolean;
+  /** Close the connection instead of answering. */
+  dropConnection?: boolean;
+}
+
+/** Options of {@link startMicrosoftStandIn}. */
+export interface MicrosoftStandInOptions extends TokenEndpointConfig {
+  /** Mailboxes that exist in Exchange Online. */
+  mailboxes: string[];
+}
+
+/** A running HTTPS stand-in for the Entra ID token endpoint and Microsoft Graph. */
+export interface MicrosoftStandIn {
+  port: number;
+  /** PEM certificate to trust. */
+  certificate: string;
+  /** `connectTo` for the provider's network options. */
+  connectTo: Record<string, string>;
+  token: TokenEndpoint;
+  graph: GraphApi;
+  /** Every request in order. */
+  requests: RecordedRequest[];
+  failures: ScriptedGraphFailure[];
+  close(): Promise<void>;
+}
+
+/**
+ * Starts one local HTTPS server that answers for login.microsoftonline.com,
+ * graph.microsoft.com and outlook.office.com (by Host header and TLS server
+ * name), speaking their real wire format. Its certificate is made in the test.
+ */
+export async function startMicrosoftStandIn(options: MicrosoftStandInOptions): Promise<MicrosoftStandIn> {
+  const { key, cert } = await selfSignedCertificate(MICROSOFT_HOSTS);
+  const token = new TokenEndpoint(options);
+  const graph = new GraphApi(token.issued, new Set(options.mailboxes.map((m) => m.toLowerCase())));
+  const requests: RecordedRequest[] = [];
+  const failures: ScriptedGraphFailure[] = [];
+
+  const server = createServer({ key, cert }, (req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', `https://${req.headers.host}`);
+      const recorded: RecordedRequest = {
+        method: req.method ?? 'GET',
+        host: url.hostname,
+        path: decodeURIComponent(url.pathname),
+        query: url.searchParams,
+        headers: req.headers,
+        body: await readBody(req),
+      };
+      requests.push(recorded);
+      if (recorded.host === 'login.microsoftonline.com') return token.handle(recorded, res);
+      const index = failures.findIndex((f) => (f.method ?? recorded.method) === recorded.method && recorded.path.endsWith(f.pathEndsWith));
+      const failure = index === -1 ? undefined : failures.splice(index, 1)[0];
+      if (failure === undefined) return graph.handle(recorded, res);
+      if (failure.afterAccepting === true) await graph.handle(recorded, { writeHead: () => undefined, end: () => undefined } as never);
+      if (failure.dropConnection === true) {
+        req.socket.destroy();
+        return;
+      }
+      sendJson(res, failure.status, graphErrorBody(failure.code ?? 'UnknownError', failure.message ?? 'Scripted failure.'), failure.headers ?? {});
+    })().catch((error: unknown) => {
+      if (!res.headersSent) sendJson(res, 500, graphErrorBody('InternalServerError', String(error)));
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return {
+    port,
+    certificate: cert,
+    connectTo: Object.fromEntries(MICROSOFT_HOSTS.map((host) => [`${host}:443`, `127.0.0.1:${port}`])),
+    token,
+    graph,
+    requests,
+    failures,
+    close: async () => {
+      server.closeAllConnections();
+      server.close();
+      await once(server, 'close');
+    },
+  };
+}

@@ -1,0 +1,152 @@
+import { constants, createHash, verify, X509Certificate } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+import { fakeJwt, jwtClaims, sendJson, tokenErrorBody, type RecordedRequest } from './wire.js';
+
+/** A token the stand-in issued: what Graph will allow it to do. */
+export interface IssuedToken {
+  kind: 'app' | 'delegated';
+  /** For delegated tokens: the user's mailbox (UPN). */
+  upn?: string;
+  expiresAt: number;
+}
+
+/** A scripted token endpoint failure (the next token request gets it). */
+export interface TokenFailure {
+  status: number;
+  error: string;
+  aadsts: number;
+  description: string;
+}
+
+/** Configuration of the token endpoint stand-in. */
+export interface TokenEndpointConfig {
+  tenantId: string;
+  clientId: string;
+  /** Accepted client secret. */
+  clientSecret?: string;
+  /** PEM certificate whose key signs accepted client assertions. */
+  certificate?: string;
+  /** `expires_in` of issued tokens. @default 3600 */
+  expiresInSeconds?: number;
+}
+
+/**
+ * The Entra ID v2.0 token endpoint (`POST /{tenant}/oauth2/v2.0/token`) for the
+ * client-credentials and on-behalf-of grants, with its real JSON answers and
+ * AADSTS error bodies.
+ */
+export class TokenEndpoint {
+  readonly issued = new Map<string, IssuedToken>();
+  readonly failures: TokenFailure[] = [];
+  /** Form bodies of every token request. */
+  readonly requests: URLSearchParams[] = [];
+  expiresInSeconds: number;
+
+  constructor(private readonly config: TokenEndpointConfig) {
+    this.expiresInSeconds = config.expiresInSeconds ?? 3600;
+  }
+
+  handle(req: RecordedRequest, res: ServerResponse): void {
+    if (req.method !== 'POST' || req.path !== `/${this.config.tenantId}/oauth2/v2.0/token`) {
+      sendJson(res, 404, tokenErrorBody('invalid_request', 90002, `Tenant or endpoint '${req.path}' not found.`));
+      return;
+    }
+    const form = new URLSearchParams(req.body.toString('utf8'));
+    this.requests.push(form);
+    const scripted = this.failures.shift();
+    if (scripted !== undefined) {
+      sendJson(res, scripted.status, tokenErrorBody(scripted.error, scripted.aadsts, scripted.description));
+      return;
+    }
+    if (form.get('client_id') !== this.config.clientId) {
+      sendJson(res, 400, tokenErrorBody('unauthorized_client', 700016, `Application with identifier '${form.get('client_id')}' was not found in the directory.`));
+      return;
+    }
+    if (!this.clientAuthenticated(form)) {
+      sendJson(res, 401, tokenErrorBody('invalid_client', 7000215, 'Invalid client secret provided.'));
+      return;
+    }
+    const grant = form.get('grant_type');
+    if (grant === 'client_credentials') {
+      if (form.get('scope') !== 'https://graph.microsoft.com/.default') {
+        sendJson(res, 400, tokenErrorBody('invalid_scope', 1002012, 'The provided value for scope is not valid. Client credential flows must have a scope value with /.default.'));
+        return;
+      }
+      sendJson(res, 200, this.tokenResponse({ kind: 'app' }));
+      return;
+    }
+    if (grant === 'urn:ietf:params:oauth:grant-type:jwt-bearer' && form.get('requested_token_use') === 'on_behalf_of') {
+      const claims = jwtClaims(form.get('assertion') ?? '');
+      const upn = typeof claims.upn === 'string' ? claims.upn : undefined;
+      if (upn === undefined || claims.aud !== this.config.clientId) {
+        sendJson(res, 400, tokenErrorBody('invalid_grant', 50013, 'Assertion failed signature validation or audience mismatch.'));
+        return;
+      }
+      sendJson(res, 200, { ...this.tokenResponse({ kind: 'delegated', upn }), ...this.idToken(upn, claims) });
+      return;
+    }
+    sendJson(res, 400, tokenErrorBody('unsupported_grant_type', 70003, `The app requested an unsupported grant type '${grant}'.`));
+  }
+
+  /** A delegated Graph token as a host would have obtained it by its own sign-in flow. */
+  issueDelegatedToken(upn: string): string {
+    return String(this.tokenResponse({ kind: 'delegated', upn }).access_token);
+  }
+
+  private clientAuthenticated(form: URLSearchParams): boolean {
+    const secret = form.get('client_secret');
+    if (secret !== null) return secret === this.config.clientSecret;
+    const assertion = form.get('client_assertion');
+    if (assertion === null || this.config.certificate === undefined) return false;
+    if (form.get('client_assertion_type') !== 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer') return false;
+    const [header, payload, signature] = assertion.split('.');
+    const { alg, ['x5t#S256']: x5t } = JSON.parse(Buffer.from(header ?? '', 'base64url').toString()) as { alg: string; 'x5t#S256'?: string };
+    const cert = new X509Certificate(this.config.certificate);
+    const thumbprint = createHash('sha256').update(cert.raw).digest('base64url');
+    const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString()) as { iss: string; sub: string; aud: string };
+    const signed = Buffer.from(`${header}.${payload}`);
+    const key = alg === 'PS256' ? { key: cert.publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 } : cert.publicKey;
+    return (
+      x5t === thumbprint &&
+      claims.iss === this.config.clientId &&
+      claims.sub === this.config.clientId &&
+      claims.aud.endsWith(`/${this.config.tenantId}/oauth2/v2.0/token`) &&
+      verify('sha256', signed, key, Buffer.from(signature ?? '', 'base64url'))
+    );
+  }
+
+  private tokenResponse(token: Omit<IssuedToken, 'expiresAt'>): Record<string, unknown> {
+    const expiresAt = Date.now() + this.expiresInSeconds * 1000;
+    const accessToken = fakeJwt({
+      aud: 'https://graph.microsoft.com',
+      tid: this.config.tenantId,
+      appid: this.config.clientId,
+      ...(token.kind === 'app' ? { roles: ['Mail.Send'] } : { scp: 'Mail.Send', upn: token.upn }),
+      exp: Math.floor(expiresAt / 1000),
+      jti: this.issued.size,
+    });
+    this.issued.set(accessToken, { ...token, expiresAt });
+    return { token_type: 'Bearer', expires_in: this.expiresInSeconds, ext_expires_in: this.expiresInSeconds, access_token: accessToken };
+  }
+
+  private idToken(upn: string, assertion: Record<string, unknown>): Record<string, unknown> {
+    const oid = String(assertion.oid ?? upn);
+    const now = Math.floor(Date.now() / 1000);
+    return {
+      scope: 'https://graph.microsoft.com/Mail.Send',
+      id_token: fakeJwt({
+        aud: this.config.clientId,
+        iss: `https://login.microsoftonline.com/${this.config.tenantId}/v2.0`,
+        iat: now,
+        nbf: now,
+        exp: now + 3600,
+        oid,
+        sub: oid,
+        tid: this.config.tenantId,
+        preferred_username: upn,
+        ver: '2.0',
+      }),
+      client_info: Buffer.from(JSON.stringify({ uid: oid, utid: this.config.tenantId })).toString('base64url'),
+    };
+  }
+}
