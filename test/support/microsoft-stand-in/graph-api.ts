@@ -199,7 +199,7 @@ export class GraphApi {
 
   private createDraft(mailbox: string, req: RecordedRequest, res: ServerResponse): void {
     const message = JSON.parse(req.body.toString('utf8')) as Record<string, unknown>;
-    const id = `AAMkAD${randomBytes(24).toString('base64')}=`;
+    const id = `AAMkAD${randomBytes(24).toString('base64url')}=`;
     this.drafts.set(id, {
       mailbox: mailbox.toLowerCase(),
       message,

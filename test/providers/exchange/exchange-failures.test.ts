@@ -1,0 +1,136 @@
+import { ErrorCodes, type ErrorCode } from '../../../src/errors/error-codes.js';
+import { fakeJwt } from '../../support/microsoft-stand-in/wire.js';
+import { BATCH, CLIENT, exchangeFixture, T0, type ExchangeFixture } from './exchange-fixture.js';
+
+const sendMailCalls = (f: ExchangeFixture): number => f.standIn.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/sendMail')).length;
+
+describe('Exchange provider: every Graph and MSAL failure ends classified in the history', () => {
+  let fixture: ExchangeFixture | undefined;
+  afterEach(async () => {
+    await fixture?.close();
+    fixture = undefined;
+  });
+
+  async function testEmail(f: ExchangeFixture) {
+    const result = await f.mailwright.sendTestEmail({ provider: 'exchange', to: 'customer@example.com' });
+    if (result.ok) throw new Error('expected a failure');
+    const record = await f.mailwright.history.get(result.emailId);
+    return { result, record };
+  }
+
+  const graphCases: [string, number, string, ErrorCode, boolean, Record<string, string>][] = [
+    ['401 invalid or expired token', 401, 'InvalidAuthenticationToken', ErrorCodes.GRAPH_UNAUTHORIZED, true, {}],
+    ['403 ErrorAccessDenied (application access policy)', 403, 'ErrorAccessDenied', ErrorCodes.GRAPH_ACCESS_DENIED, true, {}],
+    ['403 ErrorSendAsDenied (no Send As permission)', 403, 'ErrorSendAsDenied', ErrorCodes.SEND_AS_DENIED, true, {}],
+    ['404 MailboxNotEnabledForRESTAPI', 404, 'MailboxNotEnabledForRESTAPI', ErrorCodes.MAILBOX_NOT_ENABLED_FOR_REST, true, {}],
+    ['413 request too large', 413, 'RequestEntityTooLarge', ErrorCodes.MESSAGE_TOO_LARGE, true, {}],
+    ['429 throttled with Retry-After', 429, 'ApplicationThrottled', ErrorCodes.RATE_LIMITED, false, { 'retry-after': '45' }],
+    ['503 service unavailable', 503, 'ServiceUnavailable', ErrorCodes.SERVICE_UNAVAILABLE, false, {}],
+    ['504 gateway timeout', 504, 'GatewayTimeout', ErrorCodes.SERVICE_UNAVAILABLE, false, {}],
+  ];
+
+  it.each(graphCases)('%s', async (_name, status, code, expected, permanent, headers) => {
+    fixture = await exchangeFixture();
+    fixture.standIn.failures.push({ method: 'POST', pathEndsWith: '/sendMail', status, code, message: `${code} scripted`, headers });
+    const { result, record } = await testEmail(fixture);
+    expect(result.failure.code).toBe(expected);
+    expect(result.failure.permanent).toBe(permanent);
+    expect(result.failure.httpStatus).toBe(status);
+    expect(result.failure.serverResponse).toContain(code);
+    expect(result.failure.fix).toBeTruthy();
+    expect(record?.status).toBe('failed');
+    expect(record?.failure?.code).toBe(expected);
+    expect(record?.failure?.transcript).toContain(`< ${status}`);
+    expect(record?.failure?.transcript).not.toMatch(/Bearer|eyJ/);
+    expect(result.failure.retryAfterSeconds).toBe(headers['retry-after'] === undefined ? undefined : 45);
+  });
+
+  it('404 ErrorInvalidUser: the batch account does not exist in the tenant', async () => {
+    fixture = await exchangeFixture({ settings: { batchMailbox: 'nobody@contoso.com' } });
+    const { result } = await testEmail(fixture);
+    expect(result.failure.code).toBe(ErrorCodes.MAILBOX_NOT_FOUND);
+    expect(result.failure.serverResponse).toContain('ErrorInvalidUser');
+  });
+
+  it('AADSTS7000215: a wrong client secret, from the real token endpoint answer', async () => {
+    fixture = await exchangeFixture({ settings: { clientSecret: 'the-secret-id-not-its-value' } });
+    const { result } = await testEmail(fixture);
+    expect(result.failure.code).toBe(ErrorCodes.MSAL_INVALID_CLIENT_SECRET);
+    expect(result.failure.permanent).toBe(true);
+    expect(result.failure.fix).toMatch(/Value \(not the Secret ID\)/);
+    expect(fixture.standIn.requests.filter((r) => r.host === 'graph.microsoft.com')).toHaveLength(0);
+  });
+
+  it('AADSTS700016: the application is not found in the tenant', async () => {
+    fixture = await exchangeFixture({ settings: { clientId: '99999999-8888-7777-6666-555555555555' } });
+    const { result } = await testEmail(fixture);
+    expect(result.failure.code).toBe(ErrorCodes.MSAL_APP_NOT_FOUND);
+  });
+
+  it('AADSTS65001: consent required for the on-behalf-of token (interactive)', async () => {
+    fixture = await exchangeFixture({ provider: { userAssertion: async () => fakeJwt({ aud: CLIENT, upn: 'Ana.Nunez@Contoso.com' }) } });
+    fixture.standIn.token.failures.push({ status: 400, error: 'invalid_grant', aadsts: 65001, description: "The user or administrator has not consented to use the application with ID '…'." });
+    const error = await fixture.mailwright
+      .send(await fixture.mailwright.compose({ to: 'c@example.com', subject: 's', text: 't' }, 'ana'), { provider: 'exchange' })
+      .catch((e: unknown) => e as { code: string; details: { emailId: string } });
+    expect((error as { code: string }).code).toBe(ErrorCodes.MSAL_CONSENT_REQUIRED);
+    const record = await fixture.mailwright.history.get((error as { details: { emailId: string } }).details.emailId);
+    expect(record?.failure?.code).toBe(ErrorCodes.MSAL_CONSENT_REQUIRED);
+  });
+
+  it('429 in the distributor: waits at least Retry-After, then sends once', async () => {
+    fixture = await exchangeFixture();
+    const { mailwright, standIn, clock } = fixture;
+    standIn.failures.push({ method: 'POST', pathEndsWith: '/sendMail', status: 429, code: 'ApplicationThrottled', headers: { 'retry-after': '120' } });
+    const id = await mailwright.enqueue({ to: 'c@example.com', subject: 'throttled', text: 'x' });
+    expect((await mailwright.distributor.runOnce()).retried).toBe(1);
+    const waiting = await mailwright.history.get(id);
+    expect(Date.parse(waiting?.dueAt as string) - Date.parse(T0)).toBeGreaterThanOrEqual(120_000);
+    clock.advance({ seconds: 119 });
+    expect((await mailwright.distributor.runOnce()).sent).toBe(0);
+    clock.advance({ seconds: 60 });
+    expect((await mailwright.distributor.runOnce()).sent).toBe(1);
+    expect(standIn.graph.sent).toHaveLength(1);
+    expect(sendMailCalls(fixture)).toBe(2);
+  });
+});
+
+describe('Exchange provider: a send that may have been accepted is never repeated blindly', () => {
+  let fixture: ExchangeFixture | undefined;
+  afterEach(async () => {
+    await fixture?.close();
+    fixture = undefined;
+  });
+
+  it.each([
+    ['504 after Exchange accepted it', { status: 504, code: 'GatewayTimeout' }],
+    ['connection dropped after Exchange accepted it', { status: 0, dropConnection: true }],
+  ])('%s: the retry finds it in Sent Items and does not send again', async (_name, failure) => {
+    fixture = await exchangeFixture();
+    const { mailwright, standIn, clock } = fixture;
+    standIn.failures.push({ method: 'POST', pathEndsWith: '/sendMail', afterAccepting: true, ...failure });
+    const id = await mailwright.enqueue({ to: 'c@example.com', subject: 'once', text: 'x' });
+    expect((await mailwright.distributor.runOnce()).retried).toBe(1);
+    clock.advance({ minutes: 30 });
+    expect((await mailwright.distributor.runOnce()).sent).toBe(1);
+    expect(standIn.graph.sent).toHaveLength(1);
+    expect(sendMailCalls(fixture)).toBe(1);
+    const record = await mailwright.history.get(id);
+    expect(record?.status).toBe('sent');
+    const attempts = await mailwright.store.listAttempts(id);
+    expect(attempts.map((a) => a.outcome)).toEqual(['retrying', 'sent']);
+    expect(attempts[1]?.transcript).toContain(`GET https://graph.microsoft.com/v1.0/users/${BATCH}/mailFolders/sentitems/messages`);
+  });
+
+  it('with saveToSentItems off the outcome cannot be checked: MW_SEND_OUTCOME_UNKNOWN, permanent, sent at most once', async () => {
+    fixture = await exchangeFixture({ settings: { saveToSentItems: false } });
+    const { mailwright, standIn } = fixture;
+    standIn.failures.push({ method: 'POST', pathEndsWith: '/sendMail', afterAccepting: true, status: 504, code: 'GatewayTimeout' });
+    const id = await mailwright.enqueue({ to: 'c@example.com', subject: 'once', text: 'x' });
+    expect((await mailwright.distributor.runOnce()).failed).toBe(1);
+    const record = await mailwright.history.get(id);
+    expect(record?.failure?.code).toBe(ErrorCodes.SEND_OUTCOME_UNKNOWN);
+    expect(record?.failure?.permanent).toBe(true);
+    expect(standIn.graph.sent).toHaveLength(1);
+  });
+});
