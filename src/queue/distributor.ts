@@ -116,6 +116,8 @@ export class Distributor {
         });
       }
       await queue.onIdle();
+      // Every send of this batch is persisted now, so the next batch counts it from the store, not twice.
+      started.length = 0;
       if (this.stopping?.signal.aborted) break;
     }
     return summary;

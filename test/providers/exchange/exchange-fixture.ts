@@ -51,6 +51,7 @@ export async function exchangeFixture(
     providers: [provider],
     users: new InMemoryUserDirectory(USERS),
     clock,
+    secretKey: Buffer.alloc(32, 7),
   });
   await mailwright.parameters.update({ batchProviderId: provider.id });
   return {
