@@ -84,3 +84,23 @@ export type { HistoryPage, HistoryQuery } from './store/history-query.js';
 export type { ClaimOptions, Store } from './store/store.js';
 export { createSqliteStore, DEFAULT_SQLITE_FILENAME, type SqliteStoreOptions } from './store/sqlite/sqlite-store.js';
 export { createPostgresStore, type PostgresStoreOptions } from './store/postgres/postgres-store.js';
+
+// Templates and workflow notifications
+export { emailTemplateSchema, templateVariantSchema, type EmailTemplate, type TemplateVariant, type TemplateOrigin } from './templates/email-template.js';
+export { InMemoryTemplateSource, type TemplateSource } from './templates/template-source.js';
+export { layeredTemplateSource } from './templates/layered-template-source.js';
+export { TemplateCatalog, type TemplateCatalogSources, type RenderOptions, type RenderedContent, type RenderedTemplate } from './templates/template-catalog.js';
+export { pickLanguage } from './templates/pick-language.js';
+export { templateSender } from './templates/template-sender.js';
+export type { TemplatePart } from './templates/liquid-renderer.js';
+export { Notifier, type NotifyOptions, type NotifyResult, type SkipReason } from './templates/notifier.js';
+
+// Record forwarding
+export type { ForwardableRecord, ConversationEntry } from './forwarding/forwardable-record.js';
+export type { RecordJournal, JournalEntry, JournalNote, JournalTimelineEntry, JournalError } from './forwarding/record-journal.js';
+export { InMemoryRecordJournal } from './forwarding/in-memory-record-journal.js';
+export { DEFAULT_FORWARD_THEME_ID, defaultForwardTheme } from './forwarding/default-forward-theme.js';
+export { forwardHeaders } from './forwarding/forward-headers.js';
+export { ForwardEventEmitter, type ForwardEvents } from './forwarding/forward-events.js';
+export { RecordForwarder, type ForwardRecordOptions, type ForwardResult, type ForwardingConfig } from './forwarding/record-forwarder.js';
+export { TypedEventEmitter } from './typed-event-emitter.js';

@@ -19,6 +19,15 @@ import type { UserDirectory } from './users/user-directory.js';
 import { Distributor, type DistributorOptions } from './queue/distributor.js';
 import { Enqueuer, type EnqueueOptions } from './queue/enqueuer.js';
 import { QueueEventEmitter } from './queue/queue-events.js';
+import { TemplateCatalog, type TemplateCatalogSources } from './templates/template-catalog.js';
+import { InMemoryTemplateSource } from './templates/template-source.js';
+import { layeredTemplateSource } from './templates/layered-template-source.js';
+import { Notifier, type NotifyOptions, type NotifyResult } from './templates/notifier.js';
+import { defaultForwardTheme } from './forwarding/default-forward-theme.js';
+import { ForwardEventEmitter } from './forwarding/forward-events.js';
+import { RecordForwarder, type ForwardingConfig, type ForwardRecordOptions, type ForwardResult } from './forwarding/record-forwarder.js';
+import { ErrorCodes } from './errors/error-codes.js';
+import { MailwrightError } from './errors/mailwright-error.js';
 
 /** Options of {@link createMailwright}. */
 export interface MailwrightOptions {
@@ -36,6 +45,10 @@ export interface MailwrightOptions {
   secretKey?: string | Buffer;
   /** Domain used in generated Message-IDs. @default the From address's domain */
   messageIdDomain?: string;
+  /** System and organization templates (notifications, forward themes). @default none (only the built-in forward theme) */
+  templates?: TemplateCatalogSources;
+  /** Record forwarding: the default outbound mailbox's provider and the record journal. @default forwarding disabled */
+  forwarding?: ForwardingConfig;
 }
 
 /** One mailwright instance: the email subsystem of a host application. */
@@ -65,6 +78,14 @@ export interface Mailwright {
   readonly distributor: Distributor;
   /** A distributor with its own options (concurrency, lease, back-off). */
   createDistributor(options?: DistributorOptions): Distributor;
+  /** System and organization templates, localized, rendered strictly. */
+  readonly templates: TemplateCatalog;
+  /** Queues one workflow notification per opted-in user, in their language; reports the others as skipped. */
+  notify(options: NotifyOptions): Promise<NotifyResult>;
+  /** Forwards a record through the default outbound mailbox (needs the `forwarding` option). */
+  forwardRecord(options: ForwardRecordOptions): Promise<ForwardResult>;
+  /** Typed forwarding events: forwarded, forward-failed. */
+  readonly forwardingEvents: ForwardEventEmitter;
   /** Sends a test email with one provider; returns the classified result. */
   sendTestEmail(options: TestEmailOptions): Promise<TestEmailResult>;
   /** Closes providers and the store. */
@@ -112,6 +133,18 @@ export async function createMailwright(options: MailwrightOptions): Promise<Mail
   const createDistributor = (distributorOptions?: DistributorOptions): Distributor =>
     new Distributor({ store, clock, logger, users: options.users, providers: registry, parameters, history, events }, distributorOptions);
   const distributor = createDistributor();
+  const templates = new TemplateCatalog({
+    system: layeredTemplateSource(options.templates?.system, new InMemoryTemplateSource([defaultForwardTheme])),
+    ...(options.templates?.organization !== undefined ? { organization: options.templates.organization } : {}),
+  });
+  const notifier = new Notifier({ users: options.users, templates, enqueue: (message, enqueueOptions) => enqueuer.enqueue(message, enqueueOptions) });
+  const forwardingEvents = new ForwardEventEmitter();
+  const forwarding = options.forwarding;
+  if (forwarding !== undefined) registry.get(forwarding.providerId); // MW_PROVIDER_NOT_FOUND now, not at the first forward
+  const forwarder =
+    forwarding === undefined
+      ? undefined
+      : new RecordForwarder({ clock, users: options.users, providers: registry, templates, sender, events: forwardingEvents, config: forwarding });
 
   return {
     store,
@@ -129,6 +162,17 @@ export async function createMailwright(options: MailwrightOptions): Promise<Mail
     events,
     distributor,
     createDistributor,
+    templates,
+    notify: (notifyOptions) => notifier.notify(notifyOptions),
+    forwardRecord: async (forwardOptions) => {
+      if (forwarder === undefined) {
+        throw new MailwrightError(ErrorCodes.PROVIDER_NOT_CONFIGURED, 'Record forwarding is not configured.', {
+          fix: 'Pass forwarding: { providerId, journal } to createMailwright() (the default outbound mailbox and the record journal).',
+        });
+      }
+      return forwarder.forward(forwardOptions);
+    },
+    forwardingEvents,
     close: async () => {
       await distributor.stop();
       await registry.closeAll();

@@ -1,5 +1,5 @@
-import { EventEmitter } from 'node:events';
 import type { FailureDetail } from '../errors/failure-detail.js';
+import { TypedEventEmitter } from '../typed-event-emitter.js';
 
 /** Payloads of the queue's typed events. */
 export interface QueueEvents {
@@ -16,15 +16,4 @@ export interface QueueEvents {
 export type QueueEventName = keyof QueueEvents;
 
 /** A typed event emitter for the queue (BullMQ-style names). */
-export class QueueEventEmitter {
-  private readonly emitter = new EventEmitter();
-
-  on<E extends QueueEventName>(event: E, listener: (payload: QueueEvents[E]) => void): () => void {
-    this.emitter.on(event, listener);
-    return () => this.emitter.off(event, listener);
-  }
-
-  emit<E extends QueueEventName>(event: E, payload: QueueEvents[E]): void {
-    this.emitter.emit(event, payload);
-  }
-}
+export class QueueEventEmitter extends TypedEventEmitter<QueueEvents> {}

@@ -31,6 +31,15 @@ export interface ImmediateSenderDeps {
   messageIdDomain?: string;
 }
 
+/** How {@link ImmediateSender.sendNow} sends one email. */
+export interface ImmediateSendContext {
+  mode: SendMode;
+  /** The user on whose behalf it is sent. */
+  user?: DirectoryUser;
+  /** Host facts stored with the history record. */
+  meta: Record<string, unknown>;
+}
+
 /** Options of `sendTestEmail()`. */
 export interface TestEmailOptions {
   /** Provider to test. */
@@ -111,12 +120,13 @@ export class ImmediateSender {
     });
   }
 
-  private async sendNow(
-    input: MessageInput,
-    provider: Provider,
-    from: Address,
-    context: { mode: SendMode; user?: DirectoryUser; meta: Record<string, unknown> },
-  ): Promise<SendResult> {
+  /**
+   * Validates, checks the size limit, records and sends one email now with a
+   * given provider and From (used by `send()`, `sendTestEmail()` and record
+   * forwarding). Throws the classified MailwrightError (with `details.emailId`)
+   * when the provider fails; the history has the failure either way.
+   */
+  async sendNow(input: MessageInput, provider: Provider, from: Address, context: ImmediateSendContext): Promise<SendResult> {
     const { store, clock, parameters } = this.deps;
     if (provider.kind === 'exchange' && context.user?.external === true) {
       throw new MailwrightError(ErrorCodes.EXCHANGE_EXTERNAL_USER, `External user "${context.user.id}" cannot send with Exchange.`, {

@@ -1,0 +1,179 @@
+import { ErrorCodes } from '../errors/error-codes.js';
+import { isMailwrightError, MailwrightError } from '../errors/mailwright-error.js';
+import type { Clock } from '../clock/clock.js';
+import { toIso } from '../clock/clock.js';
+import { parseAddressList } from '../message/address.js';
+import { attachmentSize } from '../message/encode-message.js';
+import type { Address, AddressInput, Attachment, MessageInput } from '../message/message.js';
+import type { ProviderRegistry } from '../providers/provider-registry.js';
+import type { ImmediateSender } from '../send/immediate-sender.js';
+import type { TemplateCatalog } from '../templates/template-catalog.js';
+import { requireUser } from '../users/require-user.js';
+import { userFromAddress } from '../users/sender-identity.js';
+import type { UserDirectory } from '../users/user-directory.js';
+import { DEFAULT_FORWARD_THEME_ID } from './default-forward-theme.js';
+import type { ForwardEventEmitter } from './forward-events.js';
+import { forwardHeaders } from './forward-headers.js';
+import type { ForwardableRecord } from './forwardable-record.js';
+import type { RecordJournal } from './record-journal.js';
+
+/** Options of `forwardRecord()`. */
+export interface ForwardRecordOptions {
+  record: ForwardableRecord;
+  /** The agent forwarding it: From = their address and display name, exactly as in the directory. */
+  agentUserId: string;
+  to: AddressInput | AddressInput[];
+  cc?: AddressInput | AddressInput[];
+  /** Forward theme (a template id). @default 'mailwright.forward' */
+  theme?: string;
+  /** The agent's comment, above the conversation. @default '' */
+  comment?: string;
+  /** Theme language. @default the agent's language, else the theme's default */
+  language?: string;
+  /**
+   * When the email would exceed the attachment size limit: `'refuse'` throws
+   * MW_ATTACHMENT_TOO_LARGE listing the attachments; `'link'` replaces every
+   * attachment by the link the record provides (`attachmentLink`).
+   * @default 'refuse'
+   */
+  oversize?: 'refuse' | 'link';
+}
+
+/** What a forward did. */
+export interface ForwardResult {
+  emailId: string;
+  status: 'sent' | 'exported';
+  themeId: string;
+  /** Attachments sent as links (oversize: 'link'), else empty. */
+  linkedAttachments: string[];
+}
+
+/** Record forwarding configuration: the one default outbound mailbox. */
+export interface ForwardingConfig {
+  /** The provider of the default outbound mailbox (not chosen per call). */
+  providerId: string;
+  /** Where notes, timeline entries and errors are written. */
+  journal: RecordJournal;
+}
+
+/** Dependencies of {@link RecordForwarder}. */
+export interface RecordForwarderDeps {
+  clock: Clock;
+  users: UserDirectory;
+  providers: ProviderRegistry;
+  templates: TemplateCatalog;
+  sender: ImmediateSender;
+  events: ForwardEventEmitter;
+  config: ForwardingConfig;
+}
+
+interface AttachmentLink {
+  filename: string;
+  url: string;
+  size: string;
+}
+
+const sizeLabel = (bytes: number): string => (bytes >= 1_048_576 ? `${(bytes / 1_048_576).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`);
+
+/**
+ * Forwards a record (case, ticket) to third parties through the default
+ * outbound mailbox, From the agent, with every attachment, laid out by a forward
+ * theme. Writes the forwarded body as a note and each recipient to the
+ * record's timeline; a failure is written to the journal with its explanation,
+ * fix and transcript. Nothing here triggers the host's automation rules.
+ */
+export class RecordForwarder {
+  constructor(private readonly deps: RecordForwarderDeps) {}
+
+  async forward(options: ForwardRecordOptions): Promise<ForwardResult> {
+    const { record } = options;
+    const agent = await requireUser(this.deps.users, options.agentUserId);
+    const provider = this.deps.providers.get(this.deps.config.providerId);
+    const themeId = options.theme ?? DEFAULT_FORWARD_THEME_ID;
+    const to = parseAddressList(options.to, 'to');
+    const cc = parseAddressList(options.cc, 'cc');
+    const language = options.language ?? agent.options?.language;
+    const agentAddress = userFromAddress(agent);
+
+    const compose = async (attachments: Attachment[], links: AttachmentLink[]): Promise<{ input: MessageInput; text: string; from: Address }> => {
+      const content = await this.deps.templates.renderContent(themeId, {
+        ...(language !== undefined ? { language } : {}),
+        data: {
+          record: { id: record.id, subject: record.subject, conversation: record.conversation },
+          comment: options.comment ?? '',
+          agent: { name: agentAddress.name ?? '', email: agentAddress.address },
+          links,
+        },
+      });
+      const from = content.template.fromMailbox === true ? await this.mailbox() : agentAddress;
+      const input: MessageInput = {
+        to,
+        cc,
+        subject: content.subject,
+        ...(content.html !== undefined ? { html: content.html } : {}),
+        ...(content.text !== undefined ? { text: content.text } : {}),
+        headers: forwardHeaders(record.id),
+        attachments,
+      };
+      return { input, text: content.text ?? content.html ?? '', from };
+    };
+
+    const context = { mode: 'batch' as const, user: agent, meta: { recordId: record.id, themeId, forward: true } };
+    let composed = await compose(record.attachments, []);
+    let linkedAttachments: string[] = [];
+    let result;
+    try {
+      try {
+        result = await this.deps.sender.sendNow(composed.input, provider, composed.from, context);
+      } catch (error) {
+        if (!isMailwrightError(error, ErrorCodes.ATTACHMENT_TOO_LARGE) || options.oversize !== 'link') throw error;
+        const links = await this.links(record);
+        linkedAttachments = links.map((l) => l.filename);
+        composed = await compose([], links);
+        result = await this.deps.sender.sendNow(composed.input, provider, composed.from, context);
+      }
+    } catch (error) {
+      await this.recordFailure(error, record.id, themeId);
+      throw error;
+    }
+
+    const at = toIso(this.deps.clock.now());
+    const { emailId } = result;
+    await this.deps.config.journal.append({ kind: 'note', recordId: record.id, emailId, text: composed.text, themeId, triggersAutomation: false, at });
+    for (const [role, list] of [['to', to], ['cc', cc]] as const) {
+      for (const recipient of list) {
+        await this.deps.config.journal.append({ kind: 'timeline', recordId: record.id, emailId, recipient: { ...recipient, role }, triggersAutomation: false, at });
+      }
+    }
+    this.deps.events.emit('forwarded', { recordId: record.id, emailId, recipients: [...to, ...cc].map((a) => a.address), themeId, triggersAutomation: false });
+    return { emailId, status: result.status, themeId, linkedAttachments };
+  }
+
+  private async mailbox(): Promise<Address> {
+    const mailbox = await this.deps.providers.get(this.deps.config.providerId).mailbox?.({ mode: 'batch' });
+    if (mailbox !== undefined) return mailbox;
+    throw new MailwrightError(ErrorCodes.PROVIDER_NOT_CONFIGURED, `The forward theme sends From the outbound mailbox, but the provider "${this.deps.config.providerId}" has no mailbox address.`, {
+      fix: 'Set the provider\'s mailbox address, or use a theme that sends From the agent.',
+      details: { providerId: this.deps.config.providerId },
+    });
+  }
+
+  private async links(record: ForwardableRecord): Promise<AttachmentLink[]> {
+    const link = record.attachmentLink?.bind(record);
+    if (link === undefined) {
+      throw new MailwrightError(ErrorCodes.INVALID_MESSAGE, `The record "${record.id}" provides no attachment links, so the oversize "link" policy cannot be used.`, {
+        fix: 'Implement attachmentLink(attachment) on the record, or use oversize: "refuse" and remove attachments.',
+        details: { recordId: record.id },
+      });
+    }
+    return Promise.all(record.attachments.map(async (a) => ({ filename: a.filename, url: await link(a), size: sizeLabel(await attachmentSize(a)) })));
+  }
+
+  private async recordFailure(error: unknown, recordId: string, themeId: string): Promise<void> {
+    const emailId = isMailwrightError(error) ? error.details.emailId : undefined;
+    if (!isMailwrightError(error) || error.failure === undefined || typeof emailId !== 'string') return;
+    const retry = error.failure.permanent ? 'will not be retried' : 'temporary failure: not retried automatically; forward again later';
+    await this.deps.config.journal.append({ kind: 'error', recordId, emailId, themeId, failure: error.failure, retry, triggersAutomation: false, at: toIso(this.deps.clock.now()) });
+    this.deps.events.emit('forward-failed', { recordId, emailId, failure: error.failure, willRetry: false, triggersAutomation: false });
+  }
+}

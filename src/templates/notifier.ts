@@ -1,0 +1,83 @@
+import { ErrorCodes } from '../errors/error-codes.js';
+import { isMailwrightError, type MailwrightError } from '../errors/mailwright-error.js';
+import type { MessageInput } from '../message/message.js';
+import type { EnqueueOptions } from '../queue/enqueuer.js';
+import type { DirectoryUser, UserDirectory } from '../users/user-directory.js';
+import type { RenderedTemplate, TemplateCatalog } from './template-catalog.js';
+
+/** Options of `notify()`. */
+export interface NotifyOptions {
+  /** Users to notify; each gets one email in their language if they opted in. */
+  userIds: string[];
+  templateId: string;
+  /** Template data; `user` (id, name, email, language) is added for each recipient. */
+  data: Record<string, unknown>;
+  /** Queue priority. @default 0 */
+  priority?: number;
+  /** Makes `notify()` safe to repeat: each user's email gets the key `${idempotencyKey}:${userId}`. */
+  idempotencyKey?: string;
+}
+
+/** Why a user got no notification. */
+export type SkipReason = 'not-opted-in' | 'unknown-user' | 'invalid-address';
+
+/** What `notify()` did for each user. */
+export interface NotifyResult {
+  queued: { userId: string; emailId: string; language: string }[];
+  skipped: { userId: string; reason: SkipReason; error?: MailwrightError }[];
+}
+
+/** Dependencies of {@link Notifier}. */
+export interface NotifierDeps {
+  users: UserDirectory;
+  templates: TemplateCatalog;
+  enqueue(message: MessageInput, options: EnqueueOptions): Promise<string>;
+}
+
+/**
+ * Workflow notifications: one email per opted-in user, rendered in the user's
+ * language and queued for the distributor. Users who did not opt in are
+ * reported as skipped. Template problems (not found, bad sender, render error)
+ * are raised before anything is queued for anyone.
+ */
+export class Notifier {
+  constructor(private readonly deps: NotifierDeps) {}
+
+  async notify(options: NotifyOptions): Promise<NotifyResult> {
+    const result: NotifyResult = { queued: [], skipped: [] };
+    const ready: { user: DirectoryUser; rendered: RenderedTemplate }[] = [];
+    for (const userId of options.userIds) {
+      const user = await this.deps.users.getUser(userId);
+      if (user === undefined) result.skipped.push({ userId, reason: 'unknown-user' });
+      else if (user.options?.emailNotifications !== true) result.skipped.push({ userId, reason: 'not-opted-in' });
+      else {
+        const language = user.options.language;
+        const data = { ...options.data, user: { id: user.id, name: user.displayName ?? '', email: user.email, language: language ?? '' } };
+        ready.push({ user, rendered: await this.deps.templates.render(options.templateId, { ...(language !== undefined ? { language } : {}), data }) });
+      }
+    }
+    for (const { user, rendered } of ready) {
+      try {
+        const emailId = await this.deps.enqueue(
+          {
+            from: rendered.from,
+            to: user.displayName ? { name: user.displayName, address: user.email } : user.email,
+            subject: rendered.subject,
+            ...(rendered.html !== undefined ? { html: rendered.html } : {}),
+            ...(rendered.text !== undefined ? { text: rendered.text } : {}),
+          },
+          {
+            priority: options.priority ?? 0,
+            meta: { templateId: rendered.templateId, templateOrigin: rendered.origin, language: rendered.language, notifiedUserId: user.id },
+            ...(options.idempotencyKey !== undefined ? { idempotencyKey: `${options.idempotencyKey}:${user.id}` } : {}),
+          },
+        );
+        result.queued.push({ userId: user.id, emailId, language: rendered.language });
+      } catch (error) {
+        if (!isMailwrightError(error, ErrorCodes.INVALID_ADDRESS)) throw error;
+        result.skipped.push({ userId: user.id, reason: 'invalid-address', error });
+      }
+    }
+    return result;
+  }
+}

@@ -1,0 +1,109 @@
+import { ErrorCodes } from '../errors/error-codes.js';
+import { MailwrightError } from '../errors/mailwright-error.js';
+import type { Address } from '../message/message.js';
+import { parseSettings } from '../parameters/parse-settings.js';
+import { emailTemplateSchema, type EmailTemplate, type TemplateOrigin } from './email-template.js';
+import { renderPart } from './liquid-renderer.js';
+import { pickLanguage } from './pick-language.js';
+import { templateSender } from './template-sender.js';
+import type { TemplateSource } from './template-source.js';
+
+/** A template's subject and bodies rendered for one language. */
+export interface RenderedContent {
+  templateId: string;
+  origin: TemplateOrigin;
+  /** The variant used (after fallback). */
+  language: string;
+  subject: string;
+  html?: string;
+  text?: string;
+  /** The template as resolved (for its sender and options). */
+  template: EmailTemplate;
+}
+
+/** A template rendered for one language with its sender: ready to become an email. */
+export interface RenderedTemplate extends RenderedContent {
+  from: Address;
+}
+
+/** Language and data of a rendering. */
+export interface RenderOptions {
+  /** BCP 47 tag, e.g. "fr-CA". @default the template's default language */
+  language?: string;
+  data: Record<string, unknown>;
+}
+
+/** Where the catalog reads templates. */
+export interface TemplateCatalogSources {
+  /** Templates shipped by the host application. */
+  system?: TemplateSource;
+  /** Templates edited by administrators; one with the same id overrides the system template. */
+  organization?: TemplateSource;
+}
+
+/**
+ * System and organization templates, localized, rendered with LiquidJS in
+ * strict mode. Every problem is a typed error naming the template.
+ */
+export class TemplateCatalog {
+  constructor(private readonly sources: TemplateCatalogSources) {}
+
+  /** The template with this id: the organization's when it has one, else the system's. */
+  async resolve(id: string): Promise<{ template: EmailTemplate; origin: TemplateOrigin }> {
+    const organization = await this.sources.organization?.get(id);
+    const found = organization !== undefined ? { template: organization, origin: 'organization' as const } : await this.system(id);
+    if (found === undefined) {
+      throw new MailwrightError(ErrorCodes.TEMPLATE_NOT_FOUND, `No system or organization template has the id "${id}".`, {
+        fix: 'Check the template id, or create the organization template.',
+        details: { templateId: id },
+      });
+    }
+    return { template: parseSettings(emailTemplateSchema, found.template, `${found.origin} template "${id}"`), origin: found.origin };
+  }
+
+  /**
+   * Renders a template in a language (`fr-CA` → `fr` → the template's default)
+   * with its sender email. Throws MW_TEMPLATE_SENDER_INVALID,
+   * MW_TEMPLATE_RENDER_FAILED or MW_TEMPLATE_NOT_FOUND.
+   */
+  async render(id: string, options: RenderOptions): Promise<RenderedTemplate> {
+    const { template } = await this.resolve(id);
+    const from = templateSender(template);
+    return { ...(await this.renderContent(id, options)), from };
+  }
+
+  /** Renders subject and bodies only (forward themes, whose From is the agent). */
+  async renderContent(id: string, options: RenderOptions): Promise<RenderedContent> {
+    const { template, origin } = await this.resolve(id);
+    const language = pickLanguage(Object.keys(template.variants), options.language, template.defaultLanguage);
+    const variant = language === undefined ? undefined : template.variants[language];
+    if (language === undefined || variant === undefined) {
+      throw new MailwrightError(ErrorCodes.TEMPLATE_NOT_FOUND, `The template "${id}" has no variant for "${options.language ?? template.defaultLanguage}" nor for its default language "${template.defaultLanguage}".`, {
+        fix: `Add a "${template.defaultLanguage}" variant to the template "${id}".`,
+        details: { templateId: id, language: options.language },
+      });
+    }
+    const label = { templateId: id, language };
+    const subject = await renderPart(variant.subject, 'subject', options.data, label);
+    if (/[\r\n]/.test(subject)) {
+      throw new MailwrightError(ErrorCodes.TEMPLATE_RENDER_FAILED, `The subject of template "${id}" (${language}) renders to more than one line.`, {
+        fix: 'Keep line breaks out of the subject and of the variables it uses.',
+        details: { ...label, part: 'subject' },
+      });
+    }
+    return {
+      templateId: id,
+      origin,
+      language,
+      template,
+      subject,
+      ...(variant.html !== undefined ? { html: await renderPart(variant.html, 'html', options.data, label) } : {}),
+      ...(variant.text !== undefined ? { text: await renderPart(variant.text, 'text', options.data, label) } : {}),
+    };
+  }
+
+  private async system(id: string): Promise<{ template: EmailTemplate; origin: TemplateOrigin } | undefined> {
+    const template = await this.sources.system?.get(id);
+    return template === undefined ? undefined : { template, origin: 'system' };
+  }
+}

@@ -1,0 +1,104 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ManualClock } from '../../src/clock/manual-clock.js';
+import { ErrorCodes } from '../../src/errors/error-codes.js';
+import { createMailwright, type Mailwright } from '../../src/mailwright.js';
+import { smtpProvider } from '../../src/providers/smtp/smtp-provider.js';
+import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import type { EmailTemplate } from '../../src/templates/email-template.js';
+import { InMemoryTemplateSource } from '../../src/templates/template-source.js';
+import { InMemoryUserDirectory } from '../../src/users/in-memory-user-directory.js';
+import { startSmtpTestServer, type SmtpTestServer } from '../support/smtp-test-server.js';
+
+const approval: EmailTemplate = {
+  id: 'approval',
+  defaultLanguage: 'en',
+  senderEmail: 'Contoso Workflow <workflow@contoso.com>',
+  variants: {
+    en: { subject: 'Approve {{ doc }}', html: '<p>Hello {{ user.name }}, please approve {{ doc }}.</p>', text: 'Hello {{ user.name }}, please approve {{ doc }}.' },
+    fr: { subject: 'Approuver {{ doc }}', text: 'Bonjour {{ user.name }}, merci d\'approuver {{ doc }}.' },
+  },
+};
+
+describe('workflow notifications through the batch queue (real SQLite file and SMTP server)', () => {
+  let dir: string;
+  let server: SmtpTestServer;
+  let mailwright: Mailwright;
+  const organization = new InMemoryTemplateSource();
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'mw-notify-'));
+    server = await startSmtpTestServer({ starttls: false });
+    const clock = new ManualClock('2026-11-24T10:00:00Z');
+    mailwright = await createMailwright({
+      store: createSqliteStore({ filename: join(dir, 'mw.db'), clock }),
+      providers: [smtpProvider({ settings: { host: '127.0.0.1', port: server.port, requireTls: false, requireAuth: false } })],
+      users: new InMemoryUserDirectory([
+        { id: 'ana', email: 'Ana.Nunez@Contoso.com', displayName: 'Ana María Núñez', options: { emailNotifications: true, language: 'fr-CA' } },
+        { id: 'bob', email: 'bob@contoso.com', displayName: 'Bob', options: { emailNotifications: true } },
+        { id: 'eve', email: 'eve@contoso.com', displayName: 'Eve', options: { emailNotifications: false, language: 'fr' } },
+        { id: 'zoe', email: 'zoe@contoso.com' },
+      ]),
+      clock,
+      templates: { system: new InMemoryTemplateSource([approval]), organization },
+    });
+    await mailwright.parameters.update({ batchProviderId: 'smtp' });
+  });
+  afterEach(async () => {
+    await mailwright.close();
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('queues one email per opted-in user in their language, From the template sender; the others are skipped, not dropped', async () => {
+    const result = await mailwright.notify({ userIds: ['ana', 'bob', 'eve', 'zoe', 'ghost'], templateId: 'approval', data: { doc: 'PO-7' } });
+    expect(result.queued.map((q) => [q.userId, q.language])).toEqual([
+      ['ana', 'fr'],
+      ['bob', 'en'],
+    ]);
+    expect(result.skipped.map((s) => [s.userId, s.reason])).toEqual([
+      ['eve', 'not-opted-in'],
+      ['zoe', 'not-opted-in'],
+      ['ghost', 'unknown-user'],
+    ]);
+    expect((await mailwright.distributor.runOnce()).sent).toBe(2);
+    const byRecipient = new Map(server.messages.map((m) => [m.envelope.rcptTo[0], m.parsed]));
+    const ana = byRecipient.get('Ana.Nunez@Contoso.com');
+    expect(ana?.subject).toBe('Approuver PO-7');
+    expect(ana?.text?.trim()).toBe("Bonjour Ana María Núñez, merci d'approuver PO-7.");
+    expect(ana?.from?.value[0]).toEqual({ name: 'Contoso Workflow', address: 'workflow@contoso.com' });
+    const bob = byRecipient.get('bob@contoso.com');
+    expect(bob?.subject).toBe('Approve PO-7');
+    expect(bob?.html).toContain('<p>Hello Bob, please approve PO-7.</p>');
+    const record = await mailwright.history.get(result.queued[0]!.emailId);
+    expect(record?.meta).toMatchObject({ templateId: 'approval', templateOrigin: 'system', language: 'fr' });
+  });
+
+  it('an organization template overrides the system one for notifications', async () => {
+    organization.put({ ...approval, senderEmail: 'approvals@contoso.com', variants: { en: { subject: 'Org: {{ doc }}', text: 'org' } } });
+    await mailwright.notify({ userIds: ['bob'], templateId: 'approval', data: { doc: 'PO-8' } });
+    await mailwright.distributor.runOnce();
+    expect(server.messages[0]?.parsed.subject).toBe('Org: PO-8');
+    expect(server.messages[0]?.envelope.mailFrom).toBe('approvals@contoso.com');
+    organization.delete('approval');
+  });
+
+  it.each([
+    ['an invalid sender email', { senderEmail: 'workflow@' }, ErrorCodes.TEMPLATE_SENDER_INVALID],
+    ['a variable the data lacks', { variants: { en: { subject: '{{ missing }}', text: 'x' } } }, ErrorCodes.TEMPLATE_RENDER_FAILED],
+  ])('%s: a typed error and nothing queued for anyone', async (_name, change, code) => {
+    organization.put({ ...approval, ...change });
+    const error = await mailwright.notify({ userIds: ['ana', 'bob'], templateId: 'approval', data: { doc: 'PO-9' } }).catch((e: unknown) => e as { code: string });
+    expect((error as { code: string }).code).toBe(code);
+    expect((await mailwright.history.list({})).items).toHaveLength(0);
+    organization.delete('approval');
+  });
+
+  it('the idempotency key makes notify() safe to repeat', async () => {
+    const first = await mailwright.notify({ userIds: ['ana', 'bob'], templateId: 'approval', data: { doc: 'PO-10' }, idempotencyKey: 'wf-10' });
+    const again = await mailwright.notify({ userIds: ['ana', 'bob'], templateId: 'approval', data: { doc: 'PO-10' }, idempotencyKey: 'wf-10' });
+    expect(again.queued.map((q) => q.emailId)).toEqual(first.queued.map((q) => q.emailId));
+    expect((await mailwright.history.list({})).items).toHaveLength(2);
+  });
+});

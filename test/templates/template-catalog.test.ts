@@ -1,0 +1,97 @@
+import { ErrorCodes } from '../../src/errors/error-codes.js';
+import { isMailwrightError, type MailwrightError } from '../../src/errors/mailwright-error.js';
+import type { EmailTemplate } from '../../src/templates/email-template.js';
+import { pickLanguage } from '../../src/templates/pick-language.js';
+import { TemplateCatalog } from '../../src/templates/template-catalog.js';
+import { InMemoryTemplateSource } from '../../src/templates/template-source.js';
+
+const approval: EmailTemplate = {
+  id: 'approval',
+  defaultLanguage: 'en',
+  senderEmail: 'Contoso Workflow <workflow@contoso.com>',
+  variants: {
+    en: { subject: 'Approve {{ doc.name }}', html: '<p>Hello {{ user.name }}, approve {{ doc.name }}</p>', text: 'Hello {{ user.name }}, approve {{ doc.name }}' },
+    fr: { subject: 'Approuver {{ doc.name }}', text: 'Bonjour {{ user.name }}' },
+  },
+};
+
+const caught = async (p: Promise<unknown>): Promise<MailwrightError> => {
+  const error = await p.then(() => undefined, (e: unknown) => e);
+  if (!isMailwrightError(error)) throw new Error(`expected a MailwrightError, got ${String(error)}`);
+  return error;
+};
+
+describe('templates: resolution, language fallback, strict rendering', () => {
+  const data = { user: { name: 'Ana' }, doc: { name: 'PO-7 <urgent>' } };
+
+  it('an organization template overrides the system template with the same id; removing it reverts', async () => {
+    const organization = new InMemoryTemplateSource([{ ...approval, senderEmail: 'approvals@contoso.com', variants: { en: { subject: 'ORG {{ doc.name }}', text: 'org' } } }]);
+    const catalog = new TemplateCatalog({ system: new InMemoryTemplateSource([approval]), organization });
+    const org = await catalog.render('approval', { data });
+    expect([org.origin, org.subject, org.from.address]).toEqual(['organization', 'ORG PO-7 <urgent>', 'approvals@contoso.com']);
+    organization.delete('approval');
+    const system = await catalog.render('approval', { data });
+    expect([system.origin, system.subject, system.from]).toEqual(['system', 'Approve PO-7 <urgent>', { name: 'Contoso Workflow', address: 'workflow@contoso.com' }]);
+    expect(isMailwrightError(await caught(catalog.render('nope', { data })), ErrorCodes.TEMPLATE_NOT_FOUND)).toBe(true);
+  });
+
+  it('falls back fr-CA → fr → the default language, case-insensitively', async () => {
+    const catalog = new TemplateCatalog({ system: new InMemoryTemplateSource([approval]) });
+    expect((await catalog.render('approval', { language: 'fr-CA', data })).language).toBe('fr');
+    expect((await catalog.render('approval', { language: 'FR', data })).text).toBe('Bonjour Ana');
+    expect((await catalog.render('approval', { language: 'de-AT', data })).language).toBe('en');
+    expect((await catalog.render('approval', { data })).language).toBe('en');
+    expect(pickLanguage(['en', 'pt-BR'], 'pt-br-x-custom', 'en')).toBe('pt-BR');
+    expect(pickLanguage(['fr'], 'de', 'en')).toBeUndefined();
+  });
+
+  it('escapes HTML output by default, but not the subject or the text body', async () => {
+    const catalog = new TemplateCatalog({ system: new InMemoryTemplateSource([approval]) });
+    const rendered = await catalog.render('approval', { data });
+    expect(rendered.html).toBe('<p>Hello Ana, approve PO-7 &lt;urgent&gt;</p>');
+    expect(rendered.text).toBe('Hello Ana, approve PO-7 <urgent>');
+    expect(rendered.subject).toBe('Approve PO-7 <urgent>');
+  });
+
+  it('a missing variable is MW_TEMPLATE_RENDER_FAILED naming the template, language, part and variable', async () => {
+    const catalog = new TemplateCatalog({ system: new InMemoryTemplateSource([approval]) });
+    const error = await caught(catalog.render('approval', { language: 'fr', data: { user: { name: 'Ana' } } }));
+    expect(error.code).toBe(ErrorCodes.TEMPLATE_RENDER_FAILED);
+    expect(error.message).toContain('template "approval" (fr, subject)');
+    expect(error.details).toMatchObject({ templateId: 'approval', language: 'fr', part: 'subject', variable: 'doc' });
+  });
+
+  it('a syntax error or an unknown filter is MW_TEMPLATE_RENDER_FAILED with the position', async () => {
+    const broken = { ...approval, id: 'broken', variants: { en: { subject: 'ok', text: 'Hi {% if %}', html: '{{ x | nofilter }}' } } };
+    const catalog = new TemplateCatalog({ system: new InMemoryTemplateSource([broken]) });
+    const error = await caught(catalog.render('broken', { data: { x: 1 } }));
+    expect(error.code).toBe(ErrorCodes.TEMPLATE_RENDER_FAILED);
+    expect(error.message).toMatch(/template "broken" \(en, html\).*undefined filter: nofilter/);
+  });
+
+  it('a subject that renders to two lines is refused', async () => {
+    const catalog = new TemplateCatalog({ system: new InMemoryTemplateSource([approval]) });
+    const error = await caught(catalog.render('approval', { data: { user: { name: 'x' }, doc: { name: 'a\r\nBcc: victim@example.com' } } }));
+    expect(error.code).toBe(ErrorCodes.TEMPLATE_RENDER_FAILED);
+  });
+
+  it.each([
+    ['missing', undefined],
+    ['invalid', 'workflow@'],
+    ['not an address', 'Workflow team'],
+  ])('a %s sender email is MW_TEMPLATE_SENDER_INVALID', async (_name, senderEmail) => {
+    const template = { ...approval, id: 't', ...(senderEmail === undefined ? { senderEmail: undefined } : { senderEmail }) };
+    const catalog = new TemplateCatalog({ system: new InMemoryTemplateSource([template]) });
+    const error = await caught(catalog.render('t', { data }));
+    expect(error.code).toBe(ErrorCodes.TEMPLATE_SENDER_INVALID);
+    expect(error.fix).toContain('"t"');
+  });
+
+  it('a malformed template is refused with MW_INVALID_SETTINGS naming its fields', async () => {
+    const catalog = new TemplateCatalog({ system: new InMemoryTemplateSource([{ id: 'bad', defaultLanguage: 'en', variants: { en: { subject: '' } } }]) });
+    const error = await caught(catalog.render('bad', { data }));
+    expect(error.code).toBe(ErrorCodes.INVALID_SETTINGS);
+    expect(error.message).toContain('system template "bad"');
+    expect(error.message).toContain('variants.en.subject');
+  });
+});
