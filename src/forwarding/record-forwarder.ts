@@ -2,7 +2,7 @@ import { ErrorCodes } from '../errors/error-codes.js';
 import { isMailwrightError, MailwrightError } from '../errors/mailwright-error.js';
 import type { Clock } from '../clock/clock.js';
 import { toIso } from '../clock/clock.js';
-import { parseAddressList } from '../message/address.js';
+import { formatAddress, parseAddressList } from '../message/address.js';
 import { attachmentSize } from '../message/encode-message.js';
 import type { Address, AddressInput, Attachment, MessageInput } from '../message/message.js';
 import type { ProviderRegistry } from '../providers/provider-registry.js';
@@ -133,7 +133,14 @@ export class RecordForwarder {
         result = await this.deps.sender.sendNow(composed.input, provider, composed.from, context);
       }
     } catch (error) {
-      await this.recordFailure(error, record.id, themeId);
+      const headers = {
+        From: formatAddress(composed.from),
+        To: to.map(formatAddress).join(', '),
+        ...(cc.length > 0 ? { Cc: cc.map(formatAddress).join(', ') } : {}),
+        Subject: composed.input.subject,
+        ...composed.input.headers,
+      };
+      await this.recordFailure(error, record.id, themeId, headers);
       throw error;
     }
 
@@ -169,11 +176,11 @@ export class RecordForwarder {
     return Promise.all(record.attachments.map(async (a) => ({ filename: a.filename, url: await link(a), size: sizeLabel(await attachmentSize(a)) })));
   }
 
-  private async recordFailure(error: unknown, recordId: string, themeId: string): Promise<void> {
+  private async recordFailure(error: unknown, recordId: string, themeId: string, headers: Record<string, string>): Promise<void> {
     const emailId = isMailwrightError(error) ? error.details.emailId : undefined;
     if (!isMailwrightError(error) || error.failure === undefined || typeof emailId !== 'string') return;
     const retry = error.failure.permanent ? 'will not be retried' : 'temporary failure: not retried automatically; forward again later';
-    await this.deps.config.journal.append({ kind: 'error', recordId, emailId, themeId, failure: error.failure, retry, triggersAutomation: false, at: toIso(this.deps.clock.now()) });
+    await this.deps.config.journal.append({ kind: 'error', recordId, emailId, themeId, failure: error.failure, headers, retry, triggersAutomation: false, at: toIso(this.deps.clock.now()) });
     this.deps.events.emit('forward-failed', { recordId, emailId, failure: error.failure, willRetry: false, triggersAutomation: false });
   }
 }

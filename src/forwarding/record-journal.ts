@@ -32,6 +32,8 @@ export interface JournalError {
   emailId: string;
   themeId: string;
   failure: FailureDetail;
+  /** The email's main headers as composed (From, To, Cc, Subject and the anti-loop headers). */
+  headers: Record<string, string>;
   /** "will not be retried" (permanent) or "temporary: forward again later". */
   retry: string;
   triggersAutomation: false;
