@@ -149,6 +149,7 @@ describe('record forwarding through the default outbound mailbox (real SMTP serv
     expect(entry.failure.fix).toMatch(/Send As, Send on Behalf or delegate access/);
     expect(entry.failure.fix).toMatch(/casing/);
     expect(entry.failure.transcript).toContain('550 5.7.1');
+    expect(entry.headers).toMatchObject({ From: 'Ana María Núñez <Ana.Nunez@Contoso.com>', To: 'support@vendor.example', 'Auto-Submitted': 'auto-generated', 'X-Mailwright-Forwarded-Record': 'CASE-1042' });
     expect(server.messages).toHaveLength(0);
   });
 
