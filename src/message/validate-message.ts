@@ -1,3 +1,4 @@
+import { domainToASCII } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
@@ -144,7 +145,7 @@ export async function validateMessage(input: MessageInput, options: ValidateOpti
     ...(typeof input.html === 'string' ? { html: input.html } : {}),
     headers,
     attachments,
-    messageId: input.messageId ?? `<${randomUUID()}@${options.messageIdDomain}>`,
+    messageId: input.messageId ?? `<${randomUUID()}@${domainToASCII(options.messageIdDomain) || options.messageIdDomain}>`,
     date: options.now,
   };
 }

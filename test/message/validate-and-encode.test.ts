@@ -72,6 +72,11 @@ describe('encoding and the size limit', () => {
     expect(parsed.subject).toBe('Ünïcode');
   });
 
+  it('generates a Message-ID with the A-label of an internationalized domain (no Unicode in headers)', async () => {
+    const message = await validateMessage({ to: 'kim@example.com', subject: 's', text: 't' }, { ...options, from: { address: 'kim@bücher.example' }, messageIdDomain: 'Bücher.example' });
+    expect(message.messageId).toMatch(/^<[0-9a-f-]+@xn--bcher-kva\.example>$/);
+  });
+
   it('refuses an email over the limit, listing attachments and sizes', async () => {
     const message = await validateMessage({ ...base, attachments: [{ filename: 'a.bin', content: Buffer.alloc(6000) }, { filename: 'b.bin', content: Buffer.alloc(100) }] }, options);
     const size = await measureEncodedSize(message);
