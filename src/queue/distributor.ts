@@ -11,6 +11,7 @@ import { attemptTranscript, deliverAttempt, successPatch } from '../send/deliver
 import type { ImmediateSenderDeps } from '../send/immediate-sender.js';
 import type { EmailRecord } from '../store/email-record.js';
 import { applySenderMode } from '../users/sender-identity.js';
+import { AttemptWriter } from './attempt-writer.js';
 import { retryDelayMs, type BackoffOptions } from './backoff.js';
 import { deserializeMessage } from './message-payload.js';
 import type { QueueEventEmitter } from './queue-events.js';
@@ -59,10 +60,14 @@ export class Distributor {
   private running: Promise<void> | undefined;
   private stopping: AbortController | undefined;
 
+  /** Group commit of finished attempts. */
+  private readonly writer: AttemptWriter;
+
   constructor(
     private readonly deps: DistributorDeps,
     options: DistributorOptions = {},
   ) {
+    this.writer = new AttemptWriter(deps.store);
     this.options = {
       concurrency: options.concurrency ?? 4,
       leaseMs: options.leaseMs ?? 300_000,
@@ -98,6 +103,7 @@ export class Distributor {
       const claimed = await this.deps.store.claimDue({ now: nowMs, limit: this.options.claimBatch, leaseMs: this.options.leaseMs, owner: this.options.workerId });
       if (claimed.length === 0) break;
       const persisted = limit > 0 ? await this.deps.store.listSentTimesSince(provider.id, nowMs - THROTTLE_WINDOW_MS) : [];
+      const payloads = await this.deps.store.getPayloads(claimed.map((r) => r.id));
       for (const record of claimed) {
         const decision = throttleDecision({ limit, sentTimesMs: [...persisted, ...started], nowMs, deferrals: record.deferrals, maxDeferrals: params.maxDeferrals });
         if (decision.action === 'defer') {
@@ -109,7 +115,7 @@ export class Distributor {
         const forced = decision.action === 'force';
         if (!forced) started.push(nowMs);
         void queue.add(async () => {
-          const outcome = await this.sendOne(record, provider, params, forced);
+          const outcome = await this.sendOne(record, payloads.get(record.id), provider, params, forced);
           summary[outcome] += 1;
           if (forced && outcome === 'sent') summary.forced += 1;
           report();
@@ -151,16 +157,24 @@ export class Distributor {
   private async defer(record: EmailRecord, provider: Provider, untilMs: number): Promise<void> {
     const dueAt = new Date(untilMs).toISOString();
     const deferrals = record.deferrals + 1;
-    await this.deps.store.updateEmail(record.id, { status: 'deferred', deferrals, dueAt, leaseOwner: undefined, leaseExpiresAt: undefined });
     const now = toIso(this.deps.clock.now());
-    await this.deps.store.appendAttempt({ emailId: record.id, attempt: record.attempts, providerId: provider.id, startedAt: now, finishedAt: now, outcome: 'deferred' });
+    await this.writer.finish({
+      emailId: record.id,
+      patch: { status: 'deferred', deferrals, dueAt, leaseOwner: undefined, leaseExpiresAt: undefined },
+      attempt: { emailId: record.id, attempt: record.attempts, providerId: provider.id, startedAt: now, finishedAt: now, outcome: 'deferred' },
+    });
     this.deps.events.emit('deferred', { emailId: record.id, providerId: provider.id, deferrals, dueAt });
   }
 
-  private async sendOne(record: EmailRecord, provider: Provider, params: EmailParameters, forced: boolean): Promise<'sent' | 'failed' | 'retried'> {
-    const { store, clock, events } = this.deps;
+  private async sendOne(
+    record: EmailRecord,
+    payload: string | undefined,
+    provider: Provider,
+    params: EmailParameters,
+    forced: boolean,
+  ): Promise<'sent' | 'failed' | 'retried'> {
+    const { clock, events } = this.deps;
     const attempt = record.attempts + 1;
-    const payload = await store.getPayload(record.id);
     if (payload === undefined) {
       throw new MailwrightError(ErrorCodes.EMAIL_NOT_FOUND, `Queued email ${record.id} has no stored message.`);
     }
@@ -174,21 +188,30 @@ export class Distributor {
     const base = { emailId: record.id, attempt, providerId: provider.id, startedAt: outcome.startedAt, finishedAt: outcome.finishedAt, ...attemptTranscript(outcome) };
 
     if (outcome.ok) {
-      await store.updateEmail(record.id, { ...successPatch(record, outcome), providerId: provider.id, attempts: attempt, forced });
-      await store.appendAttempt({ ...base, outcome: forced ? 'forced' : outcome.receipt.status });
+      await this.writer.finish({
+        emailId: record.id,
+        patch: { ...successPatch(record, outcome), providerId: provider.id, attempts: attempt, forced },
+        attempt: { ...base, outcome: forced ? 'forced' : outcome.receipt.status },
+      });
       events.emit('sent', { emailId: record.id, providerId: provider.id, attempt, forced });
       return 'sent';
     }
     const { failure } = outcome;
     if (failure.permanent || attempt >= params.maxAttempts) {
-      await store.updateEmail(record.id, { status: 'failed', providerId: provider.id, attempts: attempt, failure, leaseOwner: undefined, leaseExpiresAt: undefined });
-      await store.appendAttempt({ ...base, outcome: 'failed', failure });
+      await this.writer.finish({
+        emailId: record.id,
+        patch: { status: 'failed', providerId: provider.id, attempts: attempt, failure, leaseOwner: undefined, leaseExpiresAt: undefined },
+        attempt: { ...base, outcome: 'failed', failure },
+      });
       events.emit('failed', { emailId: record.id, providerId: provider.id, attempt, failure });
       return 'failed';
     }
     const dueAt = toIso(clock.now().plus({ milliseconds: retryDelayMs(attempt, this.options.backoff, failure.retryAfterSeconds) }));
-    await store.updateEmail(record.id, { status: 'queued', providerId: provider.id, attempts: attempt, failure, dueAt, leaseOwner: undefined, leaseExpiresAt: undefined });
-    await store.appendAttempt({ ...base, outcome: 'retrying', failure });
+    await this.writer.finish({
+      emailId: record.id,
+      patch: { status: 'queued', providerId: provider.id, attempts: attempt, failure, dueAt, leaseOwner: undefined, leaseExpiresAt: undefined },
+      attempt: { ...base, outcome: 'retrying', failure },
+    });
     events.emit('retrying', { emailId: record.id, providerId: provider.id, attempt, dueAt, failure });
     return 'retried';
   }

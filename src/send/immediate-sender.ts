@@ -158,22 +158,22 @@ export class ImmediateSender {
       attempt: 1,
       ...(context.user ? { user: context.user } : {}),
     });
-    await store.appendAttempt({
+    const attempt = {
       emailId: record.id,
       attempt: 1,
       providerId: provider.id,
       startedAt: outcome.startedAt,
       finishedAt: outcome.finishedAt,
-      outcome: outcome.ok ? outcome.receipt.status : 'failed',
+      outcome: outcome.ok ? outcome.receipt.status : ('failed' as const),
       ...(outcome.ok ? {} : { failure: outcome.failure }),
       ...attemptTranscript(outcome),
-    });
+    };
     if (!outcome.ok) {
-      await store.updateEmail(record.id, { status: 'failed', attempts: 1, failure: outcome.failure });
+      await store.finishAttempt(record.id, { status: 'failed', attempts: 1, failure: outcome.failure }, attempt);
       outcome.error.details.emailId = record.id;
       throw outcome.error.failure === undefined ? Object.assign(outcome.error, { failure: outcome.failure }) : outcome.error;
     }
-    await store.updateEmail(record.id, { ...successPatch(record, outcome), attempts: 1 });
+    await store.finishAttempt(record.id, { ...successPatch(record, outcome), attempts: 1 }, attempt);
     return { emailId: record.id, status: outcome.receipt.status, receipt: outcome.receipt };
   }
 

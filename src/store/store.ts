@@ -2,6 +2,13 @@ import type { AttemptRecord, EmailPatch, EmailRecord, NewEmailRecord } from './e
 import type { HistoryPage, HistoryQuery } from './history-query.js';
 
 /** Options for {@link Store.claimDue}. */
+/** One attempt to finish: the email's patch and the attempt log entry. */
+export interface AttemptCompletion {
+  emailId: string;
+  patch: EmailPatch;
+  attempt: AttemptRecord;
+}
+
 export interface ClaimOptions {
   /** The instant used for due and lease checks (epoch ms). */
   now: number;
@@ -44,10 +51,23 @@ export interface Store {
   getEmail(id: string): Promise<EmailRecord | undefined>;
   /** The serialized message of a queued email. */
   getPayload(id: string): Promise<string | undefined>;
+  /** The serialized messages of several emails in one query (ids without a payload are absent). */
+  getPayloads(ids: readonly string[]): Promise<Map<string, string>>;
   findByIdempotencyKey(key: string): Promise<EmailRecord | undefined>;
   listEmails(query: HistoryQuery): Promise<HistoryPage>;
 
   appendAttempt(attempt: AttemptRecord): Promise<void>;
+  /**
+   * Ends an attempt in one transaction: applies the email's patch and appends the
+   * attempt to its log (MW_EMAIL_NOT_FOUND for an unknown id; nothing written then).
+   */
+  finishAttempt(emailId: string, patch: EmailPatch, attempt: AttemptRecord): Promise<void>;
+  /**
+   * Ends several attempts in ONE transaction (group commit: the distributor's
+   * concurrent sends share a commit). Returns the ids of emails that no longer
+   * exist, for which nothing was written.
+   */
+  finishAttempts(items: readonly AttemptCompletion[]): Promise<{ missing: string[] }>;
   listAttempts(emailId: string): Promise<AttemptRecord[]>;
 
   /**

@@ -152,6 +152,9 @@ export function describeStoreConformance(name: string, factory: () => Promise<St
         expect(await store.getPayload(withPayload.id)).toBe(payload);
         expect(await store.getPayload(without.id)).toBeUndefined();
         expect(await store.getPayload(randomUUID())).toBeUndefined();
+        const many = await store.getPayloads([withPayload.id, without.id, randomUUID()]);
+        expect([...many]).toEqual([[withPayload.id, payload]]);
+        expect((await store.getPayloads([])).size).toBe(0);
       });
 
       it('applies a patch, changes only the patched fields and clears optional fields patched with undefined', async () => {
@@ -399,6 +402,19 @@ export function describeStoreConformance(name: string, factory: () => Promise<St
         expect(await store.listAttempts(email.id)).toEqual([deferred, failed, sent]);
         expect(await store.listAttempts(other.id)).toEqual([attemptOf(other.id)]);
         expect(await store.listAttempts(randomUUID())).toEqual([]);
+      });
+
+      it('finishes an attempt in one transaction: the patch and the log entry, or neither', async () => {
+        const email = newRecord({ status: 'sending', leaseOwner: 'w1', leaseExpiresAt: at(60_000) });
+        await store.insertEmail(email);
+        const sent = attemptOf(email.id, { attempt: 1, outcome: 'sent', startedAt: at(0), finishedAt: at(250) });
+        await store.finishAttempt(email.id, { status: 'sent', attempts: 1, sentAt: at(250), leaseOwner: undefined, leaseExpiresAt: undefined }, sent);
+        const after = await store.getEmail(email.id);
+        expect([after?.status, after?.attempts, after?.sentAt, after?.leaseOwner]).toEqual(['sent', 1, at(250), undefined]);
+        expect(await store.listAttempts(email.id)).toEqual([sent]);
+        const ghost = randomUUID();
+        await expectMailwrightError(store.finishAttempt(ghost, { status: 'sent' }, attemptOf(ghost)), ErrorCodes.EMAIL_NOT_FOUND);
+        expect(await store.listAttempts(ghost)).toEqual([]);
       });
 
       it('refuses an attempt of an unknown email with MW_STORE_FAILED', async () => {

@@ -4,7 +4,7 @@ import { ErrorCodes } from '../../errors/error-codes.js';
 import { MailwrightError } from '../../errors/mailwright-error.js';
 import { FINAL_STATUSES, type AttemptRecord, type EmailPatch, type EmailRecord, type NewEmailRecord } from '../email-record.js';
 import type { HistoryPage, HistoryQuery } from '../history-query.js';
-import type { ClaimOptions, Store } from '../store.js';
+import type { AttemptCompletion, ClaimOptions, Store } from '../store.js';
 import { attemptToRow, rowToAttempt } from './attempt-row.js';
 import { claimDueEmails } from './claim-due-emails.js';
 import { emailToRow, patchToColumns, rowToEmail } from './email-row.js';
@@ -29,6 +29,12 @@ export interface KyselyStoreConfig {
   /** Releases connections (called once). */
   close: () => Promise<void>;
 }
+
+const notFound = (id: string): MailwrightError =>
+  new MailwrightError(ErrorCodes.EMAIL_NOT_FOUND, `No email with id "${id}" in the history.`, {
+    fix: 'Check the id; the email may have been purged by the history retention.',
+    details: { emailId: id },
+  });
 
 /**
  * The {@link Store} for every Kysely dialect: the query code is shared, the
@@ -158,12 +164,7 @@ export class KyselyStore implements Store {
         .where('id', '=', id)
         .returningAll()
         .executeTakeFirst();
-      if (row === undefined) {
-        throw new MailwrightError(ErrorCodes.EMAIL_NOT_FOUND, `No email with id "${id}" in the history.`, {
-          fix: 'Check the id; the email may have been purged by the history retention.',
-          details: { emailId: id },
-        });
-      }
+      if (row === undefined) throw notFound(id);
       return rowToEmail(row);
     });
   }
@@ -182,6 +183,14 @@ export class KyselyStore implements Store {
     });
   }
 
+  getPayloads(ids: readonly string[]): Promise<Map<string, string>> {
+    return this.run('read email payloads', async () => {
+      if (ids.length === 0) return new Map();
+      const rows = await this.db.selectFrom('email_payloads').select(['email_id', 'payload']).where('email_id', 'in', [...ids]).execute();
+      return new Map(rows.map((row) => [row.email_id, row.payload]));
+    });
+  }
+
   findByIdempotencyKey(key: string): Promise<EmailRecord | undefined> {
     return this.run('find an email by idempotency key', async () => {
       const row = await this.db.selectFrom('emails').selectAll().where('idempotency_key', '=', key).executeTakeFirst();
@@ -196,6 +205,27 @@ export class KyselyStore implements Store {
   appendAttempt(attempt: AttemptRecord): Promise<void> {
     return this.run('record an attempt', async () => {
       await this.db.insertInto('attempts').values(attemptToRow(attempt)).execute();
+    });
+  }
+
+  async finishAttempt(emailId: string, patch: EmailPatch, attempt: AttemptRecord): Promise<void> {
+    const { missing } = await this.finishAttempts([{ emailId, patch, attempt }]);
+    if (missing.length > 0) throw notFound(emailId);
+  }
+
+  finishAttempts(items: readonly AttemptCompletion[]): Promise<{ missing: string[] }> {
+    return this.run('finish attempts', async () => {
+      const missing: string[] = [];
+      if (items.length === 0) return { missing };
+      const nowMs = this.nowMs();
+      await this.db.transaction().execute(async (trx) => {
+        for (const { emailId, patch, attempt } of items) {
+          const result = await trx.updateTable('emails').set(patchToColumns(patch, nowMs)).where('id', '=', emailId).executeTakeFirst();
+          if (Number(result.numUpdatedRows) === 0) missing.push(emailId);
+          else await trx.insertInto('attempts').values(attemptToRow(attempt)).execute();
+        }
+      });
+      return { missing };
     });
   }
 

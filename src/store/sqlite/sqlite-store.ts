@@ -11,6 +11,7 @@ import { migrateToLatest } from '../shared/store-migrations.js';
 import type { Store } from '../store.js';
 import { ImmediateSqliteDialect } from './immediate-sqlite-dialect.js';
 import { processFileLock } from './process-file-lock.js';
+import { withStatementCache } from './statement-cache.js';
 
 /** Default database file of the embedded store. */
 export const DEFAULT_SQLITE_FILENAME = './.mailwright/mailwright.db';
@@ -75,7 +76,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): Store {
   }
   const db = new Kysely<StoreDatabase>({
     dialect: new ImmediateSqliteDialect(
-      { database: () => Promise.resolve(openDatabase(filename, busyTimeoutMs)) },
+      { database: () => Promise.resolve(withStatementCache(openDatabase(filename, busyTimeoutMs))) },
       processFileLock(filename),
     ),
   });

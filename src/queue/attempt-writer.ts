@@ -1,0 +1,55 @@
+import { ErrorCodes } from '../errors/error-codes.js';
+import { MailwrightError } from '../errors/mailwright-error.js';
+import type { AttemptCompletion, Store } from '../store/store.js';
+
+interface Pending extends AttemptCompletion {
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Group commit for the distributor: attempts that finish while a write is in
+ * progress are written together in the next transaction. Each caller still
+ * waits until its own attempt is stored, so nothing is reported sent before it
+ * is persisted; concurrent sends just share a commit.
+ */
+export class AttemptWriter {
+  private pending: Pending[] = [];
+  private writing = false;
+
+  constructor(private readonly store: Pick<Store, 'finishAttempts'>) {}
+
+  /** Resolves when the email's patch and attempt are stored (MW_EMAIL_NOT_FOUND if the email is gone). */
+  finish(completion: AttemptCompletion): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ ...completion, resolve, reject });
+      void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    if (this.writing) return;
+    this.writing = true;
+    try {
+      // Let the other sends whose answers arrived in this event-loop turn join the batch
+      // (the write itself runs synchronously in SQLite, so nothing could join it later).
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      while (this.pending.length > 0) {
+        const batch = this.pending;
+        this.pending = [];
+        try {
+          const { missing } = await this.store.finishAttempts(batch);
+          for (const item of batch) {
+            if (missing.includes(item.emailId)) {
+              item.reject(new MailwrightError(ErrorCodes.EMAIL_NOT_FOUND, `Email ${item.emailId} left the history while it was being sent.`, { details: { emailId: item.emailId } }));
+            } else item.resolve();
+          }
+        } catch (error) {
+          for (const item of batch) item.reject(error);
+        }
+      }
+    } finally {
+      this.writing = false;
+    }
+  }
+}
