@@ -22,7 +22,7 @@ export { redactTranscript, redactSecrets } from './errors/redact.js';
 export type { Address, AddressInput, Attachment, EmailMessage, MessageInput } from './message/message.js';
 export { parseAddress, parseAddressList, formatAddress } from './message/address.js';
 export { validateMessage, type ValidateOptions } from './message/validate-message.js';
-export { encodeMessage, encodeMessageToBuffer, measureEncodedSize, assertWithinSizeLimit, type EncodeOptions } from './message/encode-message.js';
+export { encodeMessage, encodeMessageToBuffer, measureEncodedSize, encodedSizeUpperBound, assertWithinSizeLimit, type EncodeOptions } from './message/encode-message.js';
 
 // Parameters, settings, secrets
 export {
@@ -68,7 +68,7 @@ export type { SendResult, TestEmailResult } from './send/send-result.js';
 export type { TestEmailOptions } from './send/immediate-sender.js';
 
 // Queue and distributor
-export { Enqueuer, type EnqueueOptions } from './queue/enqueuer.js';
+export { Enqueuer, type EnqueueItem, type EnqueueOptions } from './queue/enqueuer.js';
 export { Distributor, parseEvery, type DistributionSummary, type DistributorOptions } from './queue/distributor.js';
 export { QueueEventEmitter, type QueueEventName, type QueueEvents } from './queue/queue-events.js';
 export { throttleDecision, THROTTLE_WINDOW_MS, type ThrottleDecision, type ThrottleInput } from './queue/throttle.js';

@@ -17,7 +17,7 @@ import { createSqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
 import type { UserDirectory } from './users/user-directory.js';
 import { Distributor, type DistributorOptions } from './queue/distributor.js';
-import { Enqueuer, type EnqueueOptions } from './queue/enqueuer.js';
+import { Enqueuer, type EnqueueItem, type EnqueueOptions } from './queue/enqueuer.js';
 import { QueueEventEmitter } from './queue/queue-events.js';
 import { TemplateCatalog, type TemplateCatalogSources } from './templates/template-catalog.js';
 import { InMemoryTemplateSource } from './templates/template-source.js';
@@ -72,6 +72,8 @@ export interface Mailwright {
   send(draft: Draft | MessageInput, options?: SendOptions): Promise<SendResult>;
   /** Queues a non-interactive email for the distributor; returns its id. */
   enqueue(message: MessageInput, options?: EnqueueOptions): Promise<string>;
+  /** Queues many emails in one transaction, all or nothing; returns their ids in order. */
+  enqueueMany(items: readonly EnqueueItem[]): Promise<string[]>;
   /** Typed queue events: queued, sending, sent, deferred, retrying, failed, forced. */
   readonly events: QueueEventEmitter;
   /** The email distributor with default options (`runOnce()`, `start()`, `stop()`). */
@@ -159,6 +161,7 @@ export async function createMailwright(options: MailwrightOptions): Promise<Mail
     send: (draft, sendOptions) => sender.send(draft, sendOptions),
     sendTestEmail: (testOptions) => sender.sendTestEmail(testOptions),
     enqueue: (message, enqueueOptions) => enqueuer.enqueue(message, enqueueOptions),
+    enqueueMany: (items) => enqueuer.enqueueMany(items),
     events,
     distributor,
     createDistributor,

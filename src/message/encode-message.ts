@@ -66,6 +66,22 @@ export async function attachmentSize(attachment: Attachment): Promise<number> {
 }
 
 /**
+ * An upper bound of the encoded size, computed without encoding: bodies at
+ * three bytes per byte (quoted-printable's worst case), attachments in base64
+ * with line breaks, and generous room for headers and MIME boundaries.
+ */
+export async function encodedSizeUpperBound(message: EmailMessage): Promise<number> {
+  const words = [message.subject, ...Object.entries(message.headers).flat(), ...[message.from, message.sender, ...message.to, ...message.cc, ...message.bcc, ...message.replyTo].flatMap((a) => (a === undefined ? [] : [a.name ?? '', a.address]))];
+  const headers = 2048 + words.reduce((sum, w) => sum + 3 * Buffer.byteLength(w) + 16, 0);
+  const bodies = [message.text, message.html].reduce((sum, b) => sum + (b === undefined ? 0 : 3 * Buffer.byteLength(b) + 512), 0);
+  let attachments = 0;
+  for (const attachment of message.attachments) {
+    attachments += Math.ceil((await attachmentSize(attachment)) / 57) * 78 + 1024 + 3 * Buffer.byteLength(attachment.filename);
+  }
+  return headers + bodies + attachments;
+}
+
+/**
  * Returns the encoded size of the whole email, or throws MW_ATTACHMENT_TOO_LARGE
  * when it exceeds `limitBytes`, listing each attachment with its size.
  */

@@ -3,12 +3,14 @@ import { toIso } from '../clock/clock.js';
 import { ErrorCodes } from '../errors/error-codes.js';
 import { isMailwrightError, MailwrightError } from '../errors/mailwright-error.js';
 import { domainOf, parseAddress } from '../message/address.js';
-import { assertWithinSizeLimit } from '../message/encode-message.js';
+import { assertWithinSizeLimit, encodedSizeUpperBound } from '../message/encode-message.js';
 import type { Address, MessageInput } from '../message/message.js';
 import { validateMessage } from '../message/validate-message.js';
+import type { EmailParameters } from '../parameters/email-parameters.js';
 import type { ParametersService } from '../parameters/parameters-service.js';
 import type { ProviderRegistry } from '../providers/provider-registry.js';
 import { newEmailRecord } from '../send/new-email-record.js';
+import type { NewEmailRecord } from '../store/email-record.js';
 import type { Store } from '../store/store.js';
 import { requireUser } from '../users/require-user.js';
 import { userFromAddress } from '../users/sender-identity.js';
@@ -30,6 +32,12 @@ export interface EnqueueOptions {
   meta?: Record<string, unknown>;
 }
 
+/** One email of `enqueueMany()`. */
+export interface EnqueueItem {
+  message: MessageInput;
+  options?: EnqueueOptions;
+}
+
 /** Dependencies of {@link Enqueuer}. */
 export interface EnqueuerDeps {
   store: Store;
@@ -49,21 +57,73 @@ export class Enqueuer {
   constructor(private readonly deps: EnqueuerDeps) {}
 
   async enqueue(input: MessageInput, options: EnqueueOptions = {}): Promise<string> {
-    const { store, clock, parameters } = this.deps;
+    const { store } = this.deps;
     if (options.idempotencyKey !== undefined) {
       const existing = await store.findByIdempotencyKey(options.idempotencyKey);
       if (existing !== undefined) return existing.id;
     }
-    const params = await parameters.get();
+    const params = await this.deps.parameters.get();
+    const record = await this.prepare(input, options, params, 'exact');
+    try {
+      await store.insertEmail(record);
+    } catch (error) {
+      // Another caller queued the same key between our lookup and insert.
+      if (isMailwrightError(error, ErrorCodes.IDEMPOTENCY_KEY_CONFLICT) && typeof error.details.existingEmailId === 'string') {
+        return error.details.existingEmailId;
+      }
+      throw error;
+    }
+    this.deps.events.emit('queued', { emailId: record.id, priority: record.priority, dueAt: record.dueAt });
+    return record.id;
+  }
+
+  /**
+   * Queues many emails at once, all or nothing: every email is validated (and
+   * checked against the size limit) before one transaction inserts them all.
+   * The size check uses a cheap upper bound of the encoded size and encodes an
+   * email only when the bound passes the limit; the stored size is that bound
+   * until the email is sent. Emails whose idempotency key already exists keep
+   * their id and are not queued again. Returns the ids in input order.
+   */
+  async enqueueMany(items: readonly EnqueueItem[]): Promise<string[]> {
+    const { store } = this.deps;
+    const params = await this.deps.parameters.get();
+    const ids: string[] = [];
+    const records: NewEmailRecord[] = [];
+    for (const [index, item] of items.entries()) {
+      const options = item.options ?? {};
+      const existing = options.idempotencyKey === undefined ? undefined : await store.findByIdempotencyKey(options.idempotencyKey);
+      if (existing !== undefined) {
+        ids.push(existing.id);
+        continue;
+      }
+      try {
+        const record = await this.prepare(item.message, options, params, 'bound');
+        records.push(record);
+        ids.push(record.id);
+      } catch (error) {
+        if (isMailwrightError(error)) error.details.index = index;
+        throw error;
+      }
+    }
+    await store.insertEmails(records);
+    for (const record of records) this.deps.events.emit('queued', { emailId: record.id, priority: record.priority, dueAt: record.dueAt });
+    return ids;
+  }
+
+  /** Validates one email and builds its queued record (nothing stored yet). */
+  private async prepare(input: MessageInput, options: EnqueueOptions, params: EmailParameters, size: 'exact' | 'bound'): Promise<NewEmailRecord> {
+    const { clock } = this.deps;
     const from = await this.from(input, options.userId, params.batchProviderId);
     const message = await validateMessage(input, {
       from,
       messageIdDomain: this.deps.messageIdDomain ?? domainOf(from.address),
       now: clock.now().toJSDate(),
     });
-    const sizeBytes = await assertWithinSizeLimit(message, params.attachmentSizeLimitBytes);
+    const bound = size === 'bound' ? await encodedSizeUpperBound(message) : Infinity;
+    const sizeBytes = bound <= params.attachmentSizeLimitBytes ? bound : await assertWithinSizeLimit(message, params.attachmentSizeLimitBytes);
     const dueAt = options.sendAfter === undefined ? toIso(clock.now()) : new Date(options.sendAfter).toISOString();
-    const record = newEmailRecord(message, clock, {
+    return newEmailRecord(message, clock, {
       status: 'queued',
       mode: 'batch',
       providerId: null,
@@ -75,17 +135,6 @@ export class Enqueuer {
       ...(options.idempotencyKey !== undefined ? { idempotencyKey: options.idempotencyKey } : {}),
       ...(options.meta !== undefined ? { meta: options.meta } : {}),
     });
-    try {
-      await store.insertEmail(record);
-    } catch (error) {
-      // Another caller queued the same key between our lookup and insert.
-      if (isMailwrightError(error, ErrorCodes.IDEMPOTENCY_KEY_CONFLICT) && typeof error.details.existingEmailId === 'string') {
-        return error.details.existingEmailId;
-      }
-      throw error;
-    }
-    this.deps.events.emit('queued', { emailId: record.id, priority: record.priority, dueAt });
-    return record.id;
   }
 
   private async from(input: MessageInput, userId: string | undefined, batchProviderId: string | null): Promise<Address> {

@@ -12,8 +12,11 @@ import { toEpochMs } from './epoch-time.js';
 import { toHistoryFilter } from './history-filter.js';
 import { listEmailPage } from './list-emails.js';
 import { isIdempotencyConflict, toStoreError } from './store-error.js';
-import type { StoreDatabase } from './store-database.js';
+import type { NewEmailRow, StoreDatabase } from './store-database.js';
 import { statusInLiterals, type StoreDialect } from './store-migrations.js';
+
+/** Inserts email rows and their payloads in one transaction (a dialect's fast path for `insertEmails`). */
+export type BulkInsert = (rows: readonly NewEmailRow[], payloads: readonly { email_id: string; payload: string }[]) => Promise<void>;
 
 /** What a dialect gives the shared store. */
 export interface KyselyStoreConfig {
@@ -24,6 +27,8 @@ export interface KyselyStoreConfig {
   clock: Clock;
   /** Rows per INSERT statement in {@link Store.insertEmails} (bounded by the dialect's parameter limit). */
   insertChunkSize: number;
+  /** A faster bulk insert for {@link Store.insertEmails}, run in one transaction. @default multi-row INSERTs through Kysely */
+  bulkInsert?: BulkInsert;
   /** Creates/upgrades the schema. */
   migrate: () => Promise<void>;
   /** Releases connections (called once). */
@@ -137,8 +142,10 @@ export class KyselyStore implements Store {
       const rows = records.map((record) => emailToRow(record, nowMs));
       const payloads = records.flatMap((r) => (r.payload === undefined ? [] : [{ email_id: r.id, payload: r.payload }]));
       const size = this.config.insertChunkSize;
+      const bulkInsert = this.config.bulkInsert;
       try {
-        await this.db.transaction().execute(async (trx) => {
+        if (bulkInsert !== undefined) await bulkInsert(rows, payloads);
+        else await this.db.transaction().execute(async (trx) => {
           for (let i = 0; i < rows.length; i += size) await trx.insertInto('emails').values(rows.slice(i, i + size)).execute();
           for (let i = 0; i < payloads.length; i += size * 10) {
             await trx.insertInto('email_payloads').values(payloads.slice(i, i + size * 10)).execute();

@@ -12,6 +12,7 @@ import type { Store } from '../store.js';
 import { ImmediateSqliteDialect } from './immediate-sqlite-dialect.js';
 import { processFileLock } from './process-file-lock.js';
 import { withStatementCache } from './statement-cache.js';
+import { sqliteBulkInsert } from './sqlite-bulk-insert.js';
 
 /** Default database file of the embedded store. */
 export const DEFAULT_SQLITE_FILENAME = './.mailwright/mailwright.db';
@@ -74,9 +75,11 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): Store {
       details: { field: 'busyTimeoutMs' },
     });
   }
+  let database: Database.Database | undefined;
+  const open = (): Database.Database => (database ??= withStatementCache(openDatabase(filename, busyTimeoutMs)));
   const db = new Kysely<StoreDatabase>({
     dialect: new ImmediateSqliteDialect(
-      { database: () => Promise.resolve(withStatementCache(openDatabase(filename, busyTimeoutMs))) },
+      { database: () => Promise.resolve(open()) },
       processFileLock(filename),
     ),
   });
@@ -86,6 +89,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): Store {
     clock: options.clock ?? systemClock,
     // 29 columns × 500 rows stays under SQLite's 32,766 bound parameters.
     insertChunkSize: 500,
+    bulkInsert: sqliteBulkInsert(db, open),
     migrate: () => migrateToLatest(db as Kysely<unknown>, 'sqlite'),
     close: () => db.destroy(),
   });
