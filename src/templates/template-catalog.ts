@@ -67,14 +67,21 @@ export class TemplateCatalog {
    * MW_TEMPLATE_RENDER_FAILED or MW_TEMPLATE_NOT_FOUND.
    */
   async render(id: string, options: RenderOptions): Promise<RenderedTemplate> {
-    const { template } = await this.resolve(id);
-    const from = templateSender(template);
-    return { ...(await this.renderContent(id, options)), from };
+    const resolved = await this.resolve(id);
+    const from = templateSender(resolved.template);
+    return { ...(await this.renderResolved(id, resolved, options)), from };
   }
 
   /** Renders subject and bodies only (forward themes, whose From is the agent). */
   async renderContent(id: string, options: RenderOptions): Promise<RenderedContent> {
-    const { template, origin } = await this.resolve(id);
+    return this.renderResolved(id, await this.resolve(id), options);
+  }
+
+  private async renderResolved(
+    id: string,
+    { template, origin }: { template: EmailTemplate; origin: TemplateOrigin },
+    options: RenderOptions,
+  ): Promise<RenderedContent> {
     const language = pickLanguage(Object.keys(template.variants), options.language, template.defaultLanguage);
     const variant = language === undefined ? undefined : template.variants[language];
     if (language === undefined || variant === undefined) {

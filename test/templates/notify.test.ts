@@ -6,20 +6,11 @@ import { ErrorCodes } from '../../src/errors/error-codes.js';
 import { createMailwright, type Mailwright } from '../../src/mailwright.js';
 import { smtpProvider } from '../../src/providers/smtp/smtp-provider.js';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import type { EmailTemplate } from '../../src/templates/email-template.js';
+import { approval } from './approval-template.js';
 import { InMemoryTemplateSource } from '../../src/templates/template-source.js';
 import { InMemoryUserDirectory } from '../../src/users/in-memory-user-directory.js';
 import { startSmtpTestServer, type SmtpTestServer } from '../support/smtp-test-server.js';
 
-const approval: EmailTemplate = {
-  id: 'approval',
-  defaultLanguage: 'en',
-  senderEmail: 'Contoso Workflow <workflow@contoso.com>',
-  variants: {
-    en: { subject: 'Approve {{ doc }}', html: '<p>Hello {{ user.name }}, please approve {{ doc }}.</p>', text: 'Hello {{ user.name }}, please approve {{ doc }}.' },
-    fr: { subject: 'Approuver {{ doc }}', text: 'Bonjour {{ user.name }}, merci d\'approuver {{ doc }}.' },
-  },
-};
 
 describe('workflow notifications through the batch queue (real SQLite file and SMTP server)', () => {
   let dir: string;

@@ -1,19 +1,10 @@
 import { ErrorCodes } from '../../src/errors/error-codes.js';
 import { isMailwrightError, type MailwrightError } from '../../src/errors/mailwright-error.js';
-import type { EmailTemplate } from '../../src/templates/email-template.js';
+import { approval } from './approval-template.js';
 import { pickLanguage } from '../../src/templates/pick-language.js';
 import { TemplateCatalog } from '../../src/templates/template-catalog.js';
 import { InMemoryTemplateSource } from '../../src/templates/template-source.js';
 
-const approval: EmailTemplate = {
-  id: 'approval',
-  defaultLanguage: 'en',
-  senderEmail: 'Contoso Workflow <workflow@contoso.com>',
-  variants: {
-    en: { subject: 'Approve {{ doc.name }}', html: '<p>Hello {{ user.name }}, approve {{ doc.name }}</p>', text: 'Hello {{ user.name }}, approve {{ doc.name }}' },
-    fr: { subject: 'Approuver {{ doc.name }}', text: 'Bonjour {{ user.name }}' },
-  },
-};
 
 const caught = async (p: Promise<unknown>): Promise<MailwrightError> => {
   const error = await p.then(() => undefined, (e: unknown) => e);
@@ -22,10 +13,10 @@ const caught = async (p: Promise<unknown>): Promise<MailwrightError> => {
 };
 
 describe('templates: resolution, language fallback, strict rendering', () => {
-  const data = { user: { name: 'Ana' }, doc: { name: 'PO-7 <urgent>' } };
+  const data = { user: { name: 'Ana' }, doc: 'PO-7 <urgent>' };
 
   it('an organization template overrides the system template with the same id; removing it reverts', async () => {
-    const organization = new InMemoryTemplateSource([{ ...approval, senderEmail: 'approvals@contoso.com', variants: { en: { subject: 'ORG {{ doc.name }}', text: 'org' } } }]);
+    const organization = new InMemoryTemplateSource([{ ...approval, senderEmail: 'approvals@contoso.com', variants: { en: { subject: 'ORG {{ doc }}', text: 'org' } } }]);
     const catalog = new TemplateCatalog({ system: new InMemoryTemplateSource([approval]), organization });
     const org = await catalog.render('approval', { data });
     expect([org.origin, org.subject, org.from.address]).toEqual(['organization', 'ORG PO-7 <urgent>', 'approvals@contoso.com']);
@@ -38,7 +29,7 @@ describe('templates: resolution, language fallback, strict rendering', () => {
   it('falls back fr-CA → fr → the default language, case-insensitively', async () => {
     const catalog = new TemplateCatalog({ system: new InMemoryTemplateSource([approval]) });
     expect((await catalog.render('approval', { language: 'fr-CA', data })).language).toBe('fr');
-    expect((await catalog.render('approval', { language: 'FR', data })).text).toBe('Bonjour Ana');
+    expect((await catalog.render('approval', { language: 'FR', data })).text).toBe("Bonjour Ana, merci d'approuver PO-7 <urgent>.");
     expect((await catalog.render('approval', { language: 'de-AT', data })).language).toBe('en');
     expect((await catalog.render('approval', { data })).language).toBe('en');
     expect(pickLanguage(['en', 'pt-BR'], 'pt-br-x-custom', 'en')).toBe('pt-BR');
@@ -48,8 +39,8 @@ describe('templates: resolution, language fallback, strict rendering', () => {
   it('escapes HTML output by default, but not the subject or the text body', async () => {
     const catalog = new TemplateCatalog({ system: new InMemoryTemplateSource([approval]) });
     const rendered = await catalog.render('approval', { data });
-    expect(rendered.html).toBe('<p>Hello Ana, approve PO-7 &lt;urgent&gt;</p>');
-    expect(rendered.text).toBe('Hello Ana, approve PO-7 <urgent>');
+    expect(rendered.html).toBe('<p>Hello Ana, please approve PO-7 &lt;urgent&gt;.</p>');
+    expect(rendered.text).toBe('Hello Ana, please approve PO-7 <urgent>.');
     expect(rendered.subject).toBe('Approve PO-7 <urgent>');
   });
 
@@ -71,7 +62,7 @@ describe('templates: resolution, language fallback, strict rendering', () => {
 
   it('a subject that renders to two lines is refused', async () => {
     const catalog = new TemplateCatalog({ system: new InMemoryTemplateSource([approval]) });
-    const error = await caught(catalog.render('approval', { data: { user: { name: 'x' }, doc: { name: 'a\r\nBcc: victim@example.com' } } }));
+    const error = await caught(catalog.render('approval', { data: { user: { name: 'x' }, doc: 'a\r\nBcc: victim@example.com' } }));
     expect(error.code).toBe(ErrorCodes.TEMPLATE_RENDER_FAILED);
   });
 
