@@ -63,7 +63,7 @@ export class Enqueuer {
       if (existing !== undefined) return existing.id;
     }
     const params = await this.deps.parameters.get();
-    const record = await this.prepare(input, options, params, 'exact');
+    const record = await this.prepare(input, options, params);
     try {
       await store.insertEmail(record);
     } catch (error) {
@@ -80,9 +80,7 @@ export class Enqueuer {
   /**
    * Queues many emails at once, all or nothing: every email is validated (and
    * checked against the size limit) before one transaction inserts them all.
-   * The size check uses a cheap upper bound of the encoded size and encodes an
-   * email only when the bound passes the limit; the stored size is that bound
-   * until the email is sent. Emails whose idempotency key already exists keep
+   * Emails whose idempotency key already exists keep
    * their id and are not queued again. Returns the ids in input order.
    */
   async enqueueMany(items: readonly EnqueueItem[]): Promise<string[]> {
@@ -98,7 +96,7 @@ export class Enqueuer {
         continue;
       }
       try {
-        const record = await this.prepare(item.message, options, params, 'bound');
+        const record = await this.prepare(item.message, options, params);
         records.push(record);
         ids.push(record.id);
       } catch (error) {
@@ -111,8 +109,13 @@ export class Enqueuer {
     return ids;
   }
 
-  /** Validates one email and builds its queued record (nothing stored yet). */
-  private async prepare(input: MessageInput, options: EnqueueOptions, params: EmailParameters, size: 'exact' | 'bound'): Promise<NewEmailRecord> {
+  /**
+   * Validates one email and builds its queued record (nothing stored yet). The
+   * size limit is checked with a cheap upper bound of the encoded size; only an
+   * email whose bound passes the limit is encoded to measure it exactly. The
+   * stored size is replaced by the size as sent.
+   */
+  private async prepare(input: MessageInput, options: EnqueueOptions, params: EmailParameters): Promise<NewEmailRecord> {
     const { clock } = this.deps;
     const from = await this.from(input, options.userId, params.batchProviderId);
     const message = await validateMessage(input, {
@@ -120,7 +123,7 @@ export class Enqueuer {
       messageIdDomain: this.deps.messageIdDomain ?? domainOf(from.address),
       now: clock.now().toJSDate(),
     });
-    const bound = size === 'bound' ? await encodedSizeUpperBound(message) : Infinity;
+    const bound = await encodedSizeUpperBound(message);
     const sizeBytes = bound <= params.attachmentSizeLimitBytes ? bound : await assertWithinSizeLimit(message, params.attachmentSizeLimitBytes);
     const dueAt = options.sendAfter === undefined ? toIso(clock.now()) : new Date(options.sendAfter).toISOString();
     return newEmailRecord(message, clock, {
