@@ -128,12 +128,6 @@ export class ImmediateSender {
    */
   async sendNow(input: MessageInput, provider: Provider, from: Address, context: ImmediateSendContext): Promise<SendResult> {
     const { store, clock, parameters } = this.deps;
-    if (provider.kind === 'exchange' && context.user?.external === true) {
-      throw new MailwrightError(ErrorCodes.EXCHANGE_EXTERNAL_USER, `External user "${context.user.id}" cannot send with Exchange.`, {
-        fix: 'Choose another provider for external users (e.g. "Use an email app" or SMTP).',
-        details: { userId: context.user.id, providerId: provider.id },
-      });
-    }
     const identity = await applySenderMode(from, provider, { mode: context.mode, ...(context.user ? { user: context.user } : {}) });
     const message = await validateMessage(input, {
       from: identity.from,

@@ -36,6 +36,8 @@ export function graphFailure(error: unknown, context: GraphFailureContext): Mail
   if (error instanceof MailwrightError) return error;
   const network = context.transcript.networkError;
   const raw: RawFailure = network !== undefined ? rawFailureFromError(network) : rawFailureFromError(error);
+  // The Graph client reports -1 when no HTTP answer was involved.
+  if (raw.httpStatus !== undefined && raw.httpStatus < 0) delete raw.httpStatus;
   if (network === undefined) {
     const headers = (error as { headers?: { get?: (name: string) => string | null } }).headers;
     const retryAfter = retryAfterSeconds(headers?.get?.('retry-after'), context.nowMs);

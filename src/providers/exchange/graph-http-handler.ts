@@ -10,7 +10,13 @@ export class GraphTranscript {
   request(method: string, url: string, bytes: number): void {
     const { host, pathname } = new URL(url);
     // Upload URLs carry a pre-authenticated token in their query string: never recorded.
-    this.lines.push(`> ${method} https://${host}${decodeURIComponent(pathname)}${bytes > 0 ? ` (${bytes} bytes)` : ''}`);
+    let path = pathname;
+    try {
+      path = decodeURIComponent(pathname);
+    } catch {
+      // Keep the encoded form.
+    }
+    this.lines.push(`> ${method} https://${host}${path}${bytes > 0 ? ` (${bytes} bytes)` : ''}`);
   }
 
   response(status: number, headers: Record<string, string>, body: string): void {
