@@ -1,6 +1,8 @@
 import { ConfidentialClientApplication, LogLevel, type Configuration } from '@azure/msal-node';
 import { createHash } from 'node:crypto';
 import { failureError } from '../../errors/classify-failure.js';
+import { ErrorCodes } from '../../errors/error-codes.js';
+import { MailwrightError } from '../../errors/mailwright-error.js';
 import { rawFailureFromError } from '../../errors/raw-failure-from-error.js';
 import type { Logger } from '../../logger.js';
 import type { ExchangeSettings } from '../../parameters/exchange-settings.js';
@@ -61,10 +63,9 @@ export class ExchangeTokens {
       return this.acquire(key, () => this.client(settings).acquireTokenOnBehalfOf({ oboAssertion, scopes: [GRAPH_MAIL_SEND_SCOPE] }));
     }
     if (this.delegated.userAccessToken !== undefined) return this.delegated.userAccessToken(user);
-    throw failureError({
-      message: 'Interactive Exchange sending needs the signed-in user\'s token: configure exchangeProvider({ userAssertion }) or ({ userAccessToken }).',
-      serviceCode: 'AADSTS65001',
-      protocol: 'token',
+    throw new MailwrightError(ErrorCodes.PROVIDER_NOT_CONFIGURED, 'Interactive Exchange sending needs the signed-in user\'s token, and none can be obtained.', {
+      fix: 'Configure exchangeProvider({ userAssertion }) (on-behalf-of) or exchangeProvider({ userAccessToken }) with a Graph token that has delegated Mail.Send.',
+      details: { userId: user.id },
     });
   }
 

@@ -122,6 +122,14 @@ describe('Exchange provider through Microsoft Graph (HTTPS stand-ins for Graph a
     expect(call?.path).toBe('/v1.0/users/Ana.Nunez@Contoso.com/sendMail');
   });
 
+  it('interactive without a way to get the user\'s token: MW_PROVIDER_NOT_CONFIGURED before any request', async () => {
+    fixture = await exchangeFixture();
+    const error = await fixture.mailwright.send(await fixture.mailwright.compose({ to: 'c@example.com', subject: 's', text: 't' }, 'ana'), { provider: 'exchange' }).catch((e: unknown) => e);
+    expect(isMailwrightError(error, ErrorCodes.PROVIDER_NOT_CONFIGURED)).toBe(true);
+    expect((error as { fix: string }).fix).toContain('userAssertion');
+    expect(fixture.standIn.requests).toHaveLength(0);
+  });
+
   it('refuses external users with MW_EXCHANGE_EXTERNAL_USER before any request', async () => {
     fixture = await exchangeFixture();
     const { mailwright, standIn } = fixture;
