@@ -7,6 +7,7 @@ import { attachmentSize } from '../message/encode-message.js';
 import type { Address, AddressInput, Attachment, MessageInput } from '../message/message.js';
 import type { ProviderRegistry } from '../providers/provider-registry.js';
 import type { ImmediateSender } from '../send/immediate-sender.js';
+import type { SendResult } from '../send/send-result.js';
 import type { TemplateCatalog } from '../templates/template-catalog.js';
 import { requireUser } from '../users/require-user.js';
 import { userFromAddress } from '../users/sender-identity.js';
@@ -121,7 +122,7 @@ export class RecordForwarder {
     const context = { mode: 'batch' as const, user: agent, meta: { recordId: record.id, themeId, forward: true } };
     let composed = await compose(record.attachments, []);
     let linkedAttachments: string[] = [];
-    let result;
+    let result: SendResult;
     try {
       try {
         result = await this.deps.sender.sendNow(composed.input, provider, composed.from, context);
