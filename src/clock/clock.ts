@@ -32,7 +32,11 @@ export const systemClock: Clock = {
     }),
 };
 
-/** Converts a clock instant to the ISO 8601 UTC form used in records. */
+/**
+ * Converts a clock instant to the ISO 8601 UTC form used in records
+ * (`2026-11-24T10:00:00.000Z`; what luxon's `toUTC().toISO()` gives, at a
+ * fraction of its cost).
+ */
 export function toIso(time: DateTime): string {
-  return time.toUTC().toISO() ?? new Date(time.toMillis()).toISOString();
+  return new Date(time.toMillis()).toISOString();
 }

@@ -118,14 +118,15 @@ export class Enqueuer {
   private async prepare(input: MessageInput, options: EnqueueOptions, params: EmailParameters): Promise<NewEmailRecord> {
     const { clock } = this.deps;
     const from = await this.from(input, options.userId, params.batchProviderId);
+    const now = clock.now();
     const message = await validateMessage(input, {
       from,
       messageIdDomain: this.deps.messageIdDomain ?? domainOf(from.address),
-      now: clock.now().toJSDate(),
+      now: now.toJSDate(),
     });
     const bound = await encodedSizeUpperBound(message);
     const sizeBytes = bound <= params.attachmentSizeLimitBytes ? bound : await assertWithinSizeLimit(message, params.attachmentSizeLimitBytes);
-    const dueAt = options.sendAfter === undefined ? toIso(clock.now()) : new Date(options.sendAfter).toISOString();
+    const dueAt = options.sendAfter === undefined ? toIso(now) : new Date(options.sendAfter).toISOString();
     return newEmailRecord(message, clock, {
       status: 'queued',
       mode: 'batch',

@@ -4,7 +4,7 @@ import { MailwrightError } from '../../errors/mailwright-error.js';
 import type { EmailRecord } from '../email-record.js';
 import type { ClaimOptions } from '../store.js';
 import { rowToEmail } from './email-row.js';
-import type { StoreDatabase } from './store-database.js';
+import { EMAIL_COLUMNS, type StoreDatabase } from './store-database.js';
 import { CLAIMABLE_STATUSES, statusInLiterals, type StoreDialect } from './store-migrations.js';
 
 /** Checks claim options; throws MW_INVALID_QUERY saying what to fix. */
@@ -78,7 +78,7 @@ export async function claimDueEmails(db: Kysely<StoreDatabase>, dialect: StoreDi
       .updateTable('emails')
       .set({ status: 'sending', lease_owner: owner, lease_expires_at_ms: now + leaseMs, updated_at_ms: now })
       .where('id', 'in', ids)
-      .returningAll()
+      .returning(EMAIL_COLUMNS)
       .execute();
     const order = new Map(ids.map((id, index) => [id, index]));
     return rows.map(rowToEmail).sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));

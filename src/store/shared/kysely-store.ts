@@ -12,11 +12,11 @@ import { toEpochMs } from './epoch-time.js';
 import { toHistoryFilter } from './history-filter.js';
 import { listEmailPage } from './list-emails.js';
 import { isIdempotencyConflict, toStoreError } from './store-error.js';
-import type { NewEmailRow, StoreDatabase } from './store-database.js';
+import { EMAIL_COLUMNS, type NewEmailRow, type StoreDatabase } from './store-database.js';
 import { statusInLiterals, type StoreDialect } from './store-migrations.js';
 
-/** Inserts email rows and their payloads in one transaction (a dialect's fast path for `insertEmails`). */
-export type BulkInsert = (rows: readonly NewEmailRow[], payloads: readonly { email_id: string; payload: string }[]) => Promise<void>;
+/** Inserts email rows in one transaction (a dialect's fast path for `insertEmails`). */
+export type BulkInsert = (rows: readonly NewEmailRow[]) => Promise<void>;
 
 /** What a dialect gives the shared store. */
 export interface KyselyStoreConfig {
@@ -112,12 +112,7 @@ export class KyselyStore implements Store {
     return this.run('insert an email', async () => {
       const row = emailToRow(record, this.nowMs());
       try {
-        await this.db.transaction().execute(async (trx) => {
-          await trx.insertInto('emails').values(row).execute();
-          if (record.payload !== undefined) {
-            await trx.insertInto('email_payloads').values({ email_id: record.id, payload: record.payload }).execute();
-          }
-        });
+        await this.db.insertInto('emails').values(row).execute();
       } catch (error) {
         if (isIdempotencyConflict(error)) throw await this.idempotencyConflict(record.idempotencyKey ?? '', error);
         throw error;
@@ -140,16 +135,12 @@ export class KyselyStore implements Store {
       if (records.length === 0) return;
       const nowMs = this.nowMs();
       const rows = records.map((record) => emailToRow(record, nowMs));
-      const payloads = records.flatMap((r) => (r.payload === undefined ? [] : [{ email_id: r.id, payload: r.payload }]));
       const size = this.config.insertChunkSize;
       const bulkInsert = this.config.bulkInsert;
       try {
-        if (bulkInsert !== undefined) await bulkInsert(rows, payloads);
+        if (bulkInsert !== undefined) await bulkInsert(rows);
         else await this.db.transaction().execute(async (trx) => {
           for (let i = 0; i < rows.length; i += size) await trx.insertInto('emails').values(rows.slice(i, i + size)).execute();
-          for (let i = 0; i < payloads.length; i += size * 10) {
-            await trx.insertInto('email_payloads').values(payloads.slice(i, i + size * 10)).execute();
-          }
         });
       } catch (error) {
         if (isIdempotencyConflict(error)) {
@@ -169,7 +160,7 @@ export class KyselyStore implements Store {
         .updateTable('emails')
         .set(patchToColumns(patch, this.nowMs()))
         .where('id', '=', id)
-        .returningAll()
+        .returning(EMAIL_COLUMNS)
         .executeTakeFirst();
       if (row === undefined) throw notFound(id);
       return rowToEmail(row);
@@ -178,29 +169,29 @@ export class KyselyStore implements Store {
 
   getEmail(id: string): Promise<EmailRecord | undefined> {
     return this.run('read an email', async () => {
-      const row = await this.db.selectFrom('emails').selectAll().where('id', '=', id).executeTakeFirst();
+      const row = await this.db.selectFrom('emails').select(EMAIL_COLUMNS).where('id', '=', id).executeTakeFirst();
       return row === undefined ? undefined : rowToEmail(row);
     });
   }
 
   getPayload(id: string): Promise<string | undefined> {
     return this.run('read an email payload', async () => {
-      const row = await this.db.selectFrom('email_payloads').select('payload').where('email_id', '=', id).executeTakeFirst();
-      return row?.payload;
+      const row = await this.db.selectFrom('emails').select('payload').where('id', '=', id).executeTakeFirst();
+      return row?.payload ?? undefined;
     });
   }
 
   getPayloads(ids: readonly string[]): Promise<Map<string, string>> {
     return this.run('read email payloads', async () => {
       if (ids.length === 0) return new Map();
-      const rows = await this.db.selectFrom('email_payloads').select(['email_id', 'payload']).where('email_id', 'in', [...ids]).execute();
-      return new Map(rows.map((row) => [row.email_id, row.payload]));
+      const rows = await this.db.selectFrom('emails').select(['id', 'payload']).where('id', 'in', [...ids]).where('payload', 'is not', null).execute();
+      return new Map(rows.map((row) => [row.id, row.payload as string]));
     });
   }
 
   findByIdempotencyKey(key: string): Promise<EmailRecord | undefined> {
     return this.run('find an email by idempotency key', async () => {
-      const row = await this.db.selectFrom('emails').selectAll().where('idempotency_key', '=', key).executeTakeFirst();
+      const row = await this.db.selectFrom('emails').select(EMAIL_COLUMNS).where('idempotency_key', '=', key).executeTakeFirst();
       return row === undefined ? undefined : rowToEmail(row);
     });
   }
@@ -275,7 +266,7 @@ export class KyselyStore implements Store {
   purgeFinishedBefore(cutoff: string): Promise<number> {
     return this.run('purge the history', async () => {
       const cutoffMs = toEpochMs(cutoff, 'cutoff', 'query');
-      // One set-based DELETE (atomic on its own); attempts and payloads go with it (ON DELETE CASCADE).
+      // One set-based DELETE (atomic on its own); attempts go with it (ON DELETE CASCADE).
       const result = await this.db
         .deleteFrom('emails')
         .where(statusInLiterals(FINAL_STATUSES))

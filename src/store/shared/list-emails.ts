@@ -4,7 +4,7 @@ import type { HistoryPage } from '../history-query.js';
 import { rowToEmail } from './email-row.js';
 import { encodeHistoryCursor } from './history-cursor.js';
 import type { HistoryFilter } from './history-filter.js';
-import type { StoreDatabase } from './store-database.js';
+import { EMAIL_COLUMNS, type StoreDatabase } from './store-database.js';
 
 type EmailsQuery = SelectQueryBuilder<StoreDatabase, 'emails', object>;
 
@@ -25,7 +25,7 @@ function newestFirst(db: Kysely<StoreDatabase>, filter: HistoryFilter, status: E
       .where('created_at_ms', '<=', cursor.createdAtMs)
       .where((eb) => eb(eb.refTuple('created_at_ms', 'id'), '<', eb.tuple(cursor.createdAtMs, cursor.id)));
   }
-  return query.selectAll().orderBy('created_at_ms', 'desc').orderBy('id', 'desc').limit(filter.limit + 1);
+  return query.select(EMAIL_COLUMNS).orderBy('created_at_ms', 'desc').orderBy('id', 'desc').limit(filter.limit + 1);
 }
 
 /**

@@ -43,12 +43,8 @@ export interface EmailsTable {
   recipients_json: string;
   failure_json: string | null;
   meta_json: string;
-}
-
-/** Row of `email_payloads`: the serialized message, deleted with its email. */
-export interface EmailPayloadsTable {
-  email_id: string;
-  payload: string;
+  /** The serialized message of a queued email (read only by the distributor, never by history queries). */
+  payload: string | null;
 }
 
 /** Row of `attempts`: one delivery attempt; `seq` keeps append order. */
@@ -74,14 +70,21 @@ export interface SettingsTable {
 /** The store's tables, as Kysely sees them. */
 export interface StoreDatabase {
   emails: EmailsTable;
-  email_payloads: EmailPayloadsTable;
   attempts: AttemptsTable;
   settings: SettingsTable;
 }
 
-/** A selected `emails` row. */
+/** The `emails` columns a record is made of: every column but the payload. */
+export const EMAIL_COLUMNS = [
+  'id', 'status', 'mode', 'provider_id', 'message_id', 'from_formatted', 'sender_address', 'sender_formatted', 'user_id',
+  'subject', 'size_bytes', 'attempts', 'deferrals', 'forced', 'priority', 'due_at_ms', 'idempotency_key', 'created_at_ms',
+  'updated_at_ms', 'sent_at_ms', 'lease_owner', 'lease_expires_at_ms', 'blocked_reason', 'response', 'provider_message_id',
+  'export_path', 'recipients_json', 'failure_json', 'meta_json',
+] as const satisfies readonly Exclude<keyof EmailsTable, 'payload'>[];
+
+/** A selected `emails` row (the {@link EMAIL_COLUMNS}). */
 export type EmailRow = {
-  [K in keyof EmailsTable]: EmailsTable[K] extends ColumnType<infer S, unknown, unknown> ? S : EmailsTable[K];
+  [K in (typeof EMAIL_COLUMNS)[number]]: EmailsTable[K] extends ColumnType<infer S, unknown, unknown> ? S : EmailsTable[K];
 };
 
 /** An `emails` row as written (every column, times as numbers). */

@@ -11,7 +11,7 @@ export function statusInLiterals(statuses: readonly string[]) {
   return sql<boolean>`status in (${sql.join(statuses.map((s) => sql.lit(s)))})`;
 }
 
-/** Version 1: emails, payloads, attempts, settings, and the hot-path indexes. */
+/** Version 1: emails (with their payloads), attempts, settings, and the hot-path indexes. */
 function initialSchema(dialect: StoreDialect): Migration {
   return {
     async up(db: Kysely<unknown>): Promise<void> {
@@ -47,13 +47,8 @@ function initialSchema(dialect: StoreDialect): Migration {
         .addColumn('recipients_json', 'text', (c) => c.notNull())
         .addColumn('failure_json', 'text')
         .addColumn('meta_json', 'text', (c) => c.notNull())
-        .execute();
-
-      await db.schema
-        .createTable('email_payloads')
-        .ifNotExists()
-        .addColumn('email_id', 'text', (c) => c.primaryKey().references('emails.id').onDelete('cascade'))
-        .addColumn('payload', 'text', (c) => c.notNull())
+        // Last, so reading the other columns never touches a large payload's overflow pages.
+        .addColumn('payload', 'text')
         .execute();
 
       await db.schema
