@@ -58,7 +58,20 @@ const loadMs = await timeMs(async () => {
     await store.insertEmails(batch);
   }
 });
-console.log(`loaded ${ROWS} history rows in ${(loadMs / 1000).toFixed(1)} s`);
+// Each history row carries its attempt log, as the distributor writes it (one attempt with its transcript).
+const attemptLog = `${JSON.stringify({
+  attempt: 1,
+  providerId: 'smtp',
+  startedAt: '2026-11-01T00:00:00.000Z',
+  finishedAt: '2026-11-01T00:00:00.120Z',
+  outcome: 'sent',
+  transcript: '* reusing an authenticated connection\nC: MAIL FROM:<user1@contoso.com>\nS: 250 2.1.0 Ok\nC: RCPT TO:<customer1@example.com>\nS: 250 2.1.5 Ok\nC: DATA\nS: 354 End data with <CR><LF>.<CR><LF>\nC: <2048 bytes encoded mime message (source size 2045 bytes)>\nS: 250 2.0.0 Ok: queued as 4XyZ1',
+})}\n`;
+const setup = new Database(filename);
+setup.prepare('update emails set attempt_log = ?').run(attemptLog);
+setup.pragma('wal_checkpoint(TRUNCATE)');
+setup.close();
+console.log(`loaded ${ROWS} history rows with their attempt logs in ${(loadMs / 1000).toFixed(1)} s`);
 
 // Failed-by-sender: mailwright's history.list vs the same query in raw SQL (baseline).
 const sender = 'user120@contoso.com'; // i ≡ 120 (mod 500) includes failed rows (i ≡ 0 mod 10)

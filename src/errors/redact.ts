@@ -3,6 +3,9 @@ export const REDACTED = '[redacted]';
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** Every line a credential pattern below can match contains one of these (a cheap first test). */
+const SENSITIVE_HINT = /auth|pass|secret|token|assertion/i;
+
 /** Every form a secret may travel in: plain, base64 (also of SASL PLAIN framing), URL-encoded. */
 function secretForms(secret: string): string[] {
   const forms = new Set([secret, Buffer.from(secret).toString('base64'), encodeURIComponent(secret)]);
@@ -24,6 +27,7 @@ export function redactTranscript(text: string, secrets: readonly (string | undef
       result = result.replace(/[A-Za-z0-9+/=]{2,}\s*$/, REDACTED);
     }
     answeringChallenge = /\b334\b/.test(line);
+    if (!SENSITIVE_HINT.test(result)) return result;
     result = result.replace(/(\bAUTH\s+(?:PLAIN|LOGIN|XOAUTH2|CRAM-MD5|OAUTHBEARER))\s+\S+/gi, `$1 ${REDACTED}`);
     result = result.replace(/(\bAuthorization\s*[:=]\s*(?:Bearer|Basic)?\s*)[^\s,"]+/gi, `$1${REDACTED}`);
     result = result.replace(/((?:password|passwd|pass|client_secret|access_token|refresh_token|id_token|assertion|client_assertion)=)[^&\s"]+/gi, `$1${REDACTED}`);
@@ -33,7 +37,7 @@ export function redactTranscript(text: string, secrets: readonly (string | undef
   let joined = out.join('\n');
   for (const secret of secrets) {
     if (secret === undefined || secret === '') continue;
-    for (const form of secretForms(secret)) joined = joined.replace(new RegExp(escape(form), 'g'), REDACTED);
+    for (const form of secretForms(secret)) if (joined.includes(form)) joined = joined.replace(new RegExp(escape(form), 'g'), REDACTED);
   }
   return joined;
 }

@@ -7,7 +7,7 @@ import { MailwrightError } from '../errors/mailwright-error.js';
 import type { HistoryService } from '../history/history-service.js';
 import { effectivePerMinuteLimit, type EmailParameters } from '../parameters/email-parameters.js';
 import type { Provider } from '../providers/provider.js';
-import { attemptTranscript, deliverAttempt, successPatch } from '../send/deliver-attempt.js';
+import { attemptTranscript, deliverAttempt, successPatch, type AttemptOutcome } from '../send/deliver-attempt.js';
 import type { ImmediateSenderDeps } from '../send/immediate-sender.js';
 import type { EmailRecord } from '../store/email-record.js';
 import { applySenderMode } from '../users/sender-identity.js';
@@ -29,6 +29,14 @@ export interface DistributorOptions {
   backoff?: BackoffOptions;
   /** Worker id recorded as lease owner. @default host:pid:random */
   workerId?: string;
+}
+
+/** One attempt made, not yet stored. */
+interface Delivered {
+  record: EmailRecord;
+  attempt: number;
+  forced: boolean;
+  outcome: AttemptOutcome;
 }
 
 /** Progress of one `runOnce()`. */
@@ -97,6 +105,13 @@ export class Distributor {
     // Sends started by this run that the store does not show as sent yet.
     const started: number[] = [];
     const report = (): void => options.onProgress?.({ ...summary });
+    // The first error (e.g. the store failing) stops the run once the sends in flight have settled;
+    // emails it left leased are taken again when their lease expires.
+    let firstError: unknown;
+    const fail = (error: unknown): void => {
+      firstError ??= error;
+      queue.clear();
+    };
 
     for (;;) {
       const nowMs = this.deps.clock.now().toMillis();
@@ -115,13 +130,16 @@ export class Distributor {
         const forced = decision.action === 'force';
         if (!forced) started.push(nowMs);
         void queue.add(async () => {
-          const outcome = await this.sendOne(record, payloads.get(record.id), provider, params, forced);
+          // The slot is held until the outcome is stored, so a crash can leave at most
+          // `concurrency` emails sent but not recorded (they are sent again after their lease).
+          const outcome = await this.recordOutcome(await this.deliverOne(record, payloads.get(record.id), provider, forced), provider, params);
           summary[outcome] += 1;
           if (forced && outcome === 'sent') summary.forced += 1;
           report();
-        });
+        }).catch(fail);
       }
       await queue.onIdle();
+      if (firstError !== undefined) throw firstError;
       // Every send of this batch is persisted now, so the next batch counts it from the store, not twice.
       started.length = 0;
       if (this.stopping?.signal.aborted) break;
@@ -166,14 +184,9 @@ export class Distributor {
     this.deps.events.emit('deferred', { emailId: record.id, providerId: provider.id, deferrals, dueAt });
   }
 
-  private async sendOne(
-    record: EmailRecord,
-    payload: string | undefined,
-    provider: Provider,
-    params: EmailParameters,
-    forced: boolean,
-  ): Promise<'sent' | 'failed' | 'retried'> {
-    const { clock, events } = this.deps;
+  /** Sends one claimed email once with the provider (the attempt is stored by {@link recordOutcome}). */
+  private async deliverOne(record: EmailRecord, payload: string | undefined, provider: Provider, forced: boolean): Promise<Delivered> {
+    const { events } = this.deps;
     const attempt = record.attempts + 1;
     if (payload === undefined) {
       throw new MailwrightError(ErrorCodes.EMAIL_NOT_FOUND, `Queued email ${record.id} has no stored message.`);
@@ -185,6 +198,12 @@ export class Distributor {
     events.emit('sending', { emailId: record.id, providerId: provider.id, attempt });
     if (forced) events.emit('forced', { emailId: record.id, providerId: provider.id, deferrals: record.deferrals });
     const outcome = await deliverAttempt(this.deps, provider, message, { mode: 'batch', emailId: record.id, attempt, ...(user ? { user } : {}) });
+    return { record, attempt, forced, outcome };
+  }
+
+  /** Stores an attempt's outcome (next status and attempt log entry), then emits its event. */
+  private async recordOutcome({ record, attempt, forced, outcome }: Delivered, provider: Provider, params: EmailParameters): Promise<'sent' | 'failed' | 'retried'> {
+    const { clock, events } = this.deps;
     const base = { emailId: record.id, attempt, providerId: provider.id, startedAt: outcome.startedAt, finishedAt: outcome.finishedAt, ...attemptTranscript(outcome) };
 
     if (outcome.ok) {

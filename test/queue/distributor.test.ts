@@ -4,10 +4,12 @@ import { join } from 'node:path';
 import { ManualClock } from '../../src/clock/manual-clock.js';
 import { failureError } from '../../src/errors/classify-failure.js';
 import { ErrorCodes } from '../../src/errors/error-codes.js';
+import { MailwrightError } from '../../src/errors/mailwright-error.js';
 import { createMailwright, type Mailwright } from '../../src/mailwright.js';
 import type { Provider } from '../../src/providers/provider.js';
 import { smtpProvider } from '../../src/providers/smtp/smtp-provider.js';
 import type { EmailRecord } from '../../src/store/email-record.js';
+import type { Store } from '../../src/store/store.js';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { InMemoryUserDirectory } from '../../src/users/in-memory-user-directory.js';
 import { startSmtpTestServer, type SmtpRule, type SmtpTestServer } from '../support/smtp-test-server.js';
@@ -28,13 +30,16 @@ describe('batch queue and throttled distributor (ManualClock, SQLite file, real 
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function setup(options: { rules?: SmtpRule[]; limit?: number; file?: string; clock?: ManualClock; provider?: Provider; maxDeferrals?: number } = {}) {
+  async function setup(
+    options: { rules?: SmtpRule[]; limit?: number; file?: string; clock?: ManualClock; provider?: Provider; maxDeferrals?: number; wrapStore?: (store: Store) => Store } = {},
+  ) {
     const server = await startSmtpTestServer({ starttls: false, ...(options.rules ? { rules: options.rules } : {}) });
     servers.push(server);
     const clock = options.clock ?? new ManualClock(T0);
     const file = options.file ?? join(dir, `${Math.random().toString(36).slice(2)}.db`);
     const provider = options.provider ?? smtpProvider({ id: 'smtp', settings: { host: '127.0.0.1', port: server.port, requireTls: false, requireAuth: false, mailbox: 'batch@contoso.com' } });
-    const mailwright = await createMailwright({ store: createSqliteStore({ filename: file, clock }), providers: [provider], users: new InMemoryUserDirectory([{ id: 'ana', email: 'Ana@Contoso.com', displayName: 'Ana' }]), clock });
+    const store = createSqliteStore({ filename: file, clock });
+    const mailwright = await createMailwright({ store: options.wrapStore?.(store) ?? store, providers: [provider], users: new InMemoryUserDirectory([{ id: 'ana', email: 'Ana@Contoso.com', displayName: 'Ana' }]), clock });
     instances.push(mailwright);
     await mailwright.parameters.update({ batchProviderId: provider.id, perMinuteLimits: { [provider.id]: options.limit ?? 0 }, ...(options.maxDeferrals !== undefined ? { maxDeferrals: options.maxDeferrals } : {}) });
     return { server, clock, file, mailwright };
@@ -229,5 +234,39 @@ describe('batch queue and throttled distributor (ManualClock, SQLite file, real 
     await server.waitForMessages(1);
     await distributor.stop();
     expect(server.messages).toHaveLength(1);
+  });
+
+  it('a store failure while recording stops the run with its error; the emails it left leased are sent after the lease', async () => {
+    let failures = 1;
+    // The real SQLite store, except that one attempt write fails (as with a full disk).
+    const wrapStore = (store: Store): Store =>
+      new Proxy(store, {
+        get(target, key, receiver) {
+          if (key === 'finishAttempts' && failures > 0) {
+            failures -= 1;
+            return () => Promise.reject(new MailwrightError(ErrorCodes.STORE_FAILED, 'The sqlite store could not finish attempts: database or disk is full'));
+          }
+          const value: unknown = Reflect.get(target, key, receiver);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+    const { clock, server, mailwright } = await setup({ wrapStore });
+    await enqueueMany(mailwright, 6);
+    const distributor = mailwright.createDistributor({ concurrency: 2, leaseMs: 60_000 });
+    await expect(distributor.runOnce()).rejects.toMatchObject({ code: ErrorCodes.STORE_FAILED });
+    const left = (await all(mailwright)).filter((r) => r.status !== 'sent');
+    expect(left.length).toBeGreaterThan(0);
+    expect(left.every((r) => r.status === 'sending')).toBe(true);
+
+    expect(await distributor.runOnce()).toMatchObject({ sent: 0 }); // still leased
+    clock.advance({ seconds: 61 });
+    expect(await distributor.runOnce()).toMatchObject({ sent: left.length });
+    const records = await all(mailwright);
+    expect(records.map((r) => r.status)).toEqual(Array(6).fill('sent'));
+    // Only the email whose write failed was sent without being recorded, so only it went out twice.
+    const perSubject = new Map<string, number>();
+    for (const m of server.messages) perSubject.set(String(m.parsed.subject), (perSubject.get(String(m.parsed.subject)) ?? 0) + 1);
+    expect([...perSubject.values()].filter((n) => n > 1).length).toBeLessThanOrEqual(2);
+    expect(perSubject.size).toBe(6);
   });
 });

@@ -74,12 +74,12 @@ function freshSchema(): string {
       );
       expect(rows.length).toBeGreaterThan(5);
       expect(new Set(rows.map((r) => r.data_type))).toEqual(new Set(['bigint']));
-      expect(new Set(rows.map((r) => r.table_name))).toEqual(new Set(['attempts', 'emails', 'settings']));
+      expect(new Set(rows.map((r) => r.table_name))).toEqual(new Set(['emails', 'settings']));
       const { rows: tables } = await (admin as pg.Pool).query<{ table_name: string }>(
         `select table_name from information_schema.tables where table_schema = $1 order by 1`,
         [schema],
       );
-      expect(tables.map((t) => t.table_name)).toEqual(['attempts', 'emails', 'mailwright_migration', 'mailwright_migration_lock', 'settings']);
+      expect(tables.map((t) => t.table_name)).toEqual(['emails', 'mailwright_migration', 'mailwright_migration_lock', 'settings']);
     });
 
     it('isolates two schemas on one database', async () => {

@@ -417,8 +417,20 @@ export function describeStoreConformance(name: string, factory: () => Promise<St
         expect(await store.listAttempts(ghost)).toEqual([]);
       });
 
-      it('refuses an attempt of an unknown email with MW_STORE_FAILED', async () => {
-        await expectMailwrightError(store.appendAttempt(attemptOf(randomUUID())), ErrorCodes.STORE_FAILED);
+      it('refuses an attempt of an unknown email with MW_EMAIL_NOT_FOUND', async () => {
+        const ghost = randomUUID();
+        await expectMailwrightError(store.appendAttempt(attemptOf(ghost)), ErrorCodes.EMAIL_NOT_FOUND);
+        expect(await store.listAttempts(ghost)).toEqual([]);
+      });
+
+      it('keeps transcripts with newlines and failures intact in the attempt log', async () => {
+        const email = newRecord();
+        await store.insertEmail(email);
+        const first = attemptOf(email.id, { attempt: 1, outcome: 'retrying', transcript: 'C: EHLO a\r\nS: 250 ok\n\nS: 421 later' });
+        const second = attemptOf(email.id, { attempt: 2, outcome: 'failed', failure: sendAsDenied, startedAt: '2026-06-01T10:00:00+02:00', finishedAt: at(9) });
+        await store.appendAttempt(first);
+        await store.appendAttempt(second);
+        expect(await store.listAttempts(email.id)).toEqual([first, { ...second, startedAt: '2026-06-01T08:00:00.000Z' }]);
       });
     });
 

@@ -81,7 +81,16 @@ export function smtpProvider(options: SmtpProviderOptions = {}): Provider {
     return openSmtpSettings(stored, runtime.secrets);
   }
 
-  const fingerprint = (s: SmtpSettings): string => createHash('sha256').update(JSON.stringify(s)).digest('hex');
+  // Idle connections are kept per settings fingerprint (inline settings are one object: hashed once).
+  const fingerprints = new WeakMap<SmtpSettings, string>();
+  const fingerprint = (s: SmtpSettings): string => {
+    let key = fingerprints.get(s);
+    if (key === undefined) {
+      key = createHash('sha256').update(JSON.stringify(s)).digest('hex');
+      fingerprints.set(s, key);
+    }
+    return key;
+  };
 
   async function checkout(settings: SmtpSettings): Promise<SmtpSession> {
     const pool = idle.get(fingerprint(settings)) ?? [];

@@ -11,7 +11,6 @@ export class SmtpSession {
   readonly transcript = new SmtpTranscript();
   private readonly connection: SMTPConnection;
   private broken = false;
-  private messagesSent = 0;
 
   private constructor(settings: SmtpSettings) {
     const implicitTls = settings.implicitTls ?? settings.port === 465;
@@ -90,12 +89,12 @@ export class SmtpSession {
     return this.connection.secure;
   }
 
-  /** Sends one message on this connection (RSET first when reused). */
-  async send(envelope: { from: string; to: string[] }, message: Readable): Promise<SMTPConnection.SentMessageInfo> {
-    if (this.messagesSent > 0) {
-      await this.step<void>((done) => this.connection.reset((err) => done(err)));
-    }
-    this.messagesSent += 1;
+  /**
+   * Sends one message on this connection. No RSET between messages: a session
+   * is reused only after a completed transaction (the provider closes it on any
+   * failure), and MAIL may follow a completed transaction (RFC 5321 §4.1.4).
+   */
+  send(envelope: { from: string; to: string[] }, message: Readable): Promise<SMTPConnection.SentMessageInfo> {
     return this.step<SMTPConnection.SentMessageInfo>((done) => this.connection.send(envelope, message, (err, info) => done(err, info)));
   }
 

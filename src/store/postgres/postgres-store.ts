@@ -87,7 +87,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     clock: options.clock ?? systemClock,
     // 29 columns × 1000 rows stays under PostgreSQL's 65,535 bound parameters.
     insertChunkSize: 1000,
-    migrate: () => migrateToLatest(db as Kysely<unknown>, 'postgres', options.schema),
+    migrate: () => migrateToLatest(db as Kysely<unknown>, options.schema),
     close: () => base.destroy(),
   });
 }

@@ -38,6 +38,7 @@ export function emailToRow(record: NewEmailRecord, nowMs: number): NewEmailRow {
     recipients_json: JSON.stringify(record.recipients),
     failure_json: record.failure === undefined ? null : JSON.stringify(record.failure),
     meta_json: JSON.stringify(record.meta ?? {}),
+    attempt_log: null,
     payload: record.payload ?? null,
   };
 }

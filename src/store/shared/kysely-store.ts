@@ -1,11 +1,11 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Clock } from '../../clock/clock.js';
 import { ErrorCodes } from '../../errors/error-codes.js';
 import { MailwrightError } from '../../errors/mailwright-error.js';
 import { FINAL_STATUSES, type AttemptRecord, type EmailPatch, type EmailRecord, type NewEmailRecord } from '../email-record.js';
 import type { HistoryPage, HistoryQuery } from '../history-query.js';
 import type { AttemptCompletion, ClaimOptions, Store } from '../store.js';
-import { attemptToRow, rowToAttempt } from './attempt-row.js';
+import { attemptLogLine, parseAttemptLog } from './attempt-log.js';
 import { claimDueEmails } from './claim-due-emails.js';
 import { emailToRow, patchToColumns, rowToEmail } from './email-row.js';
 import { toEpochMs } from './epoch-time.js';
@@ -40,6 +40,9 @@ const notFound = (id: string): MailwrightError =>
     fix: 'Check the id; the email may have been purged by the history retention.',
     details: { emailId: id },
   });
+
+/** `attempt_log` with one more line: a string concatenation, the same SQL in every dialect. */
+const appendedLog = (line: string) => sql<string>`coalesce(attempt_log, '') || ${line}`;
 
 /**
  * The {@link Store} for every Kysely dialect: the query code is shared, the
@@ -202,7 +205,12 @@ export class KyselyStore implements Store {
 
   appendAttempt(attempt: AttemptRecord): Promise<void> {
     return this.run('record an attempt', async () => {
-      await this.db.insertInto('attempts').values(attemptToRow(attempt)).execute();
+      const result = await this.db
+        .updateTable('emails')
+        .set({ attempt_log: appendedLog(attemptLogLine(attempt)) })
+        .where('id', '=', attempt.emailId)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 0) throw notFound(attempt.emailId);
     });
   }
 
@@ -218,9 +226,13 @@ export class KyselyStore implements Store {
       const nowMs = this.nowMs();
       await this.db.transaction().execute(async (trx) => {
         for (const { emailId, patch, attempt } of items) {
-          const result = await trx.updateTable('emails').set(patchToColumns(patch, nowMs)).where('id', '=', emailId).executeTakeFirst();
+          // The record patch and the attempt log entry in one statement.
+          const result = await trx
+            .updateTable('emails')
+            .set({ ...patchToColumns(patch, nowMs), attempt_log: appendedLog(attemptLogLine(attempt)) })
+            .where('id', '=', emailId)
+            .executeTakeFirst();
           if (Number(result.numUpdatedRows) === 0) missing.push(emailId);
-          else await trx.insertInto('attempts').values(attemptToRow(attempt)).execute();
         }
       });
       return { missing };
@@ -229,8 +241,8 @@ export class KyselyStore implements Store {
 
   listAttempts(emailId: string): Promise<AttemptRecord[]> {
     return this.run('list attempts', async () => {
-      const rows = await this.db.selectFrom('attempts').selectAll().where('email_id', '=', emailId).orderBy('seq', 'asc').execute();
-      return rows.map(rowToAttempt);
+      const row = await this.db.selectFrom('emails').select('attempt_log').where('id', '=', emailId).executeTakeFirst();
+      return parseAttemptLog(emailId, row?.attempt_log);
     });
   }
 
@@ -266,7 +278,7 @@ export class KyselyStore implements Store {
   purgeFinishedBefore(cutoff: string): Promise<number> {
     return this.run('purge the history', async () => {
       const cutoffMs = toEpochMs(cutoff, 'cutoff', 'query');
-      // One set-based DELETE (atomic on its own); attempts go with it (ON DELETE CASCADE).
+      // One set-based DELETE (atomic on its own); attempt logs and payloads are columns of the row.
       const result = await this.db
         .deleteFrom('emails')
         .where(statusInLiterals(FINAL_STATUSES))

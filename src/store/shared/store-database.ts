@@ -1,4 +1,4 @@
-import type { ColumnType, Generated } from 'kysely';
+import type { ColumnType } from 'kysely';
 
 /**
  * An epoch-millisecond column (SQLite INTEGER, PostgreSQL BIGINT). node-postgres
@@ -43,21 +43,10 @@ export interface EmailsTable {
   recipients_json: string;
   failure_json: string | null;
   meta_json: string;
+  /** The email's attempts as JSON Lines, in order (see attempt-log.ts); read only by `listAttempts`. */
+  attempt_log: string | null;
   /** The serialized message of a queued email (read only by the distributor, never by history queries). */
   payload: string | null;
-}
-
-/** Row of `attempts`: one delivery attempt; `seq` keeps append order. */
-export interface AttemptsTable {
-  seq: Generated<number | string>;
-  email_id: string;
-  attempt: number;
-  provider_id: string;
-  started_at_ms: MillisColumn;
-  finished_at_ms: MillisColumn;
-  outcome: string;
-  failure_json: string | null;
-  transcript: string | null;
 }
 
 /** Row of `settings`: a JSON value per key. */
@@ -70,17 +59,16 @@ export interface SettingsTable {
 /** The store's tables, as Kysely sees them. */
 export interface StoreDatabase {
   emails: EmailsTable;
-  attempts: AttemptsTable;
   settings: SettingsTable;
 }
 
-/** The `emails` columns a record is made of: every column but the payload. */
+/** The `emails` columns a record is made of: every column but the attempt log and the payload. */
 export const EMAIL_COLUMNS = [
   'id', 'status', 'mode', 'provider_id', 'message_id', 'from_formatted', 'sender_address', 'sender_formatted', 'user_id',
   'subject', 'size_bytes', 'attempts', 'deferrals', 'forced', 'priority', 'due_at_ms', 'idempotency_key', 'created_at_ms',
   'updated_at_ms', 'sent_at_ms', 'lease_owner', 'lease_expires_at_ms', 'blocked_reason', 'response', 'provider_message_id',
   'export_path', 'recipients_json', 'failure_json', 'meta_json',
-] as const satisfies readonly Exclude<keyof EmailsTable, 'payload'>[];
+] as const satisfies readonly Exclude<keyof EmailsTable, 'attempt_log' | 'payload'>[];
 
 /** A selected `emails` row (the {@link EMAIL_COLUMNS}). */
 export type EmailRow = {

@@ -1,6 +1,6 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 
-/** Which SQL dialect a migration writes for (the few DDL differences). */
+/** The SQL dialect a store speaks (the few query differences: claim locking, index hints). */
 export type StoreDialect = 'sqlite' | 'postgres';
 
 /** Statuses a worker may claim (the claim index's predicate). */
@@ -11,8 +11,8 @@ export function statusInLiterals(statuses: readonly string[]) {
   return sql<boolean>`status in (${sql.join(statuses.map((s) => sql.lit(s)))})`;
 }
 
-/** Version 1: emails (with their payloads), attempts, settings, and the hot-path indexes. */
-function initialSchema(dialect: StoreDialect): Migration {
+/** Version 1: emails (with their attempt logs and payloads), settings, and the hot-path indexes. */
+function initialSchema(): Migration {
   return {
     async up(db: Kysely<unknown>): Promise<void> {
       await db.schema
@@ -47,24 +47,10 @@ function initialSchema(dialect: StoreDialect): Migration {
         .addColumn('recipients_json', 'text', (c) => c.notNull())
         .addColumn('failure_json', 'text')
         .addColumn('meta_json', 'text', (c) => c.notNull())
-        // Last, so reading the other columns never touches a large payload's overflow pages.
+        // Last, so reading the other columns never touches the overflow pages of a long
+        // attempt log or a large payload.
+        .addColumn('attempt_log', 'text')
         .addColumn('payload', 'text')
-        .execute();
-
-      await db.schema
-        .createTable('attempts')
-        .ifNotExists()
-        .addColumn('seq', dialect === 'postgres' ? 'bigint' : 'integer', (c) =>
-          dialect === 'postgres' ? c.primaryKey().generatedAlwaysAsIdentity() : c.primaryKey(),
-        )
-        .addColumn('email_id', 'text', (c) => c.notNull().references('emails.id').onDelete('cascade'))
-        .addColumn('attempt', 'integer', (c) => c.notNull())
-        .addColumn('provider_id', 'text', (c) => c.notNull())
-        .addColumn('started_at_ms', 'bigint', (c) => c.notNull())
-        .addColumn('finished_at_ms', 'bigint', (c) => c.notNull())
-        .addColumn('outcome', 'text', (c) => c.notNull())
-        .addColumn('failure_json', 'text')
-        .addColumn('transcript', 'text')
         .execute();
 
       await db.schema
@@ -116,21 +102,19 @@ function initialSchema(dialect: StoreDialect): Migration {
         .column('idempotency_key')
         .where(sql<boolean>`idempotency_key is not null`)
         .execute();
-      await db.schema.createIndex('attempts_email_idx').ifNotExists().on('attempts').columns(['email_id', 'seq']).execute();
     },
   };
 }
 
 /** Every schema version, in order. Never edit a released one: append a new version. */
-export function storeMigrations(dialect: StoreDialect): Record<string, Migration> {
-  return { '0001_initial': initialSchema(dialect) };
+export function storeMigrations(): Record<string, Migration> {
+  return { '0001_initial': initialSchema() };
 }
 
 /** Serves {@link storeMigrations} to Kysely's Migrator. */
 class InlineMigrationProvider implements MigrationProvider {
-  constructor(private readonly dialect: StoreDialect) {}
   getMigrations(): Promise<Record<string, Migration>> {
-    return Promise.resolve(storeMigrations(this.dialect));
+    return Promise.resolve(storeMigrations());
   }
 }
 
@@ -139,10 +123,10 @@ class InlineMigrationProvider implements MigrationProvider {
  * `mailwright_migration` table records applied versions; PostgreSQL takes an
  * advisory lock, SQLite a write lock, so concurrent starts are safe).
  */
-export async function migrateToLatest(db: Kysely<unknown>, dialect: StoreDialect, schema?: string): Promise<void> {
+export async function migrateToLatest(db: Kysely<unknown>, schema?: string): Promise<void> {
   const migrator = new Migrator({
     db,
-    provider: new InlineMigrationProvider(dialect),
+    provider: new InlineMigrationProvider(),
     migrationTableName: 'mailwright_migration',
     migrationLockTableName: 'mailwright_migration_lock',
     ...(schema !== undefined ? { migrationTableSchema: schema } : {}),

@@ -90,7 +90,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): Store {
     // 29 columns × 500 rows stays under SQLite's 32,766 bound parameters.
     insertChunkSize: 500,
     bulkInsert: sqliteBulkInsert(db, open),
-    migrate: () => migrateToLatest(db as Kysely<unknown>, 'sqlite'),
+    migrate: () => migrateToLatest(db as Kysely<unknown>),
     close: () => db.destroy(),
   });
 }
