@@ -23,7 +23,8 @@ export class SmtpSession {
       greetingTimeout: settings.connectionTimeoutMs,
       socketTimeout: settings.connectionTimeoutMs * 2,
       logger: this.transcript.logger as never,
-      debug: true,
+      // Commands and replies, but not the message itself (`debug` would log every line of it).
+      transactionLog: true,
       tls: {
         ...(settings.ca !== undefined ? { ca: settings.ca } : {}),
         servername: settings.servername ?? settings.host,

@@ -46,7 +46,6 @@ function openDatabase(filename: string, busyTimeoutMs: number): Database.Databas
     db.pragma('page_size = 8192');
     if (!inMemory) db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
-    db.pragma('foreign_keys = ON');
     db.pragma('cache_size = -65536');
     db.pragma('journal_size_limit = 67108864');
   } catch (error) {

@@ -66,6 +66,18 @@ describe('SMTP provider against a real SMTP server', () => {
     expect(server.authAttempts).toEqual([{ username: USER, ok: true }]);
   });
 
+  it('keeps the SMTP dialogue in the transcript and the message only as its size, however long it is', async () => {
+    const { provider } = await setup({ auth: { username: USER, password: PASSWORD } });
+    const text = Array.from({ length: 2000 }, (_, i) => `Confidential line ${i}`).join('\n');
+    const receipt = await provider.send(testMessage({ text }), context);
+    expect(receipt.transcript).toMatch(/^C: MAIL FROM:<[^>]+>/m);
+    expect(receipt.transcript).toMatch(/^C: RCPT TO:<customer@example\.com>/m);
+    expect(receipt.transcript).toMatch(/^\* <\d+ bytes encoded mime message \(source size \d+ bytes\)>$/m);
+    expect(receipt.transcript).toMatch(/^S: 250 /m);
+    expect(receipt.transcript).not.toContain('Confidential');
+    expect(receipt.transcript).not.toContain('Subject:');
+  });
+
   it('reuses an authenticated connection for the next email', async () => {
     const { server, provider } = await setup({ auth: { username: USER, password: PASSWORD } });
     await provider.send(testMessage(), context);
