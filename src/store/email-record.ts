@@ -7,6 +7,11 @@ export type EmailStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'deferred' 
 /** The terminal statuses. */
 export const FINAL_STATUSES: readonly EmailStatus[] = ['sent', 'failed', 'blocked', 'exported'];
 
+/** Is the status final (nothing more will be attempted)? */
+export function isFinalStatus(status: EmailStatus): boolean {
+  return FINAL_STATUSES.includes(status);
+}
+
 /** One recipient of an email and what the server said about it. */
 export interface RecipientRecord {
   kind: 'to' | 'cc' | 'bcc';
@@ -64,7 +69,10 @@ export interface EmailRecord {
 
 /** What is written to create a record. */
 export type NewEmailRecord = Omit<EmailRecord, 'createdAt' | 'updatedAt'> & {
-  /** Serialized message for queued emails (see queue). */
+  /**
+   * Serialized message for queued emails (see queue). Kept until the email
+   * reaches a final status, then deleted; a record inserted final keeps none.
+   */
   payload?: string;
   /**
    * Creation instant (ISO 8601). Set it from the injected clock so history

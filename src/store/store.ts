@@ -46,10 +46,13 @@ export interface Store {
    * For imports and bulk enqueueing; much faster than one `insertEmail` per record.
    */
   insertEmails(records: readonly NewEmailRecord[]): Promise<void>;
-  /** Applies a patch; throws MW_EMAIL_NOT_FOUND for an unknown id. */
+  /**
+   * Applies a patch; throws MW_EMAIL_NOT_FOUND for an unknown id. A patch to a
+   * final status deletes the email's payload in the same transaction.
+   */
   updateEmail(id: string, patch: EmailPatch): Promise<EmailRecord>;
   getEmail(id: string): Promise<EmailRecord | undefined>;
-  /** The serialized message of a queued email. */
+  /** The serialized message of an email that is not final yet (none once it is final). */
   getPayload(id: string): Promise<string | undefined>;
   /** The serialized messages of several emails in one query (ids without a payload are absent). */
   getPayloads(ids: readonly string[]): Promise<Map<string, string>>;

@@ -79,7 +79,7 @@ function freshSchema(): string {
         `select table_name from information_schema.tables where table_schema = $1 order by 1`,
         [schema],
       );
-      expect(tables.map((t) => t.table_name)).toEqual(['emails', 'mailwright_migration', 'mailwright_migration_lock', 'settings']);
+      expect(tables.map((t) => t.table_name)).toEqual(['email_payloads', 'emails', 'mailwright_migration', 'mailwright_migration_lock', 'settings']);
     });
 
     it('isolates two schemas on one database', async () => {

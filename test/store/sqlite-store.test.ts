@@ -47,8 +47,10 @@ describe('SQLite store', () => {
     const file = freshFile();
     const first = open(file);
     await first.migrate();
-    const record = newRecord({ status: 'sent', providerId: 'smtp', sentAt: at(5_000), idempotencyKey: 'k-1', payload: 'body', meta: { a: 'ü' } });
+    const record = newRecord({ status: 'sent', providerId: 'smtp', sentAt: at(5_000), idempotencyKey: 'k-1', meta: { a: 'ü' } });
+    const queued = newRecord({ payload: 'body' });
     const inserted = await first.insertEmail(record);
+    await first.insertEmail(queued);
     await first.appendAttempt(attemptOf(record.id));
     await first.putSetting('email.parameters', { retentionDays: 10 });
     await first.close();
@@ -56,7 +58,7 @@ describe('SQLite store', () => {
     const second = open(file);
     await second.migrate();
     expect(await second.getEmail(record.id)).toEqual(inserted);
-    expect(await second.getPayload(record.id)).toBe('body');
+    expect(await second.getPayload(queued.id)).toBe('body');
     expect(await second.listAttempts(record.id)).toEqual([attemptOf(record.id)]);
     expect(await second.getSetting('email.parameters')).toEqual({ retentionDays: 10 });
     expect((await second.findByIdempotencyKey('k-1'))?.id).toBe(record.id);
@@ -72,7 +74,7 @@ describe('SQLite store', () => {
     try {
       expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
       const tables = (raw.prepare("select name from sqlite_master where type = 'table' order by name").all() as { name: string }[]).map((t) => t.name);
-      expect(tables.filter((t) => !t.startsWith('mailwright_migration'))).toEqual(['emails', 'settings']);
+      expect(tables.filter((t) => !t.startsWith('mailwright_migration'))).toEqual(['email_payloads', 'emails', 'settings']);
       const indexes = (raw.prepare("select name from sqlite_master where type = 'index' and tbl_name = 'emails'").all() as { name: string }[]).map((t) => t.name);
       expect(indexes).toEqual(
         expect.arrayContaining(['emails_claim_idx', 'emails_status_created_idx', 'emails_sender_status_created_idx', 'emails_provider_sent_idx', 'emails_idempotency_key_idx']),

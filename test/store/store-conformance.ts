@@ -157,6 +157,23 @@ export function describeStoreConformance(name: string, factory: () => Promise<St
         expect((await store.getPayloads([])).size).toBe(0);
       });
 
+      it('keeps a payload while the email may still be sent, and drops it with the update that makes the email final', async () => {
+        const retried = newRecord({ status: 'sending', payload: 'retried' });
+        const finishedByAttempt = newRecord({ status: 'sending', payload: 'sent' });
+        const finishedByUpdate = newRecord({ status: 'queued', payload: 'blocked' });
+        const insertedFinal = newRecord({ status: 'exported', payload: 'exported' });
+        await store.insertEmails([retried, finishedByAttempt, finishedByUpdate, insertedFinal]);
+        await store.finishAttempts([
+          { emailId: retried.id, patch: { status: 'queued', attempts: 1 }, attempt: attemptOf(retried.id, { outcome: 'retrying' }) },
+          { emailId: finishedByAttempt.id, patch: { status: 'sent', attempts: 1 }, attempt: attemptOf(finishedByAttempt.id) },
+        ]);
+        await store.updateEmail(finishedByUpdate.id, { status: 'deferred' });
+        expect(await store.getPayload(finishedByUpdate.id)).toBe('blocked');
+        await store.updateEmail(finishedByUpdate.id, { status: 'blocked', blockedReason: 'external recipient' });
+        expect([...(await store.getPayloads([retried.id, finishedByAttempt.id, finishedByUpdate.id, insertedFinal.id]))]).toEqual([[retried.id, 'retried']]);
+        expect((await store.getEmail(finishedByAttempt.id))?.status).toBe('sent');
+      });
+
       it('applies a patch, changes only the patched fields and clears optional fields patched with undefined', async () => {
         const record = newRecord({ status: 'sending', leaseOwner: 'w1', leaseExpiresAt: at(60_000), failure: sendAsDenied, createdAt: '2020-01-01T00:00:00.000Z' });
         await store.insertEmail(record);
@@ -582,7 +599,7 @@ export function describeStoreConformance(name: string, factory: () => Promise<St
     });
 
     describe('retention purge', () => {
-      it('deletes only finished emails created before the cutoff, with their attempts and payloads', async () => {
+      it('deletes only finished emails created before the cutoff, with their attempt logs', async () => {
         const cutoff = at(86_400_000);
         const old = (status: EmailStatus) => newRecord({ status, createdAt: at(1_000), payload: `payload ${status}` });
         const finishedOld = (['sent', 'failed', 'blocked', 'exported'] as const).map(old);
@@ -605,8 +622,8 @@ export function describeStoreConformance(name: string, factory: () => Promise<St
         for (const r of [...waitingOld, finishedAtCutoff, finishedNew]) {
           expect((await store.getEmail(r.id))?.id).toBe(r.id);
           expect(await store.listAttempts(r.id)).toHaveLength(1);
-          expect(await store.getPayload(r.id)).toBe(r.payload);
         }
+        for (const r of waitingOld) expect(await store.getPayload(r.id)).toBe(r.payload);
         expect(await store.purgeFinishedBefore(cutoff)).toBe(0);
       });
 

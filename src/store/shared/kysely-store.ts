@@ -2,21 +2,21 @@ import { sql, type Kysely } from 'kysely';
 import type { Clock } from '../../clock/clock.js';
 import { ErrorCodes } from '../../errors/error-codes.js';
 import { MailwrightError } from '../../errors/mailwright-error.js';
-import { FINAL_STATUSES, type AttemptRecord, type EmailPatch, type EmailRecord, type NewEmailRecord } from '../email-record.js';
+import { FINAL_STATUSES, isFinalStatus, type AttemptRecord, type EmailPatch, type EmailRecord, type NewEmailRecord } from '../email-record.js';
 import type { HistoryPage, HistoryQuery } from '../history-query.js';
 import type { AttemptCompletion, ClaimOptions, Store } from '../store.js';
 import { attemptLogLine, parseAttemptLog } from './attempt-log.js';
 import { claimDueEmails } from './claim-due-emails.js';
-import { emailToRow, patchToColumns, rowToEmail } from './email-row.js';
+import { emailToRow, patchToColumns, payloadRowOf, rowToEmail } from './email-row.js';
 import { toEpochMs } from './epoch-time.js';
 import { toHistoryFilter } from './history-filter.js';
 import { listEmailPage } from './list-emails.js';
 import { isIdempotencyConflict, toStoreError } from './store-error.js';
-import { EMAIL_COLUMNS, type NewEmailRow, type StoreDatabase } from './store-database.js';
+import { EMAIL_COLUMNS, type EmailPayloadsTable, type NewEmailRow, type StoreDatabase } from './store-database.js';
 import { statusInLiterals, type StoreDialect } from './store-migrations.js';
 
 /** Inserts email rows in one transaction (a dialect's fast path for `insertEmails`). */
-export type BulkInsert = (rows: readonly NewEmailRow[]) => Promise<void>;
+export type BulkInsert = (rows: readonly NewEmailRow[], payloads: readonly EmailPayloadsTable[]) => Promise<void>;
 
 /** What a dialect gives the shared store. */
 export interface KyselyStoreConfig {
@@ -40,6 +40,13 @@ const notFound = (id: string): MailwrightError =>
     fix: 'Check the id; the email may have been purged by the history retention.',
     details: { emailId: id },
   });
+
+const becomesFinal = (patch: EmailPatch): boolean => patch.status !== undefined && isFinalStatus(patch.status);
+
+/** A final email keeps no payload: it is deleted in the transaction that makes the email final. */
+async function dropPayloadWhenFinal(db: Kysely<StoreDatabase>, emailId: string, patch: EmailPatch): Promise<void> {
+  if (becomesFinal(patch)) await db.deleteFrom('email_payloads').where('email_id', '=', emailId).execute();
+}
 
 /** `attempt_log` with one more line: a string concatenation, the same SQL in every dialect. */
 const appendedLog = (line: string) => sql<string>`coalesce(attempt_log, '') || ${line}`;
@@ -114,8 +121,15 @@ export class KyselyStore implements Store {
   insertEmail(record: NewEmailRecord): Promise<EmailRecord> {
     return this.run('insert an email', async () => {
       const row = emailToRow(record, this.nowMs());
+      const payload = payloadRowOf(record);
       try {
-        await this.db.insertInto('emails').values(row).execute();
+        if (payload === undefined) await this.db.insertInto('emails').values(row).execute();
+        else {
+          await this.db.transaction().execute(async (trx) => {
+            await trx.insertInto('emails').values(row).execute();
+            await trx.insertInto('email_payloads').values(payload).execute();
+          });
+        }
       } catch (error) {
         if (isIdempotencyConflict(error)) throw await this.idempotencyConflict(record.idempotencyKey ?? '', error);
         throw error;
@@ -138,12 +152,14 @@ export class KyselyStore implements Store {
       if (records.length === 0) return;
       const nowMs = this.nowMs();
       const rows = records.map((record) => emailToRow(record, nowMs));
+      const payloads = records.flatMap((record) => payloadRowOf(record) ?? []);
       const size = this.config.insertChunkSize;
       const bulkInsert = this.config.bulkInsert;
       try {
-        if (bulkInsert !== undefined) await bulkInsert(rows);
+        if (bulkInsert !== undefined) await bulkInsert(rows, payloads);
         else await this.db.transaction().execute(async (trx) => {
           for (let i = 0; i < rows.length; i += size) await trx.insertInto('emails').values(rows.slice(i, i + size)).execute();
+          for (let i = 0; i < payloads.length; i += size) await trx.insertInto('email_payloads').values(payloads.slice(i, i + size)).execute();
         });
       } catch (error) {
         if (isIdempotencyConflict(error)) {
@@ -158,16 +174,13 @@ export class KyselyStore implements Store {
   }
 
   updateEmail(id: string, patch: EmailPatch): Promise<EmailRecord> {
-    return this.run('update an email', async () => {
-      const row = await this.db
-        .updateTable('emails')
-        .set(patchToColumns(patch, this.nowMs()))
-        .where('id', '=', id)
-        .returning(EMAIL_COLUMNS)
-        .executeTakeFirst();
+    const update = async (db: Kysely<StoreDatabase>): Promise<EmailRecord> => {
+      const row = await db.updateTable('emails').set(patchToColumns(patch, this.nowMs())).where('id', '=', id).returning(EMAIL_COLUMNS).executeTakeFirst();
       if (row === undefined) throw notFound(id);
+      await dropPayloadWhenFinal(db, id, patch);
       return rowToEmail(row);
-    });
+    };
+    return this.run('update an email', () => (becomesFinal(patch) ? this.db.transaction().execute(update) : update(this.db)));
   }
 
   getEmail(id: string): Promise<EmailRecord | undefined> {
@@ -179,16 +192,16 @@ export class KyselyStore implements Store {
 
   getPayload(id: string): Promise<string | undefined> {
     return this.run('read an email payload', async () => {
-      const row = await this.db.selectFrom('emails').select('payload').where('id', '=', id).executeTakeFirst();
-      return row?.payload ?? undefined;
+      const row = await this.db.selectFrom('email_payloads').select('payload').where('email_id', '=', id).executeTakeFirst();
+      return row?.payload;
     });
   }
 
   getPayloads(ids: readonly string[]): Promise<Map<string, string>> {
     return this.run('read email payloads', async () => {
       if (ids.length === 0) return new Map();
-      const rows = await this.db.selectFrom('emails').select(['id', 'payload']).where('id', 'in', [...ids]).where('payload', 'is not', null).execute();
-      return new Map(rows.map((row) => [row.id, row.payload as string]));
+      const rows = await this.db.selectFrom('email_payloads').select(['email_id', 'payload']).where('email_id', 'in', [...ids]).execute();
+      return new Map(rows.map((row) => [row.email_id, row.payload]));
     });
   }
 
@@ -233,6 +246,7 @@ export class KyselyStore implements Store {
             .where('id', '=', emailId)
             .executeTakeFirst();
           if (Number(result.numUpdatedRows) === 0) missing.push(emailId);
+          else await dropPayloadWhenFinal(trx, emailId, patch);
         }
       });
       return { missing };

@@ -45,8 +45,16 @@ export interface EmailsTable {
   meta_json: string;
   /** The email's attempts as JSON Lines, in order (see attempt-log.ts); read only by `listAttempts`. */
   attempt_log: string | null;
-  /** The serialized message of a queued email (read only by the distributor, never by history queries). */
-  payload: string | null;
+}
+
+/**
+ * Row of `email_payloads`: the serialized message of an email that is not final yet
+ * (read only by the distributor). A table of its own, so that the status updates of
+ * an email never rewrite a large message; removed when the email becomes final.
+ */
+export interface EmailPayloadsTable {
+  email_id: string;
+  payload: string;
 }
 
 /** Row of `settings`: a JSON value per key. */
@@ -59,16 +67,17 @@ export interface SettingsTable {
 /** The store's tables, as Kysely sees them. */
 export interface StoreDatabase {
   emails: EmailsTable;
+  email_payloads: EmailPayloadsTable;
   settings: SettingsTable;
 }
 
-/** The `emails` columns a record is made of: every column but the attempt log and the payload. */
+/** The `emails` columns a record is made of: every column but the attempt log. */
 export const EMAIL_COLUMNS = [
   'id', 'status', 'mode', 'provider_id', 'message_id', 'from_formatted', 'sender_address', 'sender_formatted', 'user_id',
   'subject', 'size_bytes', 'attempts', 'deferrals', 'forced', 'priority', 'due_at_ms', 'idempotency_key', 'created_at_ms',
   'updated_at_ms', 'sent_at_ms', 'lease_owner', 'lease_expires_at_ms', 'blocked_reason', 'response', 'provider_message_id',
   'export_path', 'recipients_json', 'failure_json', 'meta_json',
-] as const satisfies readonly Exclude<keyof EmailsTable, 'attempt_log' | 'payload'>[];
+] as const satisfies readonly Exclude<keyof EmailsTable, 'attempt_log'>[];
 
 /** A selected `emails` row (the {@link EMAIL_COLUMNS}). */
 export type EmailRow = {

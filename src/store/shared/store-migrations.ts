@@ -11,7 +11,7 @@ export function statusInLiterals(statuses: readonly string[]) {
   return sql<boolean>`status in (${sql.join(statuses.map((s) => sql.lit(s)))})`;
 }
 
-/** Version 1: emails (with their attempt logs and payloads), settings, and the hot-path indexes. */
+/** Version 1: emails (with their attempt logs), payloads of unfinished emails, settings, and the hot-path indexes. */
 function initialSchema(): Migration {
   return {
     async up(db: Kysely<unknown>): Promise<void> {
@@ -47,10 +47,17 @@ function initialSchema(): Migration {
         .addColumn('recipients_json', 'text', (c) => c.notNull())
         .addColumn('failure_json', 'text')
         .addColumn('meta_json', 'text', (c) => c.notNull())
-        // Last, so reading the other columns never touches the overflow pages of a long
-        // attempt log or a large payload.
+        // Last, so reading the other columns never touches the overflow pages of a long log.
         .addColumn('attempt_log', 'text')
-        .addColumn('payload', 'text')
+        .execute();
+
+      // No foreign key: a payload is deleted with the update that makes its email final, so
+      // the retention purge (final emails only) has nothing to cascade to.
+      await db.schema
+        .createTable('email_payloads')
+        .ifNotExists()
+        .addColumn('email_id', 'text', (c) => c.primaryKey())
+        .addColumn('payload', 'text', (c) => c.notNull())
         .execute();
 
       await db.schema

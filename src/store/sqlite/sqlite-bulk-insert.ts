@@ -4,20 +4,26 @@ import type { BulkInsert } from '../shared/kysely-store.js';
 import type { StoreDatabase } from '../shared/store-database.js';
 
 /**
- * Bulk insert for SQLite with one prepared statement, re-run per row in one
- * IMMEDIATE transaction while holding the store's connection (and so its
+ * Bulk insert for SQLite with one prepared statement per table, re-run per row
+ * in one IMMEDIATE transaction while holding the store's connection (and so its
  * process-wide file lock). Building one multi-row INSERT per 500 rows through
  * the query builder costs more than SQLite's own work; a prepared statement
  * does not. Rows bind by name: every `NewEmailRow` has every column.
  */
 export function sqliteBulkInsert(db: Kysely<StoreDatabase>, database: () => Database.Database): BulkInsert {
-  return (rows) =>
+  return (rows, payloads) =>
     db.connection().execute(async () => {
       const first = rows[0];
       if (first === undefined) return;
       const sqlite = database();
       const columns = Object.keys(first);
-      const insert = sqlite.prepare(`INSERT INTO emails (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`);
-      sqlite.transaction(() => rows.forEach((row) => insert.run(row))).immediate();
+      const insertEmail = sqlite.prepare(`INSERT INTO emails (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`);
+      const insertPayload = sqlite.prepare('INSERT INTO email_payloads (email_id, payload) VALUES (@email_id, @payload)');
+      sqlite
+        .transaction(() => {
+          rows.forEach((row) => insertEmail.run(row));
+          payloads.forEach((payload) => insertPayload.run(payload));
+        })
+        .immediate();
     });
 }
