@@ -44,8 +44,8 @@ const notFound = (id: string): MailwrightError =>
 const becomesFinal = (patch: EmailPatch): boolean => patch.status !== undefined && isFinalStatus(patch.status);
 
 /** A final email keeps no payload: it is deleted in the transaction that makes the email final. */
-async function dropPayloadWhenFinal(db: Kysely<StoreDatabase>, emailId: string, patch: EmailPatch): Promise<void> {
-  if (becomesFinal(patch)) await db.deleteFrom('email_payloads').where('email_id', '=', emailId).execute();
+async function dropPayloads(db: Kysely<StoreDatabase>, emailIds: readonly string[]): Promise<void> {
+  if (emailIds.length > 0) await db.deleteFrom('email_payloads').where('email_id', 'in', emailIds).execute();
 }
 
 /** `attempt_log` with one more line: a string concatenation, the same SQL in every dialect. */
@@ -177,7 +177,7 @@ export class KyselyStore implements Store {
     const update = async (db: Kysely<StoreDatabase>): Promise<EmailRecord> => {
       const row = await db.updateTable('emails').set(patchToColumns(patch, this.nowMs())).where('id', '=', id).returning(EMAIL_COLUMNS).executeTakeFirst();
       if (row === undefined) throw notFound(id);
-      await dropPayloadWhenFinal(db, id, patch);
+      if (becomesFinal(patch)) await dropPayloads(db, [id]);
       return rowToEmail(row);
     };
     return this.run('update an email', () => (becomesFinal(patch) ? this.db.transaction().execute(update) : update(this.db)));
@@ -238,6 +238,7 @@ export class KyselyStore implements Store {
       if (items.length === 0) return { missing };
       const nowMs = this.nowMs();
       await this.db.transaction().execute(async (trx) => {
+        const final: string[] = [];
         for (const { emailId, patch, attempt } of items) {
           // The record patch and the attempt log entry in one statement.
           const result = await trx
@@ -246,8 +247,9 @@ export class KyselyStore implements Store {
             .where('id', '=', emailId)
             .executeTakeFirst();
           if (Number(result.numUpdatedRows) === 0) missing.push(emailId);
-          else await dropPayloadWhenFinal(trx, emailId, patch);
+          else if (becomesFinal(patch)) final.push(emailId);
         }
+        await dropPayloads(trx, final);
       });
       return { missing };
     });
