@@ -15,7 +15,7 @@ import { isIdempotencyConflict, toStoreError } from './store-error.js';
 import { EMAIL_COLUMNS, type EmailPayloadsTable, type NewEmailRow, type StoreDatabase } from './store-database.js';
 import { statusInLiterals, type StoreDialect } from './store-migrations.js';
 
-/** Inserts email rows in one transaction (a dialect's fast path for `insertEmails`). */
+/** Inserts email rows and their payloads in one transaction (a dialect's fast path for `insertEmails`). */
 export type BulkInsert = (rows: readonly NewEmailRow[], payloads: readonly EmailPayloadsTable[]) => Promise<void>;
 
 /** What a dialect gives the shared store. */
@@ -294,7 +294,8 @@ export class KyselyStore implements Store {
   purgeFinishedBefore(cutoff: string): Promise<number> {
     return this.run('purge the history', async () => {
       const cutoffMs = toEpochMs(cutoff, 'cutoff', 'query');
-      // One set-based DELETE (atomic on its own); attempt logs and payloads are columns of the row.
+      // One set-based DELETE (atomic on its own): the attempt log is a column of the row, and a
+      // final email has no payload left, so nothing else needs deleting.
       const result = await this.db
         .deleteFrom('emails')
         .where(statusInLiterals(FINAL_STATUSES))
