@@ -10,6 +10,7 @@ import type { Provider } from '../providers/provider.js';
 import { attemptTranscript, deliverAttempt, successPatch, type AttemptOutcome } from '../send/deliver-attempt.js';
 import type { ImmediateSenderDeps } from '../send/immediate-sender.js';
 import type { EmailRecord } from '../store/email-record.js';
+import type { FailureDetail } from '../errors/failure-detail.js';
 import { applySenderMode } from '../users/sender-identity.js';
 import { AttemptWriter } from './attempt-writer.js';
 import { retryDelayMs, type BackoffOptions } from './backoff.js';
@@ -188,9 +189,7 @@ export class Distributor {
   private async deliverOne(record: EmailRecord, payload: string | undefined, provider: Provider, forced: boolean): Promise<Delivered> {
     const { events } = this.deps;
     const attempt = record.attempts + 1;
-    if (payload === undefined) {
-      throw new MailwrightError(ErrorCodes.EMAIL_NOT_FOUND, `Queued email ${record.id} has no stored message.`);
-    }
+    if (payload === undefined) return { record, attempt, forced, outcome: missingMessage(record, toIso(this.deps.clock.now())) };
     const queued = deserializeMessage(payload);
     const identity = await applySenderMode(queued.from, provider);
     const message = identity.sender === undefined ? queued : { ...queued, sender: identity.sender };
@@ -242,6 +241,24 @@ export class Distributor {
     await this.deps.store.putSetting(LAST_PURGE_KEY, nowMs);
     await this.deps.history.purgeExpired();
   }
+}
+
+/**
+ * The outcome of a claimed email the store holds no message for (inserted without
+ * one, or its message deleted): it fails on its own, permanently, instead of being
+ * claimed again and again.
+ */
+function missingMessage(record: EmailRecord, now: string): AttemptOutcome {
+  const failure: FailureDetail = {
+    code: ErrorCodes.EMAIL_NOT_FOUND,
+    category: 'input',
+    explanation: 'The email was queued, but the store holds no message for it, so there is nothing to send.',
+    fix: 'Enqueue the email again with enqueue(); queue email only through enqueue(), which stores the message with the record.',
+    permanent: true,
+    message: `Queued email ${record.id} has no stored message.`,
+  };
+  const error = new MailwrightError(failure.code, failure.message, { permanent: true, fix: failure.fix, failure, details: { emailId: record.id } });
+  return { ok: false, error, failure, startedAt: now, finishedAt: now };
 }
 
 /** "1 minute", "30 seconds", "2 hours" → milliseconds. */

@@ -12,6 +12,7 @@ import type { EmailRecord } from '../../src/store/email-record.js';
 import type { Store } from '../../src/store/store.js';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { InMemoryUserDirectory } from '../../src/users/in-memory-user-directory.js';
+import { newRecord } from '../store/support/email-fixtures.js';
 import { startSmtpTestServer, type SmtpRule, type SmtpTestServer } from '../support/smtp-test-server.js';
 
 const T0 = '2026-11-24T10:00:00.000Z';
@@ -268,5 +269,18 @@ describe('batch queue and throttled distributor (ManualClock, SQLite file, real 
     for (const m of server.messages) perSubject.set(String(m.parsed.subject), (perSubject.get(String(m.parsed.subject)) ?? 0) + 1);
     expect([...perSubject.values()].filter((n) => n > 1).length).toBeLessThanOrEqual(2);
     expect(perSubject.size).toBe(6);
+  });
+
+  it('an email queued without a stored message fails on its own with a fix; the run goes on and does not claim it again', async () => {
+    const { server, mailwright } = await setup();
+    const orphan = newRecord({ status: 'queued', dueAt: T0, createdAt: T0 }); // inserted behind enqueue()'s back: no payload
+    await mailwright.store.insertEmail(orphan);
+    await mailwright.enqueue({ from: 'batch@contoso.com', to: 'a@example.com', subject: 'fine', text: 'x' });
+    expect(await mailwright.distributor.runOnce()).toMatchObject({ sent: 1, failed: 1 });
+    const failed = await mailwright.history.get(orphan.id);
+    expect(failed).toMatchObject({ status: 'failed', failure: { code: ErrorCodes.EMAIL_NOT_FOUND, permanent: true, fix: expect.stringContaining('enqueue()') } });
+    expect(failed?.attemptLog).toEqual([expect.objectContaining({ outcome: 'failed', attempt: 1 })]);
+    expect(await mailwright.distributor.runOnce()).toMatchObject({ sent: 0, failed: 0 });
+    expect(server.messages).toHaveLength(1);
   });
 });
