@@ -140,6 +140,19 @@ describe('SQLite store', () => {
     expect(error.details.dialect).toBe('sqlite');
   });
 
+  it('refuses a file made by a pre-release build with an older version 1 schema, saying to recreate it', async () => {
+    const file = freshFile();
+    const first = open(file);
+    await first.migrate();
+    await first.close();
+    // The older form: attempts in a table of their own, no attempt_log column.
+    const raw = new Database(file);
+    raw.exec('alter table emails drop column attempt_log; create table attempts (seq integer primary key, email_id text not null)');
+    raw.close();
+    const error = await open(file).migrate().catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: ErrorCodes.STORE_FAILED, message: expect.stringContaining('pre-release'), fix: expect.stringContaining('run migrate() again') });
+  });
+
   it('holds the write lock for a whole claim, and readers still read meanwhile (WAL)', async () => {
     const file = freshFile();
     const store = open(file, { busyTimeoutMs: 50 });

@@ -1,4 +1,7 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { ErrorCodes } from '../../errors/error-codes.js';
+import { MailwrightError } from '../../errors/mailwright-error.js';
+import type { StoreDatabase } from './store-database.js';
 
 /** The SQL dialect a store speaks (the few query differences: claim locking, index hints). */
 export type StoreDialect = 'sqlite' | 'postgres';
@@ -145,5 +148,27 @@ export async function migrateToLatest(db: Kysely<unknown>, schema?: string): Pro
       (error as { message: string }).message = `migration ${failed} failed: ${String(error.message)}`;
     }
     throw error;
+  }
+  await checkSchema(db);
+}
+
+/**
+ * Refuses a database whose recorded version 1 is an older pre-release form of
+ * it (made before 2026-11-25, when version 1 was still being changed in place):
+ * Kysely sees it as up to date, so without this check the first write would fail
+ * with a bare "no such column".
+ */
+async function checkSchema(db: Kysely<unknown>): Promise<void> {
+  try {
+    // Through the query builder, so that a PostgreSQL store's schema applies.
+    const current = db as Kysely<StoreDatabase>;
+    await current.selectFrom('emails').select('attempt_log').where(sql<boolean>`1 = 0`).execute();
+    await current.selectFrom('email_payloads').select(['email_id', 'payload']).where(sql<boolean>`1 = 0`).execute();
+  } catch (cause) {
+    throw new MailwrightError(ErrorCodes.STORE_FAILED, 'This database was made by a pre-release build of mailwright with an older form of the schema, which is not upgraded.', {
+      fix: 'Move or delete the database file (or drop the mailwright tables in this PostgreSQL schema) and run migrate() again.',
+      details: { reason: cause instanceof Error ? cause.message : String(cause) },
+      cause,
+    });
   }
 }
