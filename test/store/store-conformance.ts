@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ErrorCodes, type ErrorCode } from '../../src/errors/error-codes.js';
 import { MailwrightError } from '../../src/errors/mailwright-error.js';
-import type { EmailRecord, EmailStatus, NewEmailRecord } from '../../src/store/email-record.js';
+import type { EmailPatch, EmailRecord, EmailStatus, NewEmailRecord } from '../../src/store/email-record.js';
 import type { Store } from '../../src/store/store.js';
 import { at, attemptOf, msAt, newRecord, sendAsDenied } from './support/email-fixtures.js';
 
@@ -177,7 +177,7 @@ export function describeStoreConformance(name: string, factory: () => Promise<St
       it('applies a patch, changes only the patched fields and clears optional fields patched with undefined', async () => {
         const record = newRecord({ status: 'sending', leaseOwner: 'w1', leaseExpiresAt: at(60_000), failure: sendAsDenied, createdAt: '2020-01-01T00:00:00.000Z' });
         await store.insertEmail(record);
-        const patched = await store.updateEmail(record.id, {
+        const changes = {
           status: 'sent',
           attempts: 2,
           deferrals: 1,
@@ -192,28 +192,9 @@ export function describeStoreConformance(name: string, factory: () => Promise<St
           exportPath: '/tmp/x.eml',
           blockedReason: 'none',
           meta: { retried: true },
-          failure: undefined,
-          leaseOwner: undefined,
-          leaseExpiresAt: undefined,
-        });
-        const expected: EmailRecord = {
-          ...stored(record),
-          status: 'sent',
-          attempts: 2,
-          deferrals: 1,
-          forced: true,
-          sizeBytes: 2048,
-          providerId: 'exchange',
-          sentAt: at(5_000),
-          dueAt: at(4_000),
-          recipients: [{ kind: 'to', address: 'customer@example.com', status: 'accepted', smtpCode: 250 }],
-          response: '250 OK',
-          providerMessageId: 'pm-1',
-          exportPath: '/tmp/x.eml',
-          blockedReason: 'none',
-          meta: { retried: true },
-          updatedAt: patched.updatedAt,
-        };
+        } satisfies EmailPatch;
+        const patched = await store.updateEmail(record.id, { ...changes, failure: undefined, leaseOwner: undefined, leaseExpiresAt: undefined });
+        const expected: EmailRecord = { ...stored(record), ...changes, updatedAt: patched.updatedAt };
         delete expected.failure;
         delete expected.leaseOwner;
         delete expected.leaseExpiresAt;
