@@ -1,29 +1,25 @@
 import nodemailer from 'nodemailer';
+import { concurrentRate, type RateBench } from './concurrent-rate.js';
 
 /**
- * The baseline for throughput: a plain pooled nodemailer transport sending
- * the same small emails to the same sink, with no history, queue or throttle.
- * Returns emails per second.
+ * The baseline for throughput: a plain pooled nodemailer transport sending the
+ * same small emails to the same sink, with no history, queue or throttle. The
+ * pool lives across rounds, as the distributor's connections do (the sink,
+ * smtp-server, waits 100 ms before greeting each new connection).
  */
-export async function rawNodemailerRate(port: number, count: number, concurrency: number): Promise<number> {
+export function rawNodemailerBench(port: number, count: number, concurrency: number): RateBench {
   const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, pool: true, maxConnections: concurrency, maxMessages: Infinity });
-  const start = process.hrtime.bigint();
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < count) {
-      const i = next;
-      next += 1;
-      await transport.sendMail({
-        from: 'Batch <batch@contoso.com>',
-        to: `customer${i}@example.com`,
-        subject: `Invoice ${i}`,
-        text: `Hello, your invoice ${i} is ready.`,
-        messageId: `<raw-${i}@contoso.com>`,
-      });
-    }
+  return {
+    rate: () =>
+      concurrentRate(count, concurrency, (i) =>
+        transport.sendMail({
+          from: 'Batch <batch@contoso.com>',
+          to: `customer${i}@example.com`,
+          subject: `Invoice ${i}`,
+          text: `Hello, your invoice ${i} is ready.`,
+          messageId: `<raw-${i}@contoso.com>`,
+        }),
+      ),
+    close: async () => transport.close(),
   };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  transport.close();
-  return count / seconds;
 }

@@ -28,6 +28,8 @@ export async function startDemoSmtpSink(refusals: SinkRefusal[] = []): Promise<D
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     banner: 'mailwright demo sink',
+    // A local sink: no reverse DNS lookup of each client (it delays every new connection).
+    disableReverseLookup: true,
     logger: false,
     onMailFrom(address, _session, callback) {
       const refusal = refusals.find((r) => r.from.toLowerCase() === address.address.toLowerCase());

@@ -90,6 +90,7 @@ export async function startSmtpTestServer(options: SmtpTestServerOptions = {}): 
     cert,
     logger: false,
     banner: 'mailwright test server',
+    disableReverseLookup: true,
     authMethods: options.authMethods ?? ['PLAIN', 'LOGIN'],
     authOptional: options.auth === undefined,
     allowInsecureAuth: options.starttls === false,
