@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import PQueue from 'p-queue';
 import { toIso } from '../clock/clock.js';
 import { ErrorCodes } from '../errors/error-codes.js';
@@ -13,24 +11,11 @@ import type { EmailRecord } from '../store/email-record.js';
 import type { FailureDetail } from '../errors/failure-detail.js';
 import { applySenderMode } from '../users/sender-identity.js';
 import { AttemptWriter } from './attempt-writer.js';
-import { retryDelayMs, type BackoffOptions } from './backoff.js';
+import { retryDelayMs } from './backoff.js';
+import { resolveDistributorOptions, type DistributorOptions, type ResolvedDistributorOptions } from './distributor-options.js';
 import { deserializeMessage } from './message-payload.js';
 import type { QueueEventEmitter } from './queue-events.js';
 import { THROTTLE_WINDOW_MS, throttleDecision } from './throttle.js';
-
-/** Options of the distributor. */
-export interface DistributorOptions {
-  /** Emails sent in parallel. @default 4 */
-  concurrency?: number;
-  /** How long a claimed email is leased; after it another worker may take it. @default 300000 (5 min) */
-  leaseMs?: number;
-  /** Emails claimed per round trip to the store. @default 50 */
-  claimBatch?: number;
-  /** Retry back-off for transient failures. */
-  backoff?: BackoffOptions;
-  /** Worker id recorded as lease owner. @default host:pid:random */
-  workerId?: string;
-}
 
 /** One attempt made, not yet stored. */
 interface Delivered {
@@ -65,7 +50,7 @@ const DAY_MS = 86_400_000;
  * email twice and a crashed worker's email is taken over.
  */
 export class Distributor {
-  private readonly options: Required<Omit<DistributorOptions, 'backoff'>> & { backoff: BackoffOptions };
+  private readonly options: ResolvedDistributorOptions;
   private running: Promise<void> | undefined;
   private stopping: AbortController | undefined;
 
@@ -76,14 +61,8 @@ export class Distributor {
     private readonly deps: DistributorDeps,
     options: DistributorOptions = {},
   ) {
+    this.options = resolveDistributorOptions(options);
     this.writer = new AttemptWriter(deps.store);
-    this.options = {
-      concurrency: options.concurrency ?? 4,
-      leaseMs: options.leaseMs ?? 300_000,
-      claimBatch: options.claimBatch ?? 50,
-      backoff: options.backoff ?? {},
-      workerId: options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
-    };
   }
 
   /**

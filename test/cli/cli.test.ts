@@ -99,4 +99,13 @@ describe('mailwright CLI (in-process, real SQLite file and SMTP server)', () => 
     expect(run.code).toBe(ExitCodes.CONFIG);
     expect(run.err).toContain('MW_NO_BATCH_PROVIDER');
   });
+
+  it('distribute refuses a concurrency that is not a whole number >= 1, saying which option (exit 2)', async () => {
+    for (const value of ['abc', '0', '2.5']) {
+      const run = await cli('distribute', '--once', '--concurrency', value);
+      expect(run.code).toBe(ExitCodes.USAGE);
+      expect(run.err).toContain('MW_INVALID_SETTINGS');
+      expect(run.err).toContain(`concurrency must be a whole number >= 1 (got ${Number(value)})`);
+    }
+  });
 });
