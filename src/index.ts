@@ -69,7 +69,8 @@ export type { TestEmailOptions } from './send/immediate-sender.js';
 
 // Queue and distributor
 export { Enqueuer, type EnqueueItem, type EnqueueOptions } from './queue/enqueuer.js';
-export { Distributor, parseEvery, type DistributionSummary } from './queue/distributor.js';
+export { Distributor, type DistributionSummary } from './queue/distributor.js';
+export { parseEvery } from './queue/parse-every.js';
 export type { DistributorOptions } from './queue/distributor-options.js';
 export { QueueEventEmitter, type QueueEventName, type QueueEvents } from './queue/queue-events.js';
 export { throttleDecision, THROTTLE_WINDOW_MS, type ThrottleDecision, type ThrottleInput } from './queue/throttle.js';

@@ -8,12 +8,13 @@ import type { Provider } from '../providers/provider.js';
 import { attemptTranscript, deliverAttempt, successPatch, type AttemptOutcome } from '../send/deliver-attempt.js';
 import type { ImmediateSenderDeps } from '../send/immediate-sender.js';
 import type { EmailRecord } from '../store/email-record.js';
-import type { FailureDetail } from '../errors/failure-detail.js';
 import { applySenderMode } from '../users/sender-identity.js';
 import { AttemptWriter } from './attempt-writer.js';
 import { retryDelayMs } from './backoff.js';
 import { resolveDistributorOptions, type DistributorOptions, type ResolvedDistributorOptions } from './distributor-options.js';
 import { deserializeMessage } from './message-payload.js';
+import { missingMessage } from './missing-message.js';
+import { parseEvery } from './parse-every.js';
 import type { QueueEventEmitter } from './queue-events.js';
 import { THROTTLE_WINDOW_MS, throttleDecision } from './throttle.js';
 
@@ -220,33 +221,4 @@ export class Distributor {
     await this.deps.store.putSetting(LAST_PURGE_KEY, nowMs);
     await this.deps.history.purgeExpired();
   }
-}
-
-/**
- * The outcome of a claimed email the store holds no message for (inserted without
- * one, or its message deleted): it fails on its own, permanently, instead of being
- * claimed again and again.
- */
-function missingMessage(record: EmailRecord, now: string): AttemptOutcome {
-  const failure: FailureDetail = {
-    code: ErrorCodes.EMAIL_NOT_FOUND,
-    category: 'input',
-    explanation: 'The email was queued, but the store holds no message for it, so there is nothing to send.',
-    fix: 'Enqueue the email again with enqueue(); queue email only through enqueue(), which stores the message with the record.',
-    permanent: true,
-    message: `Queued email ${record.id} has no stored message.`,
-  };
-  const error = new MailwrightError(failure.code, failure.message, { permanent: true, fix: failure.fix, failure, details: { emailId: record.id } });
-  return { ok: false, error, failure, startedAt: now, finishedAt: now };
-}
-
-/** "1 minute", "30 seconds", "2 hours" → milliseconds. */
-export function parseEvery(every: string): number {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?)\s*$/i.exec(every);
-  if (match === null) {
-    throw new MailwrightError(ErrorCodes.INVALID_SETTINGS, `Cannot read the interval "${every}".`, { fix: 'Write it like "1 minute", "30 seconds" or "2 hours".' });
-  }
-  const unit = (match[2] as string).toLowerCase();
-  const factor = unit.startsWith('ms') || unit.startsWith('milli') ? 1 : unit.startsWith('s') ? 1000 : unit.startsWith('m') ? 60_000 : 3_600_000;
-  return Number(match[1]) * factor;
 }

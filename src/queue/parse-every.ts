@@ -1,0 +1,13 @@
+import { ErrorCodes } from '../errors/error-codes.js';
+import { MailwrightError } from '../errors/mailwright-error.js';
+
+/** "1 minute", "30 seconds", "2 hours" → milliseconds. */
+export function parseEvery(every: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?)\s*$/i.exec(every);
+  if (match === null) {
+    throw new MailwrightError(ErrorCodes.INVALID_SETTINGS, `Cannot read the interval "${every}".`, { fix: 'Write it like "1 minute", "30 seconds" or "2 hours".' });
+  }
+  const unit = (match[2] as string).toLowerCase();
+  const factor = unit.startsWith('ms') || unit.startsWith('milli') ? 1 : unit.startsWith('s') ? 1000 : unit.startsWith('m') ? 60_000 : 3_600_000;
+  return Number(match[1]) * factor;
+}
