@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { AttemptRecord } from '../email-record.js';
 import { toEpochMs, toIsoString } from './epoch-time.js';
 
@@ -19,6 +20,9 @@ export function attemptLogLine(attempt: AttemptRecord): string {
   };
   return `${JSON.stringify(entry)}\n`;
 }
+
+/** `attempt_log` with one more line: a string concatenation, the same SQL in every dialect. */
+export const appendedLog = (line: string) => sql<string>`coalesce(attempt_log, '') || ${line}`;
 
 /** The attempts of an email, in the order they were appended. */
 export function parseAttemptLog(emailId: string, log: string | null | undefined): AttemptRecord[] {

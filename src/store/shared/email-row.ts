@@ -1,9 +1,9 @@
 import type { Updateable } from 'kysely';
 import type { FailureDetail } from '../../errors/failure-detail.js';
 import type { SendMode } from '../../providers/provider.js';
-import { isFinalStatus, type EmailPatch, type EmailRecord, type EmailStatus, type NewEmailRecord, type RecipientRecord } from '../email-record.js';
+import type { EmailPatch, EmailRecord, EmailStatus, NewEmailRecord, RecipientRecord } from '../email-record.js';
 import { toEpochMs, toIsoString } from './epoch-time.js';
-import type { EmailPayloadsTable, EmailRow, EmailsTable, NewEmailRow } from './store-database.js';
+import type { EmailRow, EmailsTable, NewEmailRow } from './store-database.js';
 
 /** The row to insert for a new record; `nowMs` fills createdAt/updatedAt when absent. */
 export function emailToRow(record: NewEmailRecord, nowMs: number): NewEmailRow {
@@ -40,11 +40,6 @@ export function emailToRow(record: NewEmailRecord, nowMs: number): NewEmailRow {
     meta_json: JSON.stringify(record.meta ?? {}),
     attempt_log: null,
   };
-}
-
-/** The payload row to insert with a new record: only an email that is not final keeps its message. */
-export function payloadRowOf(record: NewEmailRecord): EmailPayloadsTable | undefined {
-  return record.payload === undefined || isFinalStatus(record.status) ? undefined : { email_id: record.id, payload: record.payload };
 }
 
 /** Adds `key: value` only when the column is not NULL, so absent optional fields stay absent. */

@@ -1,34 +1,30 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Clock } from '../../clock/clock.js';
 import { ErrorCodes } from '../../errors/error-codes.js';
 import { MailwrightError } from '../../errors/mailwright-error.js';
-import { FINAL_STATUSES, isFinalStatus, type AttemptRecord, type EmailPatch, type EmailRecord, type NewEmailRecord } from '../email-record.js';
+import { FINAL_STATUSES, type AttemptRecord, type EmailPatch, type EmailRecord, type NewEmailRecord } from '../email-record.js';
 import type { HistoryPage, HistoryQuery } from '../history-query.js';
 import type { AttemptCompletion, ClaimOptions, Store } from '../store.js';
-import { attemptLogLine, parseAttemptLog } from './attempt-log.js';
+import { appendedLog, attemptLogLine, parseAttemptLog } from './attempt-log.js';
 import { claimDueEmails } from './claim-due-emails.js';
-import { emailToRow, patchToColumns, payloadRowOf, rowToEmail } from './email-row.js';
+import { becomesFinal, dropPayloads } from './email-payloads.js';
+import { patchToColumns, rowToEmail } from './email-row.js';
 import { toEpochMs } from './epoch-time.js';
 import { toHistoryFilter } from './history-filter.js';
 import { listEmailPage } from './list-emails.js';
-import { isIdempotencyConflict, toStoreError } from './store-error.js';
-import { EMAIL_COLUMNS, type EmailPayloadsTable, type NewEmailRow, type StoreDatabase } from './store-database.js';
+import { countSentSince, listSentTimesSince } from './sent-since.js';
+import { insertEmail, insertEmails, type InsertEmailsConfig } from './insert-emails.js';
+import { toStoreError } from './store-error.js';
+import { EMAIL_COLUMNS, type StoreDatabase } from './store-database.js';
 import { statusInLiterals, type StoreDialect } from './store-migrations.js';
 
-/** Inserts email rows and their payloads in one transaction (a dialect's fast path for `insertEmails`). */
-export type BulkInsert = (rows: readonly NewEmailRow[], payloads: readonly EmailPayloadsTable[]) => Promise<void>;
-
-/** What a dialect gives the shared store. */
-export interface KyselyStoreConfig {
+/** What a dialect gives the shared store (and how it inserts many emails). */
+export interface KyselyStoreConfig extends InsertEmailsConfig {
   dialect: StoreDialect;
   /** Kysely instance (already scoped to the schema, if any). */
   db: Kysely<StoreDatabase>;
   /** Source of createdAt/updatedAt. */
   clock: Clock;
-  /** Rows per INSERT statement in {@link Store.insertEmails} (bounded by the dialect's parameter limit). */
-  insertChunkSize: number;
-  /** A faster bulk insert for {@link Store.insertEmails}, run in one transaction. @default multi-row INSERTs through Kysely */
-  bulkInsert?: BulkInsert;
   /** Creates/upgrades the schema. */
   migrate: () => Promise<void>;
   /** Releases connections (called once). */
@@ -40,16 +36,6 @@ const notFound = (id: string): MailwrightError =>
     fix: 'Check the id; the email may have been purged by the history retention.',
     details: { emailId: id },
   });
-
-const becomesFinal = (patch: EmailPatch): boolean => patch.status !== undefined && isFinalStatus(patch.status);
-
-/** A final email keeps no payload: it is deleted in the transaction that makes the email final. */
-async function dropPayloads(db: Kysely<StoreDatabase>, emailIds: readonly string[]): Promise<void> {
-  if (emailIds.length > 0) await db.deleteFrom('email_payloads').where('email_id', 'in', emailIds).execute();
-}
-
-/** `attempt_log` with one more line: a string concatenation, the same SQL in every dialect. */
-const appendedLog = (line: string) => sql<string>`coalesce(attempt_log, '') || ${line}`;
 
 /**
  * The {@link Store} for every Kysely dialect: the query code is shared, the
@@ -119,58 +105,11 @@ export class KyselyStore implements Store {
   }
 
   insertEmail(record: NewEmailRecord): Promise<EmailRecord> {
-    return this.run('insert an email', async () => {
-      const row = emailToRow(record, this.nowMs());
-      const payload = payloadRowOf(record);
-      try {
-        if (payload === undefined) await this.db.insertInto('emails').values(row).execute();
-        else {
-          await this.db.transaction().execute(async (trx) => {
-            await trx.insertInto('emails').values(row).execute();
-            await trx.insertInto('email_payloads').values(payload).execute();
-          });
-        }
-      } catch (error) {
-        if (isIdempotencyConflict(error)) throw await this.idempotencyConflict(record.idempotencyKey ?? '', error);
-        throw error;
-      }
-      return rowToEmail(row);
-    });
-  }
-
-  private async idempotencyConflict(key: string, cause: unknown): Promise<MailwrightError> {
-    const existing = await this.db.selectFrom('emails').select('id').where('idempotency_key', '=', key).executeTakeFirst();
-    return new MailwrightError(ErrorCodes.IDEMPOTENCY_KEY_CONFLICT, 'Another email already has this idempotency key.', {
-      fix: 'Look the email up with findByIdempotencyKey() and use it instead of inserting a second one.',
-      details: existing === undefined ? {} : { existingEmailId: existing.id },
-      cause,
-    });
+    return this.run('insert an email', () => insertEmail(this.db, record, this.nowMs()));
   }
 
   insertEmails(records: readonly NewEmailRecord[]): Promise<void> {
-    return this.run('insert emails', async () => {
-      if (records.length === 0) return;
-      const nowMs = this.nowMs();
-      const rows = records.map((record) => emailToRow(record, nowMs));
-      const payloads = records.flatMap((record) => payloadRowOf(record) ?? []);
-      const size = this.config.insertChunkSize;
-      const bulkInsert = this.config.bulkInsert;
-      try {
-        if (bulkInsert !== undefined) await bulkInsert(rows, payloads);
-        else await this.db.transaction().execute(async (trx) => {
-          for (let i = 0; i < rows.length; i += size) await trx.insertInto('emails').values(rows.slice(i, i + size)).execute();
-          for (let i = 0; i < payloads.length; i += size) await trx.insertInto('email_payloads').values(payloads.slice(i, i + size)).execute();
-        });
-      } catch (error) {
-        if (isIdempotencyConflict(error)) {
-          throw new MailwrightError(ErrorCodes.IDEMPOTENCY_KEY_CONFLICT, 'Two emails in the batch, or an email in the batch and a stored one, share an idempotency key; nothing was inserted.', {
-            fix: 'Give each email its own idempotency key, or drop the ones findByIdempotencyKey() already finds.',
-            cause: error,
-          });
-        }
-        throw error;
-      }
-    });
+    return this.run('insert emails', () => insertEmails(this.db, records, this.nowMs(), this.config));
   }
 
   updateEmail(id: string, patch: EmailPatch): Promise<EmailRecord> {
@@ -267,28 +206,11 @@ export class KyselyStore implements Store {
   }
 
   countSentSince(providerId: string, sinceMs: number): Promise<number> {
-    return this.run('count recent sends', async () => {
-      const row = await this.sentSince(providerId, sinceMs)
-        .select((eb) => eb.fn.countAll<number | string>().as('n'))
-        .executeTakeFirstOrThrow();
-      return Number(row.n);
-    });
+    return this.run('count recent sends', () => countSentSince(this.db, providerId, sinceMs));
   }
 
   listSentTimesSince(providerId: string, sinceMs: number): Promise<number[]> {
-    return this.run('list recent sends', async () => {
-      const rows = await this.sentSince(providerId, sinceMs).select('sent_at_ms').orderBy('sent_at_ms', 'asc').execute();
-      return rows.map((row) => Number(row.sent_at_ms));
-    });
-  }
-
-  /** Non-forced sends of a provider since an instant (matches the partial throttle index). */
-  private sentSince(providerId: string, sinceMs: number) {
-    return this.db
-      .selectFrom('emails')
-      .where('provider_id', '=', providerId)
-      .where('sent_at_ms', '>=', sinceMs)
-      .where((eb) => eb(eb.ref('forced'), '=', eb.lit(0)));
+    return this.run('list recent sends', () => listSentTimesSince(this.db, providerId, sinceMs));
   }
 
   purgeFinishedBefore(cutoff: string): Promise<number> {

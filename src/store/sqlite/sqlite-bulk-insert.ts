@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Kysely } from 'kysely';
-import type { BulkInsert } from '../shared/kysely-store.js';
+import type { BulkInsert } from '../shared/insert-emails.js';
 import type { StoreDatabase } from '../shared/store-database.js';
 
 /**
