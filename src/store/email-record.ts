@@ -4,6 +4,9 @@ import type { SendMode } from '../providers/provider.js';
 /** Lifecycle of one email. Every email ends as sent, failed, blocked or exported. */
 export type EmailStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'deferred' | 'blocked' | 'exported';
 
+/** Every status, in lifecycle order. */
+export const EMAIL_STATUSES: readonly EmailStatus[] = ['queued', 'sending', 'sent', 'failed', 'deferred', 'blocked', 'exported'];
+
 /** The terminal statuses. */
 export const FINAL_STATUSES: readonly EmailStatus[] = ['sent', 'failed', 'blocked', 'exported'];
 

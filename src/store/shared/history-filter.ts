@@ -1,6 +1,6 @@
 import { ErrorCodes } from '../../errors/error-codes.js';
 import { MailwrightError } from '../../errors/mailwright-error.js';
-import type { EmailStatus } from '../email-record.js';
+import { EMAIL_STATUSES, type EmailStatus } from '../email-record.js';
 import type { HistoryQuery } from '../history-query.js';
 import { decodeHistoryCursor, type HistoryCursor } from './history-cursor.js';
 import { toEpochMs } from './epoch-time.js';
@@ -9,8 +9,6 @@ import { toEpochMs } from './epoch-time.js';
 export const DEFAULT_HISTORY_LIMIT = 50;
 /** Largest page size of `listEmails`. */
 export const MAX_HISTORY_LIMIT = 1000;
-
-const STATUSES: readonly EmailStatus[] = ['queued', 'sending', 'sent', 'failed', 'deferred', 'blocked', 'exported'];
 
 /** A {@link HistoryQuery} checked and normalized for SQL. */
 export interface HistoryFilter {
@@ -32,8 +30,8 @@ function statusesOf(status: HistoryQuery['status']): EmailStatus[] | undefined {
   const list = Array.isArray(status) ? status : [status];
   if (list.length === 0) return undefined; // no status given: every status
   for (const s of list) {
-    if (!STATUSES.includes(s)) {
-      throw invalid(`Unknown email status "${String(s)}".`, `Use one or more of: ${STATUSES.join(', ')}.`, 'status');
+    if (!EMAIL_STATUSES.includes(s)) {
+      throw invalid(`Unknown email status "${String(s)}".`, `Use one or more of: ${EMAIL_STATUSES.join(', ')}.`, 'status');
     }
   }
   return [...new Set(list)];

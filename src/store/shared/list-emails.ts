@@ -1,5 +1,5 @@
 import type { Kysely, SelectQueryBuilder } from 'kysely';
-import type { EmailStatus } from '../email-record.js';
+import { EMAIL_STATUSES, type EmailStatus } from '../email-record.js';
 import type { HistoryPage } from '../history-query.js';
 import { rowToEmail } from './email-row.js';
 import { encodeHistoryCursor } from './history-cursor.js';
@@ -7,8 +7,6 @@ import type { HistoryFilter } from './history-filter.js';
 import { EMAIL_COLUMNS, type StoreDatabase } from './store-database.js';
 
 type EmailsQuery = SelectQueryBuilder<StoreDatabase, 'emails', object>;
-
-const ALL_STATUSES: readonly EmailStatus[] = ['queued', 'sending', 'sent', 'failed', 'deferred', 'blocked', 'exported'];
 
 /** The filters other than status, newest first, one row more than the page. */
 function newestFirst(db: Kysely<StoreDatabase>, filter: HistoryFilter, status: EmailStatus) {
@@ -38,7 +36,7 @@ function newestFirst(db: Kysely<StoreDatabase>, filter: HistoryFilter, status: E
  * snapshot, so no email can appear twice).
  */
 export async function listEmailPage(db: Kysely<StoreDatabase>, filter: HistoryFilter): Promise<HistoryPage> {
-  const branches = (filter.statuses ?? ALL_STATUSES).map((status) => newestFirst(db, filter, status));
+  const branches = (filter.statuses ?? EMAIL_STATUSES).map((status) => newestFirst(db, filter, status));
   const [single] = branches;
   const rows =
     branches.length === 1 && single !== undefined
