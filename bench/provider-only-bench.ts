@@ -8,7 +8,7 @@ import { concurrentRate, type RateBench } from './concurrent-rate.js';
  * between it and the distributor is the cost of the queue and the history.
  */
 export async function providerOnlyBench(port: number, count: number, concurrency: number): Promise<RateBench> {
-  const provider = smtpProvider({ id: 'smtp', settings: { host: '127.0.0.1', port, requireTls: false, requireAuth: false }, maxIdleConnections: concurrency });
+  const provider = smtpProvider({ id: 'smtp', settings: { host: '127.0.0.1', port, requireTls: false, requireAuth: false }, maxConnections: concurrency });
   const messages = await Promise.all(
     Array.from({ length: count }, (_, i) =>
       validateMessage(

@@ -6,7 +6,11 @@ import type { BackoffOptions } from './backoff.js';
 
 /** Options of the distributor. */
 export interface DistributorOptions {
-  /** Emails sent in parallel. @default 4 */
+  /**
+   * Emails sent in parallel. The provider may cap it further (the SMTP provider's
+   * `maxConnections`, default 5).
+   * @default 4
+   */
   concurrency?: number;
   /** How long a claimed email is leased; after it another worker may take it. @default 300000 (5 min) */
   leaseMs?: number;

@@ -1,7 +1,6 @@
 import type { AttemptRecord, EmailPatch, EmailRecord, NewEmailRecord } from './email-record.js';
 import type { HistoryPage, HistoryQuery } from './history-query.js';
 
-/** Options for {@link Store.claimDue}. */
 /** One attempt to finish: the email's patch and the attempt log entry. */
 export interface AttemptCompletion {
   emailId: string;
@@ -9,6 +8,7 @@ export interface AttemptCompletion {
   attempt: AttemptRecord;
 }
 
+/** Options for {@link Store.claimDue}. */
 export interface ClaimOptions {
   /** The instant used for due and lease checks (epoch ms). */
   now: number;

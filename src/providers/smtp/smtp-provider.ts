@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import PQueue from 'p-queue';
 import { failureError } from '../../errors/classify-failure.js';
 import { parseEnhancedCode } from '../../errors/enhanced-code.js';
 import { ErrorCodes } from '../../errors/error-codes.js';
@@ -35,8 +36,15 @@ export interface SmtpProviderOptions {
   senderMode?: SenderMode;
   /** Microsoft 365 (30/minute default limit). @default true for smtp.office365.com / smtp-mail.outlook.com */
   microsoft365?: boolean;
-  /** Idle authenticated connections kept for reuse. @default 5 */
-  maxIdleConnections?: number;
+  /**
+   * Connections open at once, busy or idle. A send beyond that waits for a
+   * connection to be free, so a distributor with a higher concurrency never
+   * churns connections (each new one costs a TLS handshake, AUTH and often a
+   * greeting delay). Idle connections stay open for reuse until the server
+   * closes them.
+   * @default 5
+   */
+  maxConnections?: number;
 }
 
 const MICROSOFT_365_HOSTS = /(^|\.)(smtp\.office365\.com|smtp-mail\.outlook\.com)$/i;
@@ -65,7 +73,15 @@ function recipientResults(accepted: string[], rejectedErrors: SmtpError[] | unde
 export function smtpProvider(options: SmtpProviderOptions = {}): Provider {
   const id = options.id ?? 'smtp';
   const inline = options.settings === undefined ? undefined : parseSettings(smtpSettingsSchema, options.settings, 'SMTP settings');
-  const maxIdle = options.maxIdleConnections ?? 5;
+  const maxConnections = options.maxConnections ?? 5;
+  if (!Number.isSafeInteger(maxConnections) || maxConnections < 1) {
+    throw new MailwrightError(ErrorCodes.INVALID_SETTINGS, `maxConnections of the SMTP provider "${id}" must be a whole number >= 1; got ${String(maxConnections)}.`, {
+      fix: 'Pass e.g. { maxConnections: 5 }, or leave it out for the default.',
+      details: { providerId: id, field: 'maxConnections' },
+    });
+  }
+  // Every send holds one of these slots from checkout to checkin, so at most `maxConnections` are open.
+  const slots = new PQueue({ concurrency: maxConnections });
   let runtime: ProviderRuntime | undefined;
   const idle = new Map<string, SmtpSession[]>();
 
@@ -113,7 +129,7 @@ export function smtpProvider(options: SmtpProviderOptions = {}): Provider {
       }
     }
     const pool = idle.get(key) ?? [];
-    if (session.usable && pool.length < maxIdle) {
+    if (session.usable && pool.length < maxConnections) {
       pool.push(session);
       idle.set(key, pool);
     } else session.close();
@@ -162,33 +178,38 @@ export function smtpProvider(options: SmtpProviderOptions = {}): Provider {
     },
     async send(message: EmailMessage, _context: SendContext): Promise<SendReceipt> {
       const settings = await currentSettings();
-      let session: SmtpSession | undefined;
-      try {
-        session = await checkout(settings);
-        const envelope = {
-          from: (message.sender ?? message.from).address,
-          to: [...message.to, ...message.cc, ...message.bcc].map((a) => a.address),
-        };
-        const info = await session.send(envelope, encodeMessage(message));
-        const transcript = session.transcript.text([settings.password]);
-        checkin(settings, session);
-        return {
-          status: 'sent',
-          messageId: message.messageId,
-          recipients: recipientResults(info.accepted, info.rejectedErrors),
-          response: info.response,
-          transcript,
-          sizeBytes: info.messageSize,
-        };
-      } catch (error) {
-        const typed = failure(error, settings, session, message);
-        session?.close();
-        throw typed;
-      }
+      return slots.add(() => sendWith(settings, message));
     },
     async close(): Promise<void> {
       for (const sessions of idle.values()) sessions.forEach((s) => s.close());
       idle.clear();
     },
   };
+
+  /** Sends over a pooled or new connection; a failed connection is closed, never reused. */
+  async function sendWith(settings: SmtpSettings, message: EmailMessage): Promise<SendReceipt> {
+    let session: SmtpSession | undefined;
+    try {
+      session = await checkout(settings);
+      const envelope = {
+        from: (message.sender ?? message.from).address,
+        to: [...message.to, ...message.cc, ...message.bcc].map((a) => a.address),
+      };
+      const info = await session.send(envelope, encodeMessage(message));
+      const transcript = session.transcript.text([settings.password]);
+      checkin(settings, session);
+      return {
+        status: 'sent',
+        messageId: message.messageId,
+        recipients: recipientResults(info.accepted, info.rejectedErrors),
+        response: info.response,
+        transcript,
+        sizeBytes: info.messageSize,
+      };
+    } catch (error) {
+      const typed = failure(error, settings, session, message);
+      session?.close();
+      throw typed;
+    }
+  }
 }

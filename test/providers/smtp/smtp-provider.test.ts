@@ -2,7 +2,7 @@ import { ErrorCodes } from '../../../src/errors/error-codes.js';
 import type { MailwrightError } from '../../../src/errors/mailwright-error.js';
 import type { SmtpSettingsInput } from '../../../src/parameters/smtp-settings.js';
 import type { Provider } from '../../../src/providers/provider.js';
-import { smtpProvider } from '../../../src/providers/smtp/smtp-provider.js';
+import { smtpProvider, type SmtpProviderOptions } from '../../../src/providers/smtp/smtp-provider.js';
 import { sealSmtpSettings } from '../../../src/providers/smtp/smtp-settings-store.js';
 import { startSmtpTestServer, type SmtpTestServer, type SmtpTestServerOptions } from '../../support/smtp-test-server.js';
 import { testMessage } from '../../support/test-message.js';
@@ -20,10 +20,11 @@ describe('SMTP provider against a real SMTP server', () => {
     await Promise.all(servers.map((s) => s.close()));
   });
 
-  async function setup(serverOptions: SmtpTestServerOptions, settings: Partial<SmtpSettingsInput> = {}) {
+  async function setup(serverOptions: SmtpTestServerOptions, settings: Partial<SmtpSettingsInput> = {}, providerOptions: SmtpProviderOptions = {}) {
     const server = await startSmtpTestServer(serverOptions);
     servers.push(server);
     const provider = smtpProvider({
+      ...providerOptions,
       settings: { host: '127.0.0.1', port: server.port, username: USER, password: PASSWORD, ca: server.certificate, servername: 'localhost', ...settings },
     });
     provider.init?.(testRuntime());
@@ -85,6 +86,22 @@ describe('SMTP provider against a real SMTP server', () => {
     await server.waitForMessages(2);
     expect(server.authAttempts).toHaveLength(1);
     expect(second.transcript).toContain('reusing an authenticated connection');
+  });
+
+  it('opens at most maxConnections connections: more concurrent sends wait for one and reuse it', async () => {
+    const { server, provider } = await setup({ auth: { username: USER, password: PASSWORD } }, {}, { maxConnections: 3 });
+    const burst = () => Promise.all(Array.from({ length: 12 }, (_, i) => provider.send(testMessage({ to: [{ address: `customer${i}@example.com` }] }), context)));
+    const first = await burst();
+    expect(first.every((receipt) => receipt.status === 'sent')).toBe(true);
+    // One AUTH per connection opened: three connections carried twelve emails.
+    expect(server.authAttempts).toHaveLength(3);
+    await burst();
+    await server.waitForMessages(24);
+    expect(server.authAttempts).toHaveLength(3);
+  });
+
+  it.each([[0], [1.5], [Number.NaN]])('rejects maxConnections %p with MW_INVALID_SETTINGS', (maxConnections) => {
+    expect(() => smtpProvider({ maxConnections })).toThrow(expect.objectContaining({ code: ErrorCodes.INVALID_SETTINGS, details: { providerId: 'smtp', field: 'maxConnections' } }));
   });
 
   it('with TLS required, a server without STARTTLS gets nothing (and no password)', async () => {
