@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -71,6 +71,15 @@ const setup = new Database(filename);
 setup.prepare('update emails set attempt_log = ?').run(attemptLog);
 setup.pragma('wal_checkpoint(TRUNCATE)');
 setup.close();
+// Two copies of the file for the purge baseline (the store's own file is purged in between).
+const rawCopies = [join(dir, 'history-raw-1.db'), join(dir, 'history-raw-2.db')];
+for (const copy of rawCopies) {
+  await copyFile(filename, copy);
+  // Written out now, so the kernel's write-back of the copy does not slow a timed purge.
+  const handle = await open(copy, 'r+');
+  await handle.datasync();
+  await handle.close();
+}
 console.log(`loaded ${ROWS} history rows with their attempt logs in ${(loadMs / 1000).toFixed(1)} s`);
 
 // Failed-by-sender: mailwright's history.list vs the same query in raw SQL (baseline).
@@ -85,12 +94,30 @@ raw.close();
 
 // Retention purge: everything older than 30 days (about two thirds of the rows).
 const cutoff = toIso(clock.now().minus({ days: 30 }));
+// Baseline: the same DELETE in raw SQL with the store's pragmas, on a copy of the file; what
+// SQLite itself needs (B-tree deletes in the table and each index, WAL writes, checkpoint).
+// Whichever purge runs first is the slowest, so the baseline runs before and after the
+// store's purge and is the mean of the two.
+const rawPurgeMs = async (copy: string): Promise<number> => {
+  const db = new Database(copy);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('cache_size = -65536');
+  db.pragma('journal_size_limit = 67108864');
+  const statement = db.prepare("DELETE FROM emails WHERE status IN ('sent', 'failed', 'blocked', 'exported') AND created_at_ms < ?");
+  const ms = await timeMs(() => statement.run(Date.parse(cutoff)));
+  db.close();
+  return ms;
+};
+const rawPurgeBeforeMs = await rawPurgeMs(rawCopies[0] as string);
 let deleted = 0;
 const purgeMs = await timeMs(async () => {
   deleted = await store.purgeFinishedBefore(cutoff);
 });
 console.log(`purged ${deleted} rows older than ${cutoff}`);
 await store.close();
+const rawPurgeAfterMs = await rawPurgeMs(rawCopies[1] as string);
+console.log(`raw SQL purge of a copy: ${rawPurgeBeforeMs.toFixed(0)} ms before, ${rawPurgeAfterMs.toFixed(0)} ms after the store's purge`);
 
 // Enqueue of 100,000 emails with enqueueMany (validated, size-checked, one transaction per 10,000),
 // against the raw inserts of the same records (baseline).
@@ -125,7 +152,7 @@ await rm(dir, { recursive: true, force: true });
 
 const met = printFigures(`SQLite at scale (${ROWS} history rows)`, [
   { name: 'failed-by-sender query (history.list)', value: queryMs, unit: 'ms', target: { op: '<=', value: 10 }, baseline: { name: 'raw SQL', value: rawQueryMs } },
-  { name: `retention purge (${deleted} rows)`, value: purgeMs, unit: 'ms', target: { op: '<=', value: 3000 } },
+  { name: `retention purge (${deleted} rows)`, value: purgeMs, unit: 'ms', target: { op: '<=', value: 3000 }, baseline: { name: 'the same DELETE in raw SQL on a copy (mean of before and after)', value: (rawPurgeBeforeMs + rawPurgeAfterMs) / 2 } },
   { name: `enqueue of ${ENQUEUE} (enqueueMany)`, value: enqueueMs, unit: 'ms', target: { op: '<=', value: 5000 }, baseline: { name: 'store.insertEmails of prepared records', value: rawInsertMs } },
 ]);
 process.exitCode = met && queued === 1 ? 0 : 1;
