@@ -8,7 +8,7 @@ import type { BackoffOptions } from './backoff.js';
 export interface DistributorOptions {
   /**
    * Emails sent in parallel. The provider may cap it further (the SMTP provider's
-   * `maxConnections`, default 5).
+   * `maxConnections`, default 5; the Exchange provider's `mailboxConcurrency`, default 4).
    * @default 4
    */
   concurrency?: number;

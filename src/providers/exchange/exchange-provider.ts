@@ -1,4 +1,5 @@
 import { AuthenticationHandler, Client } from '@microsoft/microsoft-graph-client';
+import PQueue from 'p-queue';
 import { ErrorCodes } from '../../errors/error-codes.js';
 import { MailwrightError } from '../../errors/mailwright-error.js';
 import type { Address, EmailMessage } from '../../message/message.js';
@@ -34,6 +35,14 @@ export interface ExchangeProviderOptions extends DelegatedAuth {
   senderMode?: SenderMode;
   /** HTTPS options for the token endpoint and Graph (extra CA, `connectTo`, timeout). @default {} */
   network?: HttpsTransportOptions;
+  /**
+   * Sends in progress at once from one mailbox; more wait their turn. Outlook
+   * lets an app make 4 concurrent Graph requests on a mailbox and throttles the
+   * rest (429 "MailboxConcurrency"); a send makes its requests one after
+   * another, so this keeps a distributor with a higher concurrency within it.
+   * @default 4
+   */
+  mailboxConcurrency?: number;
 }
 
 const graphUrlBase = GRAPH_BASE_URL.replace(/\/v1\.0$/, '');
@@ -50,6 +59,26 @@ export function exchangeProvider(options: ExchangeProviderOptions = {}): Provide
   const id = options.id ?? 'exchange';
   const inline = options.settings === undefined ? undefined : parseSettings(exchangeSettingsSchema, options.settings, 'Exchange settings');
   const transport: HttpTransport = createHttpsTransport(options.network);
+  const mailboxConcurrency = options.mailboxConcurrency ?? 4;
+  if (!Number.isSafeInteger(mailboxConcurrency) || mailboxConcurrency < 1) {
+    throw new MailwrightError(ErrorCodes.INVALID_SETTINGS, `mailboxConcurrency of the Exchange provider "${id}" must be a whole number >= 1; got ${String(mailboxConcurrency)}.`, {
+      fix: 'Pass e.g. { mailboxConcurrency: 4 } (Outlook allows 4 concurrent requests per mailbox), or leave it out for the default.',
+      details: { providerId: id, field: 'mailboxConcurrency' },
+    });
+  }
+  // One queue per mailbox while it has sends waiting or in progress.
+  const mailboxQueues = new Map<string, PQueue>();
+  const inMailboxTurn = <T>(mailbox: string, task: () => Promise<T>): Promise<T> => {
+    const key = mailbox.toLowerCase();
+    let queue = mailboxQueues.get(key);
+    if (queue === undefined) {
+      const created = new PQueue({ concurrency: mailboxConcurrency });
+      created.on('idle', () => mailboxQueues.delete(key));
+      mailboxQueues.set(key, created);
+      queue = created;
+    }
+    return queue.add(task);
+  };
   let runtime: ProviderRuntime | undefined;
   let tokens: ExchangeTokens | undefined;
 
@@ -134,12 +163,14 @@ export function exchangeProvider(options: ExchangeProviderOptions = {}): Provide
         transcript: transcript.text(),
       });
       try {
-        if (context.attempt > 1 && settings.saveToSentItems) {
-          const sentId = await sender.findInSentItems(message.messageId);
-          if (sentId !== undefined) return receipt('Found in Sent Items: an earlier attempt was accepted; not sent again', sentId);
-        }
-        await sender.send(message, state);
-        return receipt(`202 Accepted (${state.route})`, state.draftId);
+        return await inMailboxTurn(mailbox, async () => {
+          if (context.attempt > 1 && settings.saveToSentItems) {
+            const sentId = await sender.findInSentItems(message.messageId);
+            if (sentId !== undefined) return receipt('Found in Sent Items: an earlier attempt was accepted; not sent again', sentId);
+          }
+          await sender.send(message, state);
+          return receipt(`202 Accepted (${state.route})`, state.draftId);
+        });
       } catch (error) {
         throw graphFailure(error, {
           transcript,

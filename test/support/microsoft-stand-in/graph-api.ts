@@ -5,6 +5,8 @@ import type { IssuedToken } from './token-endpoint.js';
 import { graphErrorBody, sendEmpty, sendJson, type RecordedRequest } from './wire.js';
 
 const MAX_BODY = 4 * 1024 * 1024;
+/** Outlook's MailboxConcurrency limit: concurrent Graph requests one app may have on one mailbox. */
+const MAILBOX_CONCURRENCY = 4;
 const CHUNK_UNIT = 320 * 1024;
 
 /** A file attachment as Exchange ends up holding it. */
@@ -80,6 +82,11 @@ export class GraphApi {
   readonly uploadSessions: UploadSession[] = [];
   /** Largest request body received (bytes). */
   largestBody = 0;
+  /** How long each mailbox request is held before it is answered (to make sends overlap). */
+  responseDelayMs = 0;
+  /** Most requests in progress at once, per mailbox (lower-cased). */
+  readonly peakConcurrency = new Map<string, number>();
+  private readonly inFlight = new Map<string, number>();
 
   constructor(
     private readonly tokens: Map<string, IssuedToken>,
@@ -103,7 +110,24 @@ export class GraphApi {
     const mailbox = decodeURIComponent(match[1] as string);
     const rest = match[2] as string;
     if (!this.mailboxAllowed(mailbox, token, res)) return;
+    // Like Outlook: a fifth concurrent request on one mailbox is throttled.
+    const key = mailbox.toLowerCase();
+    const inFlight = this.inFlight.get(key) ?? 0;
+    if (inFlight >= MAILBOX_CONCURRENCY) {
+      sendJson(res, 429, graphErrorBody('ApplicationThrottled', 'Application is over its MailboxConcurrency limit.'), { 'Retry-After': '1' });
+      return;
+    }
+    this.inFlight.set(key, inFlight + 1);
+    this.peakConcurrency.set(key, Math.max(this.peakConcurrency.get(key) ?? 0, inFlight + 1));
+    try {
+      if (this.responseDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.responseDelayMs));
+      await this.mailboxRequest(mailbox, rest, token, req, res);
+    } finally {
+      this.inFlight.set(key, (this.inFlight.get(key) ?? 1) - 1);
+    }
+  }
 
+  private async mailboxRequest(mailbox: string, rest: string, token: IssuedToken, req: RecordedRequest, res: ServerResponse): Promise<void> {
     if (req.method === 'POST' && rest === '/sendMail') return this.sendMail(mailbox, token, req, res);
     if (req.method === 'POST' && rest === '/messages') return this.createDraft(mailbox, req, res);
     if (req.method === 'GET' && rest === '/mailFolders/sentitems/messages') return this.searchSent(mailbox, req, res);

@@ -1,0 +1,50 @@
+import { ErrorCodes } from '../../../src/errors/error-codes.js';
+import { exchangeProvider } from '../../../src/providers/exchange/exchange-provider.js';
+import { BATCH, exchangeFixture, type ExchangeFixture } from './exchange-fixture.js';
+
+// The stand-in throttles a fifth concurrent request on one mailbox with 429 ApplicationThrottled,
+// as Outlook does ("Application is over its MailboxConcurrency limit"), and holds each request
+// for a moment so that sends overlap.
+describe('Exchange provider: concurrent sends per mailbox', () => {
+  let fixture: ExchangeFixture | undefined;
+  afterEach(async () => {
+    await fixture?.close();
+    fixture = undefined;
+  });
+
+  async function distribute(providerOptions: { mailboxConcurrency?: number }, emails: number) {
+    fixture = await exchangeFixture({ provider: providerOptions });
+    const { mailwright, standIn } = fixture;
+    standIn.graph.responseDelayMs = 30;
+    await mailwright.enqueueMany(Array.from({ length: emails }, (_, i) => ({ message: { to: `customer${i}@example.com`, subject: `Invoice ${i}`, text: 'x' } })));
+    const summary = await mailwright.createDistributor({ concurrency: 10 }).runOnce();
+    return { summary, peak: standIn.graph.peakConcurrency.get(BATCH) };
+  }
+
+  it('a distributor with concurrency 10 sends from the batch account 4 at a time: nothing throttled', async () => {
+    const { summary, peak } = await distribute({}, 12);
+    expect(summary).toMatchObject({ sent: 12, retried: 0, failed: 0 });
+    expect(peak).toBe(4);
+    expect(fixture?.standIn.graph.sent).toHaveLength(12);
+  });
+
+  it('mailboxConcurrency lowers it further', async () => {
+    const { summary, peak } = await distribute({ mailboxConcurrency: 2 }, 6);
+    expect(summary).toMatchObject({ sent: 6, retried: 0 });
+    expect(peak).toBe(2);
+  });
+
+  it('above Outlook\'s limit the extra sends are throttled and retried (what the default prevents)', async () => {
+    const { summary } = await distribute({ mailboxConcurrency: 8 }, 8);
+    expect(summary.sent).toBe(4);
+    expect(summary.retried).toBe(4);
+    const retrying = await fixture!.mailwright.history.list({ status: 'queued' });
+    expect(retrying.items.map((email) => email.failure?.code)).toEqual(Array(4).fill(ErrorCodes.RATE_LIMITED));
+  });
+
+  it.each([[0], [2.5]])('rejects mailboxConcurrency %p with MW_INVALID_SETTINGS', (mailboxConcurrency) => {
+    expect(() => exchangeProvider({ mailboxConcurrency })).toThrow(
+      expect.objectContaining({ code: ErrorCodes.INVALID_SETTINGS, details: { providerId: 'exchange', field: 'mailboxConcurrency' } }),
+    );
+  });
+});
