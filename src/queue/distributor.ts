@@ -94,36 +94,53 @@ export class Distributor {
       queue.clear();
     };
 
-    for (;;) {
-      const nowMs = this.deps.clock.now().toMillis();
-      const claimed = await this.deps.store.claimDue({ now: nowMs, limit: this.options.claimBatch, leaseMs: this.options.leaseMs, owner: this.options.workerId });
-      if (claimed.length === 0) break;
-      const persisted = limit > 0 ? await this.deps.store.listSentTimesSince(provider.id, nowMs - THROTTLE_WINDOW_MS) : [];
-      const payloads = await this.deps.store.getPayloads(claimed.map((r) => r.id));
-      for (const record of claimed) {
-        const decision = throttleDecision({ limit, sentTimesMs: [...persisted, ...started], nowMs, deferrals: record.deferrals, maxDeferrals: params.maxDeferrals });
-        if (decision.action === 'defer') {
-          await this.defer(record, provider, decision.untilMs);
-          summary.deferred += 1;
-          report();
-          continue;
+    // stop(): sends not started yet are dropped, and their emails given back (below) so that
+    // any worker may take them at once instead of after their lease.
+    const stopping = this.stopping?.signal;
+    const dropWaiting = (): void => queue.clear();
+    stopping?.addEventListener('abort', dropWaiting);
+    try {
+      for (;;) {
+        const nowMs = this.deps.clock.now().toMillis();
+        const claimed = await this.deps.store.claimDue({ now: nowMs, limit: this.options.claimBatch, leaseMs: this.options.leaseMs, owner: this.options.workerId });
+        if (claimed.length === 0) break;
+        const persisted = limit > 0 ? await this.deps.store.listSentTimesSince(provider.id, nowMs - THROTTLE_WINDOW_MS) : [];
+        const payloads = await this.deps.store.getPayloads(claimed.map((r) => r.id));
+        const notStarted = new Set<string>();
+        for (const record of claimed) {
+          if (stopping?.aborted) {
+            notStarted.add(record.id);
+            continue;
+          }
+          const decision = throttleDecision({ limit, sentTimesMs: [...persisted, ...started], nowMs, deferrals: record.deferrals, maxDeferrals: params.maxDeferrals });
+          if (decision.action === 'defer') {
+            await this.defer(record, provider, decision.untilMs);
+            summary.deferred += 1;
+            report();
+            continue;
+          }
+          const forced = decision.action === 'force';
+          if (!forced) started.push(nowMs);
+          notStarted.add(record.id);
+          void queue.add(async () => {
+            notStarted.delete(record.id);
+            // The slot is held until the outcome is stored, so a crash can leave at most
+            // `concurrency` emails sent but not recorded (they are sent again after their lease).
+            const outcome = await this.recordOutcome(await this.deliverOne(record, payloads.get(record.id), provider, forced), provider, params);
+            summary[outcome] += 1;
+            if (forced && outcome === 'sent') summary.forced += 1;
+            report();
+          }).catch(fail);
         }
-        const forced = decision.action === 'force';
-        if (!forced) started.push(nowMs);
-        void queue.add(async () => {
-          // The slot is held until the outcome is stored, so a crash can leave at most
-          // `concurrency` emails sent but not recorded (they are sent again after their lease).
-          const outcome = await this.recordOutcome(await this.deliverOne(record, payloads.get(record.id), provider, forced), provider, params);
-          summary[outcome] += 1;
-          if (forced && outcome === 'sent') summary.forced += 1;
-          report();
-        }).catch(fail);
+        await queue.onIdle();
+        if (firstError !== undefined) throw firstError;
+        await this.deps.store.releaseLeases([...notStarted], this.options.workerId);
+        // Every send of this batch is persisted now, so the next batch counts it from the store, not twice.
+        started.length = 0;
+        if (stopping?.aborted) break;
       }
-      await queue.onIdle();
-      if (firstError !== undefined) throw firstError;
-      // Every send of this batch is persisted now, so the next batch counts it from the store, not twice.
-      started.length = 0;
-      if (this.stopping?.signal.aborted) break;
+    } finally {
+      stopping?.removeEventListener('abort', dropWaiting);
     }
     return summary;
   }
@@ -146,11 +163,15 @@ export class Distributor {
     })();
   }
 
-  /** Finishes what is in flight, takes nothing new. */
+  /**
+   * Finishes the sends in flight and starts no new one: emails claimed but not
+   * started are given back at once (waiting again, claimable by any worker).
+   */
   async stop(): Promise<void> {
     this.stopping?.abort();
     await this.running;
     this.running = undefined;
+    this.stopping = undefined;
   }
 
   private async defer(record: EmailRecord, provider: Provider, untilMs: number): Promise<void> {

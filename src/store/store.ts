@@ -80,6 +80,14 @@ export interface Store {
    * Two concurrent callers never receive the same email.
    */
   claimDue(options: ClaimOptions): Promise<EmailRecord[]>;
+  /**
+   * Gives back leases that `owner` holds on emails it will not send after all
+   * (a distributor stopping with claimed emails it has not started): each is
+   * waiting again (`deferred` if it was deferred before, else `queued`) and any
+   * worker may claim it at once. Emails not `sending` under this owner's lease
+   * are left alone. Returns how many were released.
+   */
+  releaseLeases(ids: readonly string[], owner: string): Promise<number>;
   /** Number of non-forced sends by a provider with sentAt >= sinceMs (throttle window). */
   countSentSince(providerId: string, sinceMs: number): Promise<number>;
   /** sentAt (epoch ms) of non-forced sends by a provider since sinceMs, ascending. */

@@ -32,9 +32,18 @@ describe('batch queue and throttled distributor (ManualClock, SQLite file, real 
   });
 
   async function setup(
-    options: { rules?: SmtpRule[]; limit?: number; file?: string; clock?: ManualClock; provider?: Provider; maxDeferrals?: number; wrapStore?: (store: Store) => Store } = {},
+    options: {
+      rules?: SmtpRule[];
+      dataDelayMs?: number;
+      limit?: number;
+      file?: string;
+      clock?: ManualClock;
+      provider?: Provider;
+      maxDeferrals?: number;
+      wrapStore?: (store: Store) => Store;
+    } = {},
   ) {
-    const server = await startSmtpTestServer({ starttls: false, ...(options.rules ? { rules: options.rules } : {}) });
+    const server = await startSmtpTestServer({ starttls: false, ...(options.rules ? { rules: options.rules } : {}), ...(options.dataDelayMs ? { dataDelayMs: options.dataDelayMs } : {}) });
     servers.push(server);
     const clock = options.clock ?? new ManualClock(T0);
     const file = options.file ?? join(dir, `${Math.random().toString(36).slice(2)}.db`);
@@ -235,6 +244,28 @@ describe('batch queue and throttled distributor (ManualClock, SQLite file, real 
     await server.waitForMessages(1);
     await distributor.stop();
     expect(server.messages).toHaveLength(1);
+  });
+
+  it('stop() lets the sends in flight finish and gives the rest of the claimed batch back at once', async () => {
+    const { clock, file, server, mailwright } = await setup({ dataDelayMs: 200 });
+    await enqueueMany(mailwright, 10);
+    const distributor = mailwright.createDistributor({ concurrency: 2, claimBatch: 10 });
+    let sending = 0;
+    mailwright.events.on('sending', () => (sending += 1));
+    distributor.start();
+    while (sending < 2) await new Promise((r) => setImmediate(r));
+    await distributor.stop();
+
+    expect(server.messages).toHaveLength(2);
+    const records = await all(mailwright);
+    expect(records.filter((r) => r.status === 'sent')).toHaveLength(2);
+    const waiting = records.filter((r) => r.status !== 'sent');
+    expect(waiting.map((r) => [r.status, r.leaseOwner, r.attempts])).toEqual(Array(8).fill(['queued', undefined, 0]));
+    // Another worker takes them now, without waiting for the claimed batch's lease to expire.
+    const other = await reopen(file, server.port, clock);
+    await other.parameters.update({ batchProviderId: 'smtp' });
+    expect(await other.distributor.runOnce()).toMatchObject({ sent: 8 });
+    expect(server.messages).toHaveLength(10);
   });
 
   it('a store failure while recording stops the run with its error; the emails it left leased are sent after the lease', async () => {

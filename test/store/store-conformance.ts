@@ -510,6 +510,30 @@ export function describeStoreConformance(name: string, factory: () => Promise<St
         expect(await claim('worker-a', 10, now + 60_001)).toEqual([]);
       });
 
+      it('releases only its own running leases: the emails wait again, as queued or deferred, and are claimable at once', async () => {
+        const queued = newRecord({ subject: 'queued', dueAt: at(0) });
+        const deferred = newRecord({ subject: 'deferred', status: 'deferred', deferrals: 2, dueAt: at(1) });
+        const othersLease = newRecord({ subject: 'other worker', dueAt: at(2) });
+        await store.insertEmails([queued, deferred, othersLease]);
+        const mine = await claim('worker-a', 2);
+        expect(mine.map((r) => r.subject)).toEqual(['queued', 'deferred']);
+        await claim('worker-b', 1);
+        const finished = newRecord({ subject: 'finished', status: 'sending', leaseOwner: 'worker-a', leaseExpiresAt: at(0), dueAt: at(0) });
+        await store.insertEmail(finished);
+        await store.updateEmail(finished.id, { status: 'sent', sentAt: at(1), leaseOwner: undefined, leaseExpiresAt: undefined });
+
+        expect(await store.releaseLeases([queued.id, deferred.id, othersLease.id, finished.id], 'worker-a')).toBe(2);
+        const released = await Promise.all([queued.id, deferred.id].map((id) => store.getEmail(id)));
+        expect(released.map((r) => [r?.status, r?.leaseOwner, r?.leaseExpiresAt, r?.dueAt, r?.attempts])).toEqual([
+          ['queued', undefined, undefined, at(0), 0],
+          ['deferred', undefined, undefined, at(1), 0],
+        ]);
+        expect((await store.getEmail(othersLease.id))?.leaseOwner).toBe('worker-b');
+        expect((await store.getEmail(finished.id))?.status).toBe('sent');
+        expect((await claim('worker-c')).map((r) => r.subject)).toEqual(['queued', 'deferred']);
+        expect(await store.releaseLeases([], 'worker-a')).toBe(0);
+      });
+
       it('never claims a finished email even with an old lease', async () => {
         const record = newRecord({ status: 'sending', leaseOwner: 'dead', leaseExpiresAt: at(0), dueAt: at(0) });
         await store.insertEmail(record);

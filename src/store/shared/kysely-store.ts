@@ -12,6 +12,7 @@ import { patchToColumns, rowToEmail } from './email-row.js';
 import { toEpochMs } from './epoch-time.js';
 import { toHistoryFilter } from './history-filter.js';
 import { listEmailPage } from './list-emails.js';
+import { releaseLeasedEmails } from './release-leases.js';
 import { countSentSince, listSentTimesSince } from './sent-since.js';
 import { insertEmail, insertEmails, type InsertEmailsConfig } from './insert-emails.js';
 import { toStoreError } from './store-error.js';
@@ -203,6 +204,10 @@ export class KyselyStore implements Store {
 
   claimDue(options: ClaimOptions): Promise<EmailRecord[]> {
     return this.run('claim due emails', () => claimDueEmails(this.db, this.dialect, options));
+  }
+
+  releaseLeases(ids: readonly string[], owner: string): Promise<number> {
+    return this.run('release leases', () => releaseLeasedEmails(this.db, ids, owner, this.nowMs()));
   }
 
   countSentSince(providerId: string, sinceMs: number): Promise<number> {

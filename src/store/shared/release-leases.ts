@@ -1,0 +1,26 @@
+import { sql, type Kysely } from 'kysely';
+import type { StoreDatabase } from './store-database.js';
+
+/**
+ * Gives back the leases `owner` holds on emails it will not send after all:
+ * each becomes waiting again (`deferred` if it was deferred before, else
+ * `queued`), due as before, claimable by any worker at once. Emails no longer
+ * `sending` under this owner's lease (finished, or taken over after the lease
+ * expired) are left alone. Returns how many were released.
+ */
+export async function releaseLeasedEmails(db: Kysely<StoreDatabase>, ids: readonly string[], owner: string, nowMs: number): Promise<number> {
+  if (ids.length === 0) return 0;
+  const result = await db
+    .updateTable('emails')
+    .set({
+      status: sql<string>`case when deferrals > 0 then 'deferred' else 'queued' end`,
+      lease_owner: null,
+      lease_expires_at_ms: null,
+      updated_at_ms: nowMs,
+    })
+    .where('id', 'in', [...ids])
+    .where('status', '=', 'sending')
+    .where('lease_owner', '=', owner)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
