@@ -42,6 +42,8 @@ export interface DistributorDeps extends Omit<ImmediateSenderDeps, 'messageIdDom
 }
 
 const LAST_PURGE_KEY = 'distributor:last-purge';
+/** The patch fields of an email that is no longer being sent: no lease, and no throttle slot (sentAt). */
+const NOT_SENDING = { leaseOwner: undefined, leaseExpiresAt: undefined, sentAt: undefined } as const;
 const DAY_MS = 86_400_000;
 
 /**
@@ -83,8 +85,6 @@ export class Distributor {
     const provider = this.deps.providers.get(params.batchProviderId);
     const limit = effectivePerMinuteLimit(params, provider);
     const queue = new PQueue({ concurrency: this.options.concurrency });
-    // Sends started by this run that the store does not show as sent yet.
-    const started: number[] = [];
     const report = (): void => options.onProgress?.({ ...summary });
     // The first error (e.g. the store failing) stops the run once the sends in flight have settled;
     // emails it left leased are taken again when their lease expires.
@@ -104,7 +104,9 @@ export class Distributor {
         const nowMs = this.deps.clock.now().toMillis();
         const claimed = await this.deps.store.claimDue({ now: nowMs, limit: this.options.claimBatch, leaseMs: this.options.leaseMs, owner: this.options.workerId });
         if (claimed.length === 0) break;
-        const persisted = limit > 0 ? await this.deps.store.listSentTimesSince(provider.id, nowMs - THROTTLE_WINDOW_MS) : [];
+        // Throttle slots are reserved in the store, so every worker sharing it counts the same window.
+        const slots = limit > 0 ? await this.deps.store.reserveSends({ providerId: provider.id, emailIds: claimed.map((r) => r.id), now: nowMs, windowMs: THROTTLE_WINDOW_MS, limit }) : undefined;
+        const reserved = new Set(slots?.reserved);
         const payloads = await this.deps.store.getPayloads(claimed.map((r) => r.id));
         const notStarted = new Set<string>();
         for (const record of claimed) {
@@ -112,7 +114,11 @@ export class Distributor {
             notStarted.add(record.id);
             continue;
           }
-          const decision = throttleDecision({ limit, sentTimesMs: [...persisted, ...started], nowMs, deferrals: record.deferrals, maxDeferrals: params.maxDeferrals });
+          // Without a slot the window is full: the email waits for one, or is forced after maxDeferrals.
+          const decision =
+            slots === undefined || reserved.has(record.id)
+              ? ({ action: 'send' } as const)
+              : throttleDecision({ limit, sentTimesMs: slots.sentTimesMs, nowMs, deferrals: record.deferrals, maxDeferrals: params.maxDeferrals });
           if (decision.action === 'defer') {
             await this.defer(record, provider, decision.untilMs);
             summary.deferred += 1;
@@ -120,7 +126,6 @@ export class Distributor {
             continue;
           }
           const forced = decision.action === 'force';
-          if (!forced) started.push(nowMs);
           notStarted.add(record.id);
           void queue.add(async () => {
             notStarted.delete(record.id);
@@ -135,8 +140,6 @@ export class Distributor {
         await queue.onIdle();
         if (firstError !== undefined) throw firstError;
         await this.deps.store.releaseLeases([...notStarted], this.options.workerId);
-        // Every send of this batch is persisted now, so the next batch counts it from the store, not twice.
-        started.length = 0;
         if (stopping?.aborted) break;
       }
     } finally {
@@ -180,7 +183,7 @@ export class Distributor {
     const now = toIso(this.deps.clock.now());
     await this.writer.finish({
       emailId: record.id,
-      patch: { status: 'deferred', deferrals, dueAt, leaseOwner: undefined, leaseExpiresAt: undefined },
+      patch: { status: 'deferred', deferrals, dueAt, ...NOT_SENDING },
       attempt: { emailId: record.id, attempt: record.attempts, providerId: provider.id, startedAt: now, finishedAt: now, outcome: 'deferred' },
     });
     this.deps.events.emit('deferred', { emailId: record.id, providerId: provider.id, deferrals, dueAt });
@@ -219,7 +222,7 @@ export class Distributor {
     if (failure.permanent || attempt >= params.maxAttempts) {
       await this.writer.finish({
         emailId: record.id,
-        patch: { status: 'failed', providerId: provider.id, attempts: attempt, failure, leaseOwner: undefined, leaseExpiresAt: undefined },
+        patch: { status: 'failed', providerId: provider.id, attempts: attempt, failure, ...NOT_SENDING },
         attempt: { ...base, outcome: 'failed', failure },
       });
       events.emit('failed', { emailId: record.id, providerId: provider.id, attempt, failure });
@@ -228,7 +231,7 @@ export class Distributor {
     const dueAt = toIso(clock.now().plus({ milliseconds: retryDelayMs(attempt, this.options.backoff, failure.retryAfterSeconds) }));
     await this.writer.finish({
       emailId: record.id,
-      patch: { status: 'queued', providerId: provider.id, attempts: attempt, failure, dueAt, leaseOwner: undefined, leaseExpiresAt: undefined },
+      patch: { status: 'queued', providerId: provider.id, attempts: attempt, failure, dueAt, ...NOT_SENDING },
       attempt: { ...base, outcome: 'retrying', failure },
     });
     events.emit('retrying', { emailId: record.id, providerId: provider.id, attempt, dueAt, failure });

@@ -20,6 +20,27 @@ export interface ClaimOptions {
   owner: string;
 }
 
+/** Options for {@link Store.reserveSends}. */
+export interface ReserveSendsOptions {
+  providerId: string;
+  /** Emails the caller has claimed and is about to send, in the order slots go to them. */
+  emailIds: readonly string[];
+  /** The instant of the reservation (epoch ms). */
+  now: number;
+  /** The throttle window in ms: sends with sentAt after `now - windowMs` count. */
+  windowMs: number;
+  /** Sends allowed in the window (>= 1). */
+  limit: number;
+}
+
+/** What {@link Store.reserveSends} gave. */
+export interface SendReservation {
+  /** The emails that got a slot (their providerId and sentAt are now). */
+  reserved: string[];
+  /** The window's send times after the reservation, oldest first (epoch ms). */
+  sentTimesMs: number[];
+}
+
 /**
  * Persistence contract. One implementation per database (SQLite, PostgreSQL);
  * the same conformance suite (test/store/store-conformance.ts) runs over each.
@@ -88,6 +109,14 @@ export interface Store {
    * are left alone. Returns how many were released.
    */
   releaseLeases(ids: readonly string[], owner: string): Promise<number>;
+  /**
+   * Takes per-minute throttle slots for emails about to be sent, atomically
+   * for every worker on the store: counts the provider's non-forced sends (and
+   * reservations) in the window and reserves the first `limit - count` emails
+   * by setting their providerId and sentAt to `now`. The attempt's outcome
+   * replaces that sentAt (sent) or clears it (anything else).
+   */
+  reserveSends(options: ReserveSendsOptions): Promise<SendReservation>;
   /** Number of non-forced sends by a provider with sentAt >= sinceMs (throttle window). */
   countSentSince(providerId: string, sinceMs: number): Promise<number>;
   /** sentAt (epoch ms) of non-forced sends by a provider since sinceMs, ascending. */

@@ -99,6 +99,7 @@ describe('batch queue and throttled distributor (ManualClock, SQLite file, real 
       const record = (await mailwright.history.get(low))!;
       if (minute < 10) {
         expect(record).toMatchObject({ status: 'deferred', deferrals: minute + 1, forced: false });
+        expect(record.sentAt).toBeUndefined();
         dues.push(Date.parse(record.dueAt) - nowMs);
       } else {
         expect(record).toMatchObject({ status: 'sent', deferrals: 10, forced: true, attempts: 1 });
@@ -109,6 +110,23 @@ describe('batch queue and throttled distributor (ManualClock, SQLite file, real 
     expect(Math.max(...dues)).toBeLessThanOrEqual(60_000);
     const nonForced = (await all(mailwright)).filter((r) => !r.forced).map((r) => Date.parse(r.sentAt as string));
     for (const start of nonForced) expect(nonForced.filter((t) => t >= start && t < start + 60_000)).toHaveLength(1);
+  });
+
+  it('two workers on one file share the limit: L = 30 with both running at once still sends 30 a minute', async () => {
+    const clock = new ManualClock(T0);
+    const first = await setup({ limit: 30, clock });
+    const second = await reopen(first.file, first.server.port, clock);
+    await enqueueMany(first.mailwright, 100);
+    const perMinute: number[] = [];
+    for (let minute = 0; minute < 4; minute += 1) {
+      const [a, b] = await Promise.all([first.mailwright.distributor.runOnce(), second.distributor.runOnce()]);
+      perMinute.push(a.sent + b.sent);
+      clock.advance({ minutes: 1 });
+    }
+    expect(perMinute).toEqual([30, 30, 30, 10]);
+    const records = await all(first.mailwright);
+    expect(records.every((r) => r.status === 'sent' && !r.forced)).toBe(true);
+    expect(first.server.messages).toHaveLength(100);
   });
 
   it('the throttle window is counted from persisted sends, so a restart does not reset it', async () => {
@@ -132,6 +150,7 @@ describe('batch queue and throttled distributor (ManualClock, SQLite file, real 
     expect((await mailwright.distributor.runOnce()).retried).toBe(1);
     const waiting = (await mailwright.history.get(id))!;
     expect(waiting).toMatchObject({ status: 'queued', attempts: 1, failure: { code: 'MW_TRANSIENT_FAILURE', permanent: false } });
+    expect(waiting.sentAt).toBeUndefined();
     expect(Date.parse(waiting.dueAt)).toBeGreaterThan(clock.now().toMillis());
     expect((await mailwright.distributor.runOnce()).retried).toBe(0); // not due yet
     clock.set(clock.now().plus({ hours: 1 }));

@@ -603,6 +603,59 @@ export function describeStoreConformance(name: string, factory: () => Promise<St
       });
     });
 
+    describe('throttle slots (reserveSends)', () => {
+      const now = msAt(120_000);
+      const reserve = (emailIds: string[], limit: number, providerId = 'smtp') => store.reserveSends({ providerId, emailIds, now, windowMs: 60_000, limit });
+
+      it('gives the free slots of the window to the first emails: their provider and sentAt become now', async () => {
+        const history = [
+          newRecord({ status: 'sent', providerId: 'smtp', sentAt: at(60_000) }), // on the window's edge: outside (now - 60 s)
+          newRecord({ status: 'sent', providerId: 'smtp', sentAt: at(70_000) }),
+          newRecord({ status: 'sent', providerId: 'smtp', sentAt: at(65_000) }),
+          newRecord({ status: 'sent', providerId: 'smtp', sentAt: at(80_000), forced: true }), // forced: not counted
+          newRecord({ status: 'sent', providerId: 'exchange', sentAt: at(90_000) }), // another provider
+        ];
+        const claimed = Array.from({ length: 4 }, (_, i) => newRecord({ status: 'sending', providerId: null, dueAt: at(i) }));
+        await store.insertEmails([...history, ...claimed]);
+        const ids = claimed.map((r) => r.id);
+
+        const slots = await reserve(ids, 4);
+        expect(slots).toEqual({ reserved: ids.slice(0, 2), sentTimesMs: [msAt(65_000), msAt(70_000), now, now] });
+        for (const id of ids.slice(0, 2)) expect(await store.getEmail(id)).toMatchObject({ providerId: 'smtp', sentAt: at(120_000) });
+        for (const id of ids.slice(2)) expect(await store.getEmail(id)).toMatchObject({ providerId: null, status: 'sending' });
+        expect((await store.getEmail(ids[2] as string))?.sentAt).toBeUndefined();
+        // The reservations count for the next caller at once.
+        expect(await reserve(ids.slice(2), 4)).toEqual({ reserved: [], sentTimesMs: [msAt(65_000), msAt(70_000), now, now] });
+        expect((await reserve(ids.slice(2), 2, 'exchange')).reserved).toEqual([ids[2]]);
+      });
+
+      it('shares the limit between parallel callers: 5 workers reserving 3 each under a limit of 7 get 7 in all', async () => {
+        const claimed = Array.from({ length: 15 }, (_, i) => newRecord({ status: 'sending', dueAt: at(i) }));
+        await store.insertEmails(claimed);
+        const results = await Promise.all([0, 1, 2, 3, 4].map((w) => reserve(claimed.slice(w * 3, w * 3 + 3).map((r) => r.id), 7)));
+        const reserved = results.flatMap((r) => r.reserved);
+        expect(reserved).toHaveLength(7);
+        expect(await store.countSentSince('smtp', now - 59_999)).toBe(7);
+      });
+
+      it('an outcome other than sent clears the slot; a release clears it too', async () => {
+        const [a, b] = [newRecord({ status: 'sending', dueAt: at(0) }), newRecord({ status: 'sending', dueAt: at(1) })];
+        await store.insertEmails([a, b]);
+        await reserve([a.id, b.id], 5);
+        await store.updateEmail(a.id, { status: 'queued', sentAt: undefined });
+        await store.updateEmail(b.id, { leaseOwner: 'w' });
+        expect(await store.releaseLeases([b.id], 'w')).toBe(1);
+        expect(await store.countSentSince('smtp', 0)).toBe(0);
+        expect((await store.getEmail(b.id))?.sentAt).toBeUndefined();
+      });
+
+      it('refuses invalid options with MW_INVALID_QUERY', async () => {
+        await expectMailwrightError(reserve([], 0), ErrorCodes.INVALID_QUERY);
+        await expectMailwrightError(store.reserveSends({ providerId: ' ', emailIds: [], now, windowMs: 60_000, limit: 1 }), ErrorCodes.INVALID_QUERY);
+        await expectMailwrightError(store.reserveSends({ providerId: 'smtp', emailIds: [], now, windowMs: 0, limit: 1 }), ErrorCodes.INVALID_QUERY);
+      });
+    });
+
     describe('retention purge', () => {
       it('deletes only finished emails created before the cutoff, with their attempt logs', async () => {
         const cutoff = at(86_400_000);

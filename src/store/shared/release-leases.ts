@@ -4,7 +4,7 @@ import type { StoreDatabase } from './store-database.js';
 /**
  * Gives back the leases `owner` holds on emails it will not send after all:
  * each becomes waiting again (`deferred` if it was deferred before, else
- * `queued`), due as before, claimable by any worker at once. Emails no longer
+ * `queued`), due as before, with no throttle slot, claimable by any worker at once. Emails no longer
  * `sending` under this owner's lease (finished, or taken over after the lease
  * expired) are left alone. Returns how many were released.
  */
@@ -16,6 +16,8 @@ export async function releaseLeasedEmails(db: Kysely<StoreDatabase>, ids: readon
       status: sql<string>`case when deferrals > 0 then 'deferred' else 'queued' end`,
       lease_owner: null,
       lease_expires_at_ms: null,
+      // A throttle slot reserved for the send that will not happen.
+      sent_at_ms: null,
       updated_at_ms: nowMs,
     })
     .where('id', 'in', [...ids])

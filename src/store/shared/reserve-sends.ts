@@ -1,0 +1,46 @@
+import { sql, type Kysely } from 'kysely';
+import { ErrorCodes } from '../../errors/error-codes.js';
+import { MailwrightError } from '../../errors/mailwright-error.js';
+import type { ReserveSendsOptions, SendReservation } from '../store.js';
+import { listSentTimesSince } from './sent-since.js';
+import type { StoreDatabase } from './store-database.js';
+import type { StoreDialect } from './store-migrations.js';
+
+/** Checks reservation options; throws MW_INVALID_QUERY saying what to fix. */
+function checkReserveOptions(options: ReserveSendsOptions): void {
+  const problems: string[] = [];
+  if (options.providerId.trim() === '') problems.push('providerId must not be empty');
+  if (!Number.isSafeInteger(options.now)) problems.push('now must be epoch milliseconds');
+  if (!Number.isSafeInteger(options.windowMs) || options.windowMs < 1) problems.push('windowMs must be a whole number of ms >= 1');
+  if (!Number.isSafeInteger(options.limit) || options.limit < 1) problems.push('limit must be a whole number >= 1');
+  if (problems.length > 0) {
+    throw new MailwrightError(ErrorCodes.INVALID_QUERY, `Invalid reserveSends options: ${problems.join('; ')}.`, {
+      fix: 'Pass { providerId: "smtp", emailIds: [...], now: clock.now().toMillis(), windowMs: 60000, limit: 30 }.',
+      details: { problems },
+    });
+  }
+}
+
+/**
+ * Throttle slots for emails about to be sent, shared by every worker on the
+ * store: one transaction, serialized with every other reservation for the
+ * provider (SQLite: the IMMEDIATE write lock; PostgreSQL: a transaction-level
+ * advisory lock per provider), counts the provider's non-forced sends and
+ * reservations in the window and gives the free slots to the first emails.
+ * A reservation is the email's provider and `sent_at` set to now, so it counts
+ * in every worker's window at once; the outcome replaces or clears it.
+ */
+export async function reserveSends(db: Kysely<StoreDatabase>, dialect: StoreDialect, options: ReserveSendsOptions): Promise<SendReservation> {
+  checkReserveOptions(options);
+  const { providerId, emailIds, now, windowMs, limit } = options;
+  return db.transaction().execute(async (trx) => {
+    if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${`mailwright:throttle:${providerId}`}))`.execute(trx);
+    // Sends strictly inside the window (now - windowMs, now], as the throttle rule counts them.
+    const inWindow = await listSentTimesSince(trx, providerId, now - windowMs + 1);
+    const reserved = emailIds.slice(0, Math.max(0, limit - inWindow.length));
+    if (reserved.length > 0) {
+      await trx.updateTable('emails').set({ provider_id: providerId, sent_at_ms: now, updated_at_ms: now }).where('id', 'in', [...reserved]).execute();
+    }
+    return { reserved: [...reserved], sentTimesMs: [...inWindow, ...reserved.map(() => now)] };
+  });
+}
