@@ -12,7 +12,12 @@ export interface DistributorOptions {
    * @default 4
    */
   concurrency?: number;
-  /** How long a claimed email is leased; after it another worker may take it. @default 300000 (5 min) */
+  /**
+   * How long a claimed email is leased; after it another worker may take it.
+   * Leases of a batch are renewed as its sends start, so one send must finish
+   * within half of it.
+   * @default 300000 (5 min)
+   */
   leaseMs?: number;
   /** Emails claimed per round trip to the store. @default 50 */
   claimBatch?: number;

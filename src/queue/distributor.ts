@@ -10,6 +10,7 @@ import type { ImmediateSenderDeps } from '../send/immediate-sender.js';
 import type { EmailRecord } from '../store/email-record.js';
 import { applySenderMode } from '../users/sender-identity.js';
 import { AttemptWriter } from './attempt-writer.js';
+import { BatchLease } from './batch-lease.js';
 import { retryDelayMs } from './backoff.js';
 import { resolveDistributorOptions, type DistributorOptions, type ResolvedDistributorOptions } from './distributor-options.js';
 import { deserializeMessage } from './message-payload.js';
@@ -108,6 +109,8 @@ export class Distributor {
         const slots = limit > 0 ? await this.deps.store.reserveSends({ providerId: provider.id, emailIds: claimed.map((r) => r.id), now: nowMs, windowMs: THROTTLE_WINDOW_MS, limit }) : undefined;
         const reserved = new Set(slots?.reserved);
         const payloads = await this.deps.store.getPayloads(claimed.map((r) => r.id));
+        const { leaseMs, workerId: owner } = this.options;
+        const lease = new BatchLease({ store: this.deps.store, clock: this.deps.clock, owner, leaseMs }, nowMs, claimed.map((r) => r.id));
         const notStarted = new Set<string>();
         for (const record of claimed) {
           if (stopping?.aborted) {
@@ -121,6 +124,7 @@ export class Distributor {
               : throttleDecision({ limit, sentTimesMs: slots.sentTimesMs, nowMs, deferrals: record.deferrals, maxDeferrals: params.maxDeferrals });
           if (decision.action === 'defer') {
             await this.defer(record, provider, decision.untilMs);
+            lease.finished(record.id);
             summary.deferred += 1;
             report();
             continue;
@@ -129,9 +133,14 @@ export class Distributor {
           notStarted.add(record.id);
           void queue.add(async () => {
             notStarted.delete(record.id);
+            if (!(await lease.mayStart(record.id))) {
+              this.deps.logger.warn('lease lost before sending; the email is left to the worker that took it over', { emailId: record.id });
+              return;
+            }
             // The slot is held until the outcome is stored, so a crash can leave at most
             // `concurrency` emails sent but not recorded (they are sent again after their lease).
             const outcome = await this.recordOutcome(await this.deliverOne(record, payloads.get(record.id), provider, forced), provider, params);
+            lease.finished(record.id);
             summary[outcome] += 1;
             if (forced && outcome === 'sent') summary.forced += 1;
             report();

@@ -20,6 +20,17 @@ export interface ClaimOptions {
   owner: string;
 }
 
+/** Options for {@link Store.extendLeases}. */
+export interface ExtendLeasesOptions {
+  ids: readonly string[];
+  /** Worker id the leases were claimed with. */
+  owner: string;
+  /** The instant used for the expiry check (epoch ms). */
+  now: number;
+  /** New lease duration from `now`, in ms. */
+  leaseMs: number;
+}
+
 /** Options for {@link Store.reserveSends}. */
 export interface ReserveSendsOptions {
   providerId: string;
@@ -109,6 +120,12 @@ export interface Store {
    * are left alone. Returns how many were released.
    */
   releaseLeases(ids: readonly string[], owner: string): Promise<number>;
+  /**
+   * Extends the leases `owner` still holds (emails `sending` under its lease,
+   * not expired at `now`) to `now + leaseMs`; returns the ids it still holds.
+   * An email missing from the answer may have been taken over: do not send it.
+   */
+  extendLeases(options: ExtendLeasesOptions): Promise<string[]>;
   /**
    * Takes per-minute throttle slots for emails about to be sent, atomically
    * for every worker on the store: counts the provider's non-forced sends (and

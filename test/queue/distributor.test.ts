@@ -287,6 +287,71 @@ describe('batch queue and throttled distributor (ManualClock, SQLite file, real 
     expect(server.messages).toHaveLength(10);
   });
 
+  it('a batch of slow sends renews its leases: a second worker takes none of it, and nothing is sent twice', async () => {
+    const clock = new ManualClock(T0);
+    const sends: string[] = [];
+    let otherRun: Promise<unknown> | undefined;
+    // Each send takes 20 s of clock time, against a 60 s lease: the batch of 8 outlives its lease unless renewed.
+    const slowProvider = (worker: string): Provider => ({
+      id: 'slow',
+      kind: 'test',
+      displayName: 'Slow relay',
+      interactive: false,
+      batch: true,
+      microsoft365: false,
+      async send(message) {
+        sends.push(`${worker} ${message.subject}`);
+        clock.advance({ seconds: 20 });
+        // Halfway through, another worker on the same file looks for due email.
+        if (worker === 'a' && sends.length === 5) await (otherRun = other.distributor.runOnce());
+        return { status: 'sent', messageId: message.messageId, recipients: [] };
+      },
+    });
+    const { file, mailwright } = await setup({ clock, provider: slowProvider('a') });
+    const other = await createMailwright({ store: createSqliteStore({ filename: file, clock }), providers: [slowProvider('b')], users: new InMemoryUserDirectory(), clock });
+    instances.push(other);
+    for (let i = 1; i <= 8; i += 1) await mailwright.enqueue({ from: 'batch@contoso.com', to: `c${i}@example.com`, subject: `email ${i}`, text: 'x' });
+
+    const summary = await mailwright.createDistributor({ concurrency: 1, claimBatch: 8, leaseMs: 60_000 }).runOnce();
+    expect(summary.sent).toBe(8);
+    expect(await otherRun).toMatchObject({ sent: 0 });
+    expect(sends).toEqual(Array.from({ length: 8 }, (_, i) => `a email ${i + 1}`));
+    expect((await all(mailwright)).map((r) => [r.status, r.attempts])).toEqual(Array(8).fill(['sent', 1]));
+  });
+
+  it('emails whose lease was lost while they waited are left to the worker that took them over', async () => {
+    const clock = new ManualClock(T0);
+    const sends: string[] = [];
+    // The first send takes 70 s, longer than the 60 s lease: meanwhile another worker takes the batch over.
+    const provider = (worker: string): Provider => ({
+      id: 'slow',
+      kind: 'test',
+      displayName: 'Slow relay',
+      interactive: false,
+      batch: true,
+      microsoft365: false,
+      async send(message) {
+        sends.push(`${worker} ${message.subject}`);
+        if (worker === 'a' && sends.length === 1) {
+          clock.advance({ seconds: 70 });
+          await other.distributor.runOnce();
+        }
+        return { status: 'sent', messageId: message.messageId, recipients: [] };
+      },
+    });
+    const { file, mailwright } = await setup({ clock, provider: provider('a') });
+    const other = await createMailwright({ store: createSqliteStore({ filename: file, clock }), providers: [provider('b')], users: new InMemoryUserDirectory(), clock });
+    instances.push(other);
+    for (let i = 1; i <= 4; i += 1) await mailwright.enqueue({ from: 'batch@contoso.com', to: `c${i}@example.com`, subject: `email ${i}`, text: 'x' });
+
+    const summary = await mailwright.createDistributor({ concurrency: 1, claimBatch: 4, leaseMs: 60_000 }).runOnce();
+    // Worker a does not send emails 2-4 (b has them). Email 1 was in flight beyond its lease, so b sent it
+    // too: a single send must finish within the lease (the documented limit).
+    expect(summary.sent).toBe(1);
+    expect(sends).toEqual(['a email 1', 'b email 1', 'b email 2', 'b email 3', 'b email 4']);
+    expect((await all(mailwright)).every((r) => r.status === 'sent')).toBe(true);
+  });
+
   it('a store failure while recording stops the run with its error; the emails it left leased are sent after the lease', async () => {
     let failures = 1;
     // The real SQLite store, except that one attempt write fails (as with a full disk).

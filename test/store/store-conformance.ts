@@ -534,6 +534,22 @@ export function describeStoreConformance(name: string, factory: () => Promise<St
         expect(await store.releaseLeases([], 'worker-a')).toBe(0);
       });
 
+      it('extends only the leases the owner still holds, and says which', async () => {
+        const records = Array.from({ length: 3 }, (_, i) => newRecord({ dueAt: at(i) }));
+        await store.insertEmails(records);
+        const [held, expired, takenOver] = records.map((r) => r.id) as [string, string, string];
+        await claim('worker-a', 3, now, 60_000);
+        await store.updateEmail(expired, { leaseExpiresAt: at(3_600_000 + 10_000) });
+        await store.updateEmail(takenOver, { leaseOwner: 'worker-b' });
+
+        const kept = await store.extendLeases({ ids: [held, expired, takenOver], owner: 'worker-a', now: now + 30_000, leaseMs: 60_000 });
+        expect(kept).toEqual([held]);
+        expect((await store.getEmail(held))?.leaseExpiresAt).toBe(new Date(now + 90_000).toISOString());
+        expect((await store.getEmail(expired))?.leaseExpiresAt).toBe(at(3_600_000 + 10_000));
+        expect((await store.getEmail(takenOver))?.leaseOwner).toBe('worker-b');
+        expect(await store.extendLeases({ ids: [], owner: 'worker-a', now, leaseMs: 60_000 })).toEqual([]);
+      });
+
       it('never claims a finished email even with an old lease', async () => {
         const record = newRecord({ status: 'sending', leaseOwner: 'dead', leaseExpiresAt: at(0), dueAt: at(0) });
         await store.insertEmail(record);

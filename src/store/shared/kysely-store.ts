@@ -4,7 +4,7 @@ import { ErrorCodes } from '../../errors/error-codes.js';
 import { MailwrightError } from '../../errors/mailwright-error.js';
 import { FINAL_STATUSES, type AttemptRecord, type EmailPatch, type EmailRecord, type NewEmailRecord } from '../email-record.js';
 import type { HistoryPage, HistoryQuery } from '../history-query.js';
-import type { AttemptCompletion, ClaimOptions, ReserveSendsOptions, SendReservation, Store } from '../store.js';
+import type { AttemptCompletion, ClaimOptions, ExtendLeasesOptions, ReserveSendsOptions, SendReservation, Store } from '../store.js';
 import { appendedLog, attemptLogLine, parseAttemptLog } from './attempt-log.js';
 import { claimDueEmails } from './claim-due-emails.js';
 import { becomesFinal, dropPayloads } from './email-payloads.js';
@@ -12,7 +12,7 @@ import { patchToColumns, rowToEmail } from './email-row.js';
 import { toEpochMs } from './epoch-time.js';
 import { toHistoryFilter } from './history-filter.js';
 import { listEmailPage } from './list-emails.js';
-import { releaseLeasedEmails } from './release-leases.js';
+import { extendLeasedEmails, releaseLeasedEmails } from './leases.js';
 import { reserveSends } from './reserve-sends.js';
 import { countSentSince, listSentTimesSince } from './sent-since.js';
 import { insertEmail, insertEmails, type InsertEmailsConfig } from './insert-emails.js';
@@ -209,6 +209,10 @@ export class KyselyStore implements Store {
 
   releaseLeases(ids: readonly string[], owner: string): Promise<number> {
     return this.run('release leases', () => releaseLeasedEmails(this.db, ids, owner, this.nowMs()));
+  }
+
+  extendLeases(options: ExtendLeasesOptions): Promise<string[]> {
+    return this.run('extend leases', () => extendLeasedEmails(this.db, options));
   }
 
   reserveSends(options: ReserveSendsOptions): Promise<SendReservation> {

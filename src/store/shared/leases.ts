@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import type { ExtendLeasesOptions } from '../store.js';
 import type { StoreDatabase } from './store-database.js';
 
 /**
@@ -25,4 +26,24 @@ export async function releaseLeasedEmails(db: Kysely<StoreDatabase>, ids: readon
     .where('lease_owner', '=', owner)
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
+}
+
+/**
+ * Extends the leases `owner` still holds (status `sending`, the lease not yet
+ * expired at `now`) to `now + leaseMs`, and returns the ids it holds. An email
+ * missing from the answer was lost (its lease expired, and another worker may
+ * have taken it over): the caller must not send it.
+ */
+export async function extendLeasedEmails(db: Kysely<StoreDatabase>, { ids, owner, now, leaseMs }: ExtendLeasesOptions): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .updateTable('emails')
+    .set({ lease_expires_at_ms: now + leaseMs, updated_at_ms: now })
+    .where('id', 'in', [...ids])
+    .where('status', '=', 'sending')
+    .where('lease_owner', '=', owner)
+    .where('lease_expires_at_ms', '>', now)
+    .returning('id')
+    .execute();
+  return rows.map((row) => row.id);
 }
