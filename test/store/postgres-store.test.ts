@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { ManualClock } from '../../src/clock/manual-clock.js';
 import { ErrorCodes } from '../../src/errors/error-codes.js';
@@ -6,52 +5,21 @@ import { MailwrightError } from '../../src/errors/mailwright-error.js';
 import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import type { Store } from '../../src/store/store.js';
 import { at, msAt, newRecord } from './support/email-fixtures.js';
+import { describePostgres, pgConnectionString, pgSchemas } from '../support/postgres.js';
 import { describeStoreConformance, expectMailwrightError } from './store-conformance.js';
 
-const connectionString = process.env.MAILWRIGHT_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-/** Decided once, at module load: is PostgreSQL reachable? */
-async function unreachableReason(): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.query('select 1');
-    return undefined;
-  } catch (error) {
-    return (error as { message?: string } | null)?.message ?? String(error);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-const skipReason = await unreachableReason();
-if (skipReason !== undefined) {
-  console.warn(
-    `PostgreSQL store tests SKIPPED: cannot connect to ${connectionString.replace(/\/\/[^@/]*@/, '//***@')} (${skipReason}). ` +
-      'Start PostgreSQL or set MAILWRIGHT_PG_URL to run them.',
-  );
-}
-
-/** One unique schema prefix per test run, so parallel runs never collide. */
-const runId = `mw_test_${randomBytes(5).toString('hex')}`;
-let schemaCount = 0;
-const schemas: string[] = [];
+const connectionString = pgConnectionString;
+const schemas = pgSchemas();
+const freshSchema = schemas.fresh;
 let admin: pg.Pool | undefined;
 
-function freshSchema(): string {
-  schemaCount += 1;
-  const schema = `${runId}_${schemaCount}`;
-  schemas.push(schema);
-  return schema;
-}
-
-(skipReason === undefined ? describe : describe.skip)('PostgreSQL', () => {
+describePostgres('PostgreSQL', () => {
   beforeAll(() => {
     admin = new pg.Pool({ connectionString, max: 2 });
   });
 
   afterAll(async () => {
-    for (const schema of schemas) await admin?.query(`drop schema if exists "${schema}" cascade`);
+    await schemas.dropAll();
     await admin?.end();
   });
 
