@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { CompiledQuery, Kysely } from 'kysely';
 import type { Clock } from '../../clock/clock.js';
 import { ErrorCodes } from '../../errors/error-codes.js';
 import { MailwrightError } from '../../errors/mailwright-error.js';
@@ -31,7 +31,15 @@ export interface KyselyStoreConfig extends InsertEmailsConfig {
   migrate: () => Promise<void>;
   /** Releases connections (called once). */
   close: () => Promise<void>;
+  /**
+   * Runs a long write (the retention purge) away from the JavaScript thread and
+   * returns the rows it changed. @default run like every other query
+   */
+  longWrite?: LongWrite;
 }
+
+/** Runs one long write statement and returns how many rows it changed. */
+export type LongWrite = (query: CompiledQuery) => Promise<number>;
 
 const notFound = (id: string): MailwrightError =>
   new MailwrightError(ErrorCodes.EMAIL_NOT_FOUND, `No email with id "${id}" in the history.`, {
@@ -232,12 +240,9 @@ export class KyselyStore implements Store {
       const cutoffMs = toEpochMs(cutoff, 'cutoff', 'query');
       // One set-based DELETE (atomic on its own): the attempt log is a column of the row, and a
       // final email has no payload left, so nothing else needs deleting.
-      const result = await this.db
-        .deleteFrom('emails')
-        .where(statusInLiterals(FINAL_STATUSES))
-        .where('created_at_ms', '<', cutoffMs)
-        .executeTakeFirst();
-      return Number(result.numDeletedRows);
+      const purge = this.db.deleteFrom('emails').where(statusInLiterals(FINAL_STATUSES)).where('created_at_ms', '<', cutoffMs);
+      if (this.config.longWrite !== undefined) return this.config.longWrite(purge.compile());
+      return Number((await purge.executeTakeFirst()).numDeletedRows);
     });
   }
 }

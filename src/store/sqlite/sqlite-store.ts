@@ -9,7 +9,9 @@ import { KyselyStore } from '../shared/kysely-store.js';
 import type { StoreDatabase } from '../shared/store-database.js';
 import { migrateToLatest } from '../shared/store-migrations.js';
 import type { Store } from '../store.js';
+import { connectionPragmas } from './connection-pragmas.js';
 import { ImmediateSqliteDialect } from './immediate-sqlite-dialect.js';
+import { offThreadWrite } from './off-thread-write.js';
 import { processFileLock } from './process-file-lock.js';
 import { withStatementCache } from './statement-cache.js';
 import { sqliteBulkInsert } from './sqlite-bulk-insert.js';
@@ -41,13 +43,7 @@ function openDatabase(filename: string, busyTimeoutMs: number): Database.Databas
   if (!inMemory) mkdirSync(dirname(resolve(filename)), { recursive: true });
   const db = new Database(filename, { timeout: busyTimeoutMs });
   try {
-    db.pragma(`busy_timeout = ${busyTimeoutMs}`);
-    // New files only (ignored once the database exists): 8 KiB pages make large purges cheaper.
-    db.pragma('page_size = 8192');
-    if (!inMemory) db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('cache_size = -65536');
-    db.pragma('journal_size_limit = 67108864');
+    for (const pragma of connectionPragmas(busyTimeoutMs, inMemory)) db.pragma(pragma);
   } catch (error) {
     db.close();
     throw error;
@@ -76,12 +72,11 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): Store {
   }
   let database: Database.Database | undefined;
   const open = (): Database.Database => (database ??= withStatementCache(openDatabase(filename, busyTimeoutMs)));
+  const lock = processFileLock(filename);
   const db = new Kysely<StoreDatabase>({
-    dialect: new ImmediateSqliteDialect(
-      { database: () => Promise.resolve(open()) },
-      processFileLock(filename),
-    ),
+    dialect: new ImmediateSqliteDialect({ database: () => Promise.resolve(open()) }, lock),
   });
+  const inMemory = filename === ':memory:' || filename === '';
   return new KyselyStore({
     dialect: 'sqlite',
     db,
@@ -89,6 +84,8 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): Store {
     // 29 columns × 500 rows stays under SQLite's 32,766 bound parameters.
     insertChunkSize: 500,
     bulkInsert: sqliteBulkInsert(db, open),
+    // A private in-memory database has no file another connection could open.
+    ...(inMemory ? {} : { longWrite: offThreadWrite(filename, busyTimeoutMs, connectionPragmas(busyTimeoutMs, false), lock) }),
     migrate: () => migrateToLatest(db as Kysely<unknown>),
     close: () => db.destroy(),
   });

@@ -1,0 +1,17 @@
+/**
+ * The pragmas every connection to a mailwright SQLite file gets, in order:
+ * the busy wait other processes' write locks need, 8 KiB pages for new files
+ * (large purges are cheaper), WAL so readers work while one process writes,
+ * NORMAL sync (durable at each checkpoint; WAL commits need no fsync), a
+ * 64 MiB page cache, and a WAL file truncated back to 64 MiB after checkpoints.
+ */
+export function connectionPragmas(busyTimeoutMs: number, inMemory: boolean): string[] {
+  return [
+    `busy_timeout = ${busyTimeoutMs}`,
+    'page_size = 8192',
+    ...(inMemory ? [] : ['journal_mode = WAL']),
+    'synchronous = NORMAL',
+    'cache_size = -65536',
+    'journal_size_limit = 67108864',
+  ];
+}
