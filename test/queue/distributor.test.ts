@@ -287,30 +287,41 @@ describe('batch queue and throttled distributor (ManualClock, SQLite file, real 
     expect(server.messages).toHaveLength(10);
   });
 
-  it('a batch of slow sends renews its leases: a second worker takes none of it, and nothing is sent twice', async () => {
-    const clock = new ManualClock(T0);
+  /**
+   * Two workers on one SQLite file, with `emails` queued. Their provider records each send as
+   * "<worker> <subject>", then runs `during` (to spend clock time, or let the other worker run).
+   */
+  async function twoWorkers(clock: ManualClock, emails: number, during: (worker: 'a' | 'b', sendCount: number, other: Mailwright) => Promise<void>) {
     const sends: string[] = [];
-    let otherRun: Promise<unknown> | undefined;
-    // Each send takes 20 s of clock time, against a 60 s lease: the batch of 8 outlives its lease unless renewed.
-    const slowProvider = (worker: string): Provider => ({
-      id: 'slow',
+    const relay = (worker: 'a' | 'b'): Provider => ({
+      id: 'relay',
       kind: 'test',
-      displayName: 'Slow relay',
+      displayName: 'Scripted relay',
       interactive: false,
       batch: true,
       microsoft365: false,
       async send(message) {
         sends.push(`${worker} ${message.subject}`);
-        clock.advance({ seconds: 20 });
-        // Halfway through, another worker on the same file looks for due email.
-        if (worker === 'a' && sends.length === 5) await (otherRun = other.distributor.runOnce());
+        await during(worker, sends.length, other);
         return { status: 'sent', messageId: message.messageId, recipients: [] };
       },
     });
-    const { file, mailwright } = await setup({ clock, provider: slowProvider('a') });
-    const other = await createMailwright({ store: createSqliteStore({ filename: file, clock }), providers: [slowProvider('b')], users: new InMemoryUserDirectory(), clock });
+    const { file, mailwright } = await setup({ clock, provider: relay('a') });
+    const other = await createMailwright({ store: createSqliteStore({ filename: file, clock }), providers: [relay('b')], users: new InMemoryUserDirectory(), clock });
     instances.push(other);
-    for (let i = 1; i <= 8; i += 1) await mailwright.enqueue({ from: 'batch@contoso.com', to: `c${i}@example.com`, subject: `email ${i}`, text: 'x' });
+    for (let i = 1; i <= emails; i += 1) await mailwright.enqueue({ from: 'batch@contoso.com', to: `c${i}@example.com`, subject: `email ${i}`, text: 'x' });
+    return { mailwright, sends };
+  }
+
+  it('a batch of slow sends renews its leases: a second worker takes none of it, and nothing is sent twice', async () => {
+    const clock = new ManualClock(T0);
+    let otherRun: Promise<unknown> | undefined;
+    // Each send takes 20 s of clock time, against a 60 s lease: the batch of 8 outlives its lease unless renewed.
+    // Halfway through, the other worker looks for due email.
+    const { mailwright, sends } = await twoWorkers(clock, 8, async (worker, count, other) => {
+      clock.advance({ seconds: 20 });
+      if (worker === 'a' && count === 5) await (otherRun = other.distributor.runOnce());
+    });
 
     const summary = await mailwright.createDistributor({ concurrency: 1, claimBatch: 8, leaseMs: 60_000 }).runOnce();
     expect(summary.sent).toBe(8);
@@ -321,28 +332,12 @@ describe('batch queue and throttled distributor (ManualClock, SQLite file, real 
 
   it('emails whose lease was lost while they waited are left to the worker that took them over', async () => {
     const clock = new ManualClock(T0);
-    const sends: string[] = [];
-    // The first send takes 70 s, longer than the 60 s lease: meanwhile another worker takes the batch over.
-    const provider = (worker: string): Provider => ({
-      id: 'slow',
-      kind: 'test',
-      displayName: 'Slow relay',
-      interactive: false,
-      batch: true,
-      microsoft365: false,
-      async send(message) {
-        sends.push(`${worker} ${message.subject}`);
-        if (worker === 'a' && sends.length === 1) {
-          clock.advance({ seconds: 70 });
-          await other.distributor.runOnce();
-        }
-        return { status: 'sent', messageId: message.messageId, recipients: [] };
-      },
+    // The first send takes 70 s, longer than the 60 s lease: meanwhile the other worker takes the batch over.
+    const { mailwright, sends } = await twoWorkers(clock, 4, async (worker, count, other) => {
+      if (worker !== 'a' || count !== 1) return;
+      clock.advance({ seconds: 70 });
+      await other.distributor.runOnce();
     });
-    const { file, mailwright } = await setup({ clock, provider: provider('a') });
-    const other = await createMailwright({ store: createSqliteStore({ filename: file, clock }), providers: [provider('b')], users: new InMemoryUserDirectory(), clock });
-    instances.push(other);
-    for (let i = 1; i <= 4; i += 1) await mailwright.enqueue({ from: 'batch@contoso.com', to: `c${i}@example.com`, subject: `email ${i}`, text: 'x' });
 
     const summary = await mailwright.createDistributor({ concurrency: 1, claimBatch: 4, leaseMs: 60_000 }).runOnce();
     // Worker a does not send emails 2-4 (b has them). Email 1 was in flight beyond its lease, so b sent it
