@@ -17,7 +17,7 @@ import { deserializeMessage } from './message-payload.js';
 import { missingMessage } from './missing-message.js';
 import { parseEvery } from './parse-every.js';
 import type { QueueEventEmitter } from './queue-events.js';
-import { THROTTLE_WINDOW_MS, throttleDecision } from './throttle.js';
+import { THROTTLE_WINDOW_MS, throttleDecision, type ThrottleDecision } from './throttle.js';
 
 /** One attempt made, not yet stored. */
 interface Delivered {
@@ -100,16 +100,14 @@ export class Distributor {
     const stopping = this.stopping?.signal;
     const dropWaiting = (): void => queue.clear();
     stopping?.addEventListener('abort', dropWaiting);
+    const { leaseMs, workerId: owner, claimBatch } = this.options;
     try {
       for (;;) {
         const nowMs = this.deps.clock.now().toMillis();
-        const claimed = await this.deps.store.claimDue({ now: nowMs, limit: this.options.claimBatch, leaseMs: this.options.leaseMs, owner: this.options.workerId });
+        const claimed = await this.deps.store.claimDue({ now: nowMs, limit: claimBatch, leaseMs, owner });
         if (claimed.length === 0) break;
-        // Throttle slots are reserved in the store, so every worker sharing it counts the same window.
-        const slots = limit > 0 ? await this.deps.store.reserveSends({ providerId: provider.id, emailIds: claimed.map((r) => r.id), now: nowMs, windowMs: THROTTLE_WINDOW_MS, limit }) : undefined;
-        const reserved = new Set(slots?.reserved);
+        const decide = await this.throttle(claimed, provider, limit, nowMs, params.maxDeferrals);
         const payloads = await this.deps.store.getPayloads(claimed.map((r) => r.id));
-        const { leaseMs, workerId: owner } = this.options;
         const lease = new BatchLease({ store: this.deps.store, clock: this.deps.clock, owner, leaseMs }, nowMs, claimed.map((r) => r.id));
         const notStarted = new Set<string>();
         for (const record of claimed) {
@@ -117,11 +115,7 @@ export class Distributor {
             notStarted.add(record.id);
             continue;
           }
-          // Without a slot the window is full: the email waits for one, or is forced after maxDeferrals.
-          const decision =
-            slots === undefined || reserved.has(record.id)
-              ? ({ action: 'send' } as const)
-              : throttleDecision({ limit, sentTimesMs: slots.sentTimesMs, nowMs, deferrals: record.deferrals, maxDeferrals: params.maxDeferrals });
+          const decision = decide(record);
           if (decision.action === 'defer') {
             await this.defer(record, provider, decision.untilMs);
             lease.finished(record.id);
@@ -137,7 +131,7 @@ export class Distributor {
               this.deps.logger.warn('lease lost before sending; the email is left to the worker that took it over', { emailId: record.id });
               return;
             }
-            // The slot is held until the outcome is stored, so a crash can leave at most
+            // The queue slot is held until the outcome is stored, so a crash can leave at most
             // `concurrency` emails sent but not recorded (they are sent again after their lease).
             const outcome = await this.recordOutcome(await this.deliverOne(record, payloads.get(record.id), provider, forced), provider, params);
             lease.finished(record.id);
@@ -148,7 +142,7 @@ export class Distributor {
         }
         await queue.onIdle();
         if (firstError !== undefined) throw firstError;
-        await this.deps.store.releaseLeases([...notStarted], this.options.workerId);
+        await this.deps.store.releaseLeases([...notStarted], owner);
         if (stopping?.aborted) break;
       }
     } finally {
@@ -184,6 +178,19 @@ export class Distributor {
     await this.running;
     this.running = undefined;
     this.stopping = undefined;
+  }
+
+  /**
+   * The throttle decision for each email of a claimed batch. Slots are reserved
+   * in the store, so every worker sharing it counts the same window; an email
+   * without a slot waits for one, or is forced after `maxDeferrals`.
+   */
+  private async throttle(claimed: EmailRecord[], provider: Provider, limit: number, nowMs: number, maxDeferrals: number): Promise<(record: EmailRecord) => ThrottleDecision> {
+    if (limit <= 0) return () => ({ action: 'send' });
+    const slots = await this.deps.store.reserveSends({ providerId: provider.id, emailIds: claimed.map((r) => r.id), now: nowMs, windowMs: THROTTLE_WINDOW_MS, limit });
+    const reserved = new Set(slots.reserved);
+    return (record) =>
+      reserved.has(record.id) ? { action: 'send' } : throttleDecision({ limit, sentTimesMs: slots.sentTimesMs, nowMs, deferrals: record.deferrals, maxDeferrals });
   }
 
   private async defer(record: EmailRecord, provider: Provider, untilMs: number): Promise<void> {
