@@ -1,10 +1,12 @@
 import type { Clock } from '../clock/clock.js';
+import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
 
 /** What {@link BatchLease} needs. */
 export interface BatchLeaseDeps {
   store: Pick<Store, 'extendLeases'>;
   clock: Clock;
+  logger: Logger;
   /** Worker id the batch was claimed with. */
   owner: string;
   leaseMs: number;
@@ -12,15 +14,16 @@ export interface BatchLeaseDeps {
 
 /**
  * The leases of one claimed batch. Emails wait in the send queue while earlier
- * ones are sent, so a batch of slow sends can outlive its lease, and another
- * worker may then take the rest over. Before each send starts, once half the
- * lease has passed since the claim or the last renewal, the leases of every
- * email of the batch not finished yet are renewed in one write; an email whose
- * lease was lost is not sent. No timers: renewal happens as sends start, so a
- * single send must finish within half the lease.
+ * ones are sent, and one send may take long (a large attachment on a slow
+ * link), so a batch can outlive its lease, and another worker could then take
+ * over emails this one is sending or about to send. The leases of every email
+ * of the batch not finished yet are therefore renewed in one write every third
+ * of the lease while the batch runs ({@link keepAlive}), and before a send
+ * starts once half the lease has passed; an email whose lease was lost anyway
+ * (the store was unreachable for a whole lease) is not sent.
  */
 export class BatchLease {
-  private unfinished: Set<string>;
+  private readonly unfinished: Set<string>;
   private held: Set<string>;
   private renewedAtMs: number;
   private renewing: Promise<void> | undefined;
@@ -35,11 +38,25 @@ export class BatchLease {
     this.renewedAtMs = claimedAtMs;
   }
 
-  /** True when the email may be sent now: its lease is held (renewed first when due). */
+  /**
+   * Renews the leases every third of the lease, on the clock, until the
+   * returned function is called (when the batch is done).
+   */
+  keepAlive(): () => void {
+    const done = new AbortController();
+    void (async () => {
+      for (;;) {
+        await this.deps.clock.sleep(this.deps.leaseMs / 3, done.signal);
+        if (this.unfinished.size === 0) return;
+        await this.renew().catch((error: unknown) => this.deps.logger.warn('could not renew the leases of a batch; will try again', { error: String(error) }));
+      }
+    })().catch(() => undefined); // the sleep rejects when the batch is done
+    return () => done.abort();
+  }
+
+  /** True when the email may be sent now: its lease is held (renewed first when half of it has passed). */
   async mayStart(id: string): Promise<boolean> {
-    if (this.deps.clock.now().toMillis() - this.renewedAtMs >= this.deps.leaseMs / 2) {
-      await (this.renewing ??= this.renew().finally(() => (this.renewing = undefined)));
-    }
+    if (this.deps.clock.now().toMillis() - this.renewedAtMs >= this.deps.leaseMs / 2) await this.renew();
     return this.held.has(id);
   }
 
@@ -48,10 +65,14 @@ export class BatchLease {
     this.unfinished.delete(id);
   }
 
-  private async renew(): Promise<void> {
-    const now = this.deps.clock.now().toMillis();
-    const kept = await this.deps.store.extendLeases({ ids: [...this.unfinished], owner: this.deps.owner, now, leaseMs: this.deps.leaseMs });
-    this.held = new Set(kept);
-    this.renewedAtMs = now;
+  /** One renewal at a time; callers arriving meanwhile share it. */
+  private renew(): Promise<void> {
+    this.renewing ??= (async () => {
+      const now = this.deps.clock.now().toMillis();
+      const kept = await this.deps.store.extendLeases({ ids: [...this.unfinished], owner: this.deps.owner, now, leaseMs: this.deps.leaseMs });
+      this.held = new Set(kept);
+      this.renewedAtMs = now;
+    })().finally(() => (this.renewing = undefined));
+    return this.renewing;
   }
 }

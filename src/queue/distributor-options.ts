@@ -14,8 +14,7 @@ export interface DistributorOptions {
   concurrency?: number;
   /**
    * How long a claimed email is leased; after it another worker may take it.
-   * Leases of a batch are renewed as its sends start, so one send must finish
-   * within half of it.
+   * The leases of a batch in progress are renewed every third of it.
    * @default 300000 (5 min)
    */
   leaseMs?: number;

@@ -27,6 +27,21 @@ interface Delivered {
   outcome: AttemptOutcome;
 }
 
+/** What one `runOnce()` shares across its batches. */
+interface Run {
+  queue: PQueue;
+  provider: Provider;
+  /** The provider's per-minute limit (0 = none). */
+  limit: number;
+  params: EmailParameters;
+  summary: DistributionSummary;
+  report(): void;
+  /** Records the run's first error and drops the sends not started yet. */
+  fail(error: unknown): void;
+  /** Aborted by `stop()`. */
+  stopping: AbortSignal | undefined;
+}
+
 /** Progress of one `runOnce()`. */
 export interface DistributionSummary {
   sent: number;
@@ -84,71 +99,93 @@ export class Distributor {
       });
     }
     const provider = this.deps.providers.get(params.batchProviderId);
-    const limit = effectivePerMinuteLimit(params, provider);
     const queue = new PQueue({ concurrency: this.options.concurrency });
-    const report = (): void => options.onProgress?.({ ...summary });
     // The first error (e.g. the store failing) stops the run once the sends in flight have settled;
     // emails it left leased are taken again when their lease expires.
     let firstError: unknown;
-    const fail = (error: unknown): void => {
-      firstError ??= error;
-      queue.clear();
+    const run: Run = {
+      queue,
+      provider,
+      limit: effectivePerMinuteLimit(params, provider),
+      params,
+      summary,
+      report: () => options.onProgress?.({ ...summary }),
+      fail: (error) => {
+        firstError ??= error;
+        queue.clear();
+      },
+      stopping: this.stopping?.signal,
     };
-
     // stop(): sends not started yet are dropped, and their emails given back (below) so that
     // any worker may take them at once instead of after their lease.
-    const stopping = this.stopping?.signal;
     const dropWaiting = (): void => queue.clear();
-    stopping?.addEventListener('abort', dropWaiting);
+    run.stopping?.addEventListener('abort', dropWaiting);
     const { leaseMs, workerId: owner, claimBatch } = this.options;
     try {
       for (;;) {
         const nowMs = this.deps.clock.now().toMillis();
         const claimed = await this.deps.store.claimDue({ now: nowMs, limit: claimBatch, leaseMs, owner });
         if (claimed.length === 0) break;
-        const decide = await this.throttle(claimed, provider, limit, nowMs, params.maxDeferrals);
-        const payloads = await this.deps.store.getPayloads(claimed.map((r) => r.id));
-        const lease = new BatchLease({ store: this.deps.store, clock: this.deps.clock, owner, leaseMs }, nowMs, claimed.map((r) => r.id));
-        const notStarted = new Set<string>();
-        for (const record of claimed) {
-          if (stopping?.aborted) {
-            notStarted.add(record.id);
-            continue;
-          }
-          const decision = decide(record);
-          if (decision.action === 'defer') {
-            await this.defer(record, provider, decision.untilMs);
-            lease.finished(record.id);
-            summary.deferred += 1;
-            report();
-            continue;
-          }
-          const forced = decision.action === 'force';
-          notStarted.add(record.id);
-          void queue.add(async () => {
-            notStarted.delete(record.id);
-            if (!(await lease.mayStart(record.id))) {
-              this.deps.logger.warn('lease lost before sending; the email is left to the worker that took it over', { emailId: record.id });
-              return;
-            }
-            // The queue slot is held until the outcome is stored, so a crash can leave at most
-            // `concurrency` emails sent but not recorded (they are sent again after their lease).
-            const outcome = await this.recordOutcome(await this.deliverOne(record, payloads.get(record.id), provider, forced), provider, params);
-            lease.finished(record.id);
-            summary[outcome] += 1;
-            if (forced && outcome === 'sent') summary.forced += 1;
-            report();
-          }).catch(fail);
-        }
-        await queue.onIdle();
+        const notStarted = await this.sendBatch(run, claimed, nowMs);
         if (firstError !== undefined) throw firstError;
         await this.deps.store.releaseLeases([...notStarted], owner);
-        if (stopping?.aborted) break;
+        if (run.stopping?.aborted) break;
       }
     } finally {
-      stopping?.removeEventListener('abort', dropWaiting);
+      run.stopping?.removeEventListener('abort', dropWaiting);
     }
     return summary;
+  }
+
+  /**
+   * Sends one claimed batch, throttled, under leases renewed while it runs;
+   * returns the emails it did not start (the distributor is stopping).
+   */
+  private async sendBatch(run: Run, claimed: EmailRecord[], nowMs: number): Promise<Set<string>> {
+    const { queue, provider, params, summary, report, fail, stopping } = run;
+    const decide = await this.throttle(claimed, provider, run.limit, nowMs, params.maxDeferrals);
+    const payloads = await this.deps.store.getPayloads(claimed.map((r) => r.id));
+    const { leaseMs, workerId: owner } = this.options;
+    const lease = new BatchLease({ store: this.deps.store, clock: this.deps.clock, logger: this.deps.logger, owner, leaseMs }, nowMs, claimed.map((r) => r.id));
+    const stopKeepingAlive = lease.keepAlive();
+    const notStarted = new Set<string>();
+    try {
+      for (const record of claimed) {
+        if (stopping?.aborted) {
+          notStarted.add(record.id);
+          continue;
+        }
+        const decision = decide(record);
+        if (decision.action === 'defer') {
+          await this.defer(record, provider, decision.untilMs);
+          lease.finished(record.id);
+          summary.deferred += 1;
+          report();
+          continue;
+        }
+        const forced = decision.action === 'force';
+        notStarted.add(record.id);
+        void queue.add(async () => {
+          notStarted.delete(record.id);
+          if (!(await lease.mayStart(record.id))) {
+            this.deps.logger.warn('lease lost before sending; the email is left to the worker that took it over', { emailId: record.id });
+            return;
+          }
+          // The queue slot is held until the outcome is stored, so a crash can leave at most
+          // `concurrency` emails sent but not recorded (they are sent again after their lease).
+          const outcome = await this.recordOutcome(await this.deliverOne(record, payloads.get(record.id), provider, forced), provider, params);
+          lease.finished(record.id);
+          summary[outcome] += 1;
+          if (forced && outcome === 'sent') summary.forced += 1;
+          report();
+        }).catch(fail);
+      }
+    } catch (error) {
+      fail(error); // e.g. the store failing to record a deferral: the sends in flight settle first
+    }
+    await queue.onIdle();
+    stopKeepingAlive();
+    return notStarted;
   }
 
   /** Runs `runOnce()` now and then every `every` (default each minute) until `stop()`. */

@@ -330,9 +330,27 @@ describe('batch queue and throttled distributor (ManualClock, SQLite file, real 
     expect((await all(mailwright)).map((r) => [r.status, r.attempts])).toEqual(Array(8).fill(['sent', 1]));
   });
 
+  it('a single send longer than the lease keeps its lease: the other worker does not send it again', async () => {
+    const clock = new ManualClock(T0);
+    let otherRun: Promise<unknown> | undefined;
+    // The send takes two minutes against a 60 s lease, time passing 10 s at a time; then the other worker looks.
+    const { mailwright, sends } = await twoWorkers(clock, 1, async (worker, _count, other) => {
+      if (worker !== 'a') return;
+      for (let step = 0; step < 12; step += 1) {
+        clock.advance({ seconds: 10 });
+        for (let turn = 0; turn < 5; turn += 1) await new Promise((r) => setImmediate(r));
+      }
+      await (otherRun = other.distributor.runOnce());
+    });
+    expect(await mailwright.createDistributor({ leaseMs: 60_000 }).runOnce()).toMatchObject({ sent: 1 });
+    expect(await otherRun).toMatchObject({ sent: 0 });
+    expect(sends).toEqual(['a email 1']);
+    expect(clock.pendingSleeps).toBe(0); // the renewals stopped with the batch
+  });
+
   it('emails whose lease was lost while they waited are left to the worker that took them over', async () => {
     const clock = new ManualClock(T0);
-    // The first send takes 70 s, longer than the 60 s lease: meanwhile the other worker takes the batch over.
+    // The clock jumps 70 s during the first send, past the 60 s lease: the other worker takes the batch over.
     const { mailwright, sends } = await twoWorkers(clock, 4, async (worker, count, other) => {
       if (worker !== 'a' || count !== 1) return;
       clock.advance({ seconds: 70 });
@@ -340,8 +358,8 @@ describe('batch queue and throttled distributor (ManualClock, SQLite file, real 
     });
 
     const summary = await mailwright.createDistributor({ concurrency: 1, claimBatch: 4, leaseMs: 60_000 }).runOnce();
-    // Worker a does not send emails 2-4 (b has them). Email 1 was in flight beyond its lease, so b sent it
-    // too: a single send must finish within the lease (the documented limit).
+    // Worker a does not send emails 2-4 (b has them). Email 1 was in flight while the clock jumped past its
+    // lease before any renewal could run (as when the store is unreachable for a whole lease), so b sent it too.
     expect(summary.sent).toBe(1);
     expect(sends).toEqual(['a email 1', 'b email 1', 'b email 2', 'b email 3', 'b email 4']);
     expect((await all(mailwright)).every((r) => r.status === 'sent')).toBe(true);

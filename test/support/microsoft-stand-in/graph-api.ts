@@ -82,16 +82,35 @@ export class GraphApi {
   readonly uploadSessions: UploadSession[] = [];
   /** Largest request body received (bytes). */
   largestBody = 0;
-  /** How long each mailbox request is held before it is answered (to make sends overlap). */
-  responseDelayMs = 0;
   /** Most requests in progress at once, per mailbox (lower-cased). */
   readonly peakConcurrency = new Map<string, number>();
+  /** Requests answered 429 for going over the MailboxConcurrency limit. */
+  throttled = 0;
   private readonly inFlight = new Map<string, number>();
+  private gate: Promise<void> | undefined;
 
   constructor(
     private readonly tokens: Map<string, IssuedToken>,
     private readonly mailboxes: Set<string>,
   ) {}
+
+  /**
+   * Holds every mailbox request that arrives from now on (counted as in progress)
+   * until the returned function is called, so that a test controls how sends overlap.
+   */
+  hold(): () => void {
+    let release!: () => void;
+    this.gate = new Promise<void>((resolve) => (release = resolve));
+    return () => {
+      this.gate = undefined;
+      release();
+    };
+  }
+
+  /** Mailbox requests in progress now for a mailbox. */
+  inProgress(mailbox: string): number {
+    return this.inFlight.get(mailbox.toLowerCase()) ?? 0;
+  }
 
   async handle(req: RecordedRequest, res: ServerResponse): Promise<void> {
     this.largestBody = Math.max(this.largestBody, req.body.length);
@@ -114,13 +133,14 @@ export class GraphApi {
     const key = mailbox.toLowerCase();
     const inFlight = this.inFlight.get(key) ?? 0;
     if (inFlight >= MAILBOX_CONCURRENCY) {
+      this.throttled += 1;
       sendJson(res, 429, graphErrorBody('ApplicationThrottled', 'Application is over its MailboxConcurrency limit.'), { 'Retry-After': '1' });
       return;
     }
     this.inFlight.set(key, inFlight + 1);
     this.peakConcurrency.set(key, Math.max(this.peakConcurrency.get(key) ?? 0, inFlight + 1));
     try {
-      if (this.responseDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.responseDelayMs));
+      await this.gate;
       await this.mailboxRequest(mailbox, rest, token, req, res);
     } finally {
       this.inFlight.set(key, (this.inFlight.get(key) ?? 1) - 1);
