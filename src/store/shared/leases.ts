@@ -5,9 +5,10 @@ import type { StoreDatabase } from './store-database.js';
 /**
  * Gives back the leases `owner` holds on emails it will not send after all:
  * each becomes waiting again (`deferred` if it was deferred before, else
- * `queued`), due as before, with no throttle slot, claimable by any worker at once. Emails no longer
- * `sending` under this owner's lease (finished, or taken over after the lease
- * expired) are left alone. Returns how many were released.
+ * `queued`), due as before, with no throttle slot, claimable by any worker at
+ * once. Emails no longer `sending` under this owner's lease (finished, or
+ * taken over after the lease expired) are left alone. Returns how many were
+ * released.
  */
 export async function releaseLeasedEmails(db: Kysely<StoreDatabase>, ids: readonly string[], owner: string, nowMs: number): Promise<number> {
   if (ids.length === 0) return 0;

@@ -1,3 +1,6 @@
+/** `':memory:'` (or an empty name): a private database of one connection, with no file. */
+export const isInMemoryDatabase = (filename: string): boolean => filename === ':memory:' || filename === '';
+
 /**
  * The pragmas every connection to a mailwright SQLite file gets, in order:
  * the busy wait other processes' write locks need, 8 KiB pages for new files
@@ -5,11 +8,11 @@
  * NORMAL sync (durable at each checkpoint; WAL commits need no fsync), a
  * 64 MiB page cache, and a WAL file truncated back to 64 MiB after checkpoints.
  */
-export function connectionPragmas(busyTimeoutMs: number, inMemory: boolean): string[] {
+export function connectionPragmas(busyTimeoutMs: number, filename: string): string[] {
   return [
     `busy_timeout = ${busyTimeoutMs}`,
     'page_size = 8192',
-    ...(inMemory ? [] : ['journal_mode = WAL']),
+    ...(isInMemoryDatabase(filename) ? [] : ['journal_mode = WAL']),
     'synchronous = NORMAL',
     'cache_size = -65536',
     'journal_size_limit = 67108864',

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { isInMemoryDatabase } from './connection-pragmas.js';
 
 /** A first-come, first-served async lock. */
 export class AsyncLock {
@@ -28,7 +29,7 @@ const locks = new Map<string, AsyncLock>();
  * private to their connection, so each gets its own lock.
  */
 export function processFileLock(filename: string): AsyncLock {
-  if (filename === ':memory:' || filename === '') return new AsyncLock();
+  if (isInMemoryDatabase(filename)) return new AsyncLock();
   const key = resolve(filename);
   let lock = locks.get(key);
   if (lock === undefined) {

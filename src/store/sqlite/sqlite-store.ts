@@ -9,7 +9,7 @@ import { KyselyStore } from '../shared/kysely-store.js';
 import type { StoreDatabase } from '../shared/store-database.js';
 import { migrateToLatest } from '../shared/store-migrations.js';
 import type { Store } from '../store.js';
-import { connectionPragmas } from './connection-pragmas.js';
+import { connectionPragmas, isInMemoryDatabase } from './connection-pragmas.js';
 import { ImmediateSqliteDialect } from './immediate-sqlite-dialect.js';
 import { offThreadWrite } from './off-thread-write.js';
 import { processFileLock } from './process-file-lock.js';
@@ -39,11 +39,10 @@ export interface SqliteStoreOptions {
 
 /** Opens the database file with the pragmas several processes need to share it. */
 function openDatabase(filename: string, busyTimeoutMs: number): Database.Database {
-  const inMemory = filename === ':memory:' || filename === '';
-  if (!inMemory) mkdirSync(dirname(resolve(filename)), { recursive: true });
+  if (!isInMemoryDatabase(filename)) mkdirSync(dirname(resolve(filename)), { recursive: true });
   const db = new Database(filename, { timeout: busyTimeoutMs });
   try {
-    for (const pragma of connectionPragmas(busyTimeoutMs, inMemory)) db.pragma(pragma);
+    for (const pragma of connectionPragmas(busyTimeoutMs, filename)) db.pragma(pragma);
   } catch (error) {
     db.close();
     throw error;
@@ -76,7 +75,6 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): Store {
   const db = new Kysely<StoreDatabase>({
     dialect: new ImmediateSqliteDialect({ database: () => Promise.resolve(open()) }, lock),
   });
-  const inMemory = filename === ':memory:' || filename === '';
   return new KyselyStore({
     dialect: 'sqlite',
     db,
@@ -85,7 +83,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): Store {
     insertChunkSize: 500,
     bulkInsert: sqliteBulkInsert(db, open),
     // A private in-memory database has no file another connection could open.
-    ...(inMemory ? {} : { longWrite: offThreadWrite(filename, busyTimeoutMs, connectionPragmas(busyTimeoutMs, false), lock) }),
+    ...(isInMemoryDatabase(filename) ? {} : { longWrite: offThreadWrite(filename, busyTimeoutMs, connectionPragmas(busyTimeoutMs, filename), lock) }),
     migrate: () => migrateToLatest(db as Kysely<unknown>),
     close: () => db.destroy(),
   });
