@@ -101,7 +101,7 @@ export class Distributor {
     const provider = this.deps.providers.get(params.batchProviderId);
     const queue = new PQueue({ concurrency: this.options.concurrency });
     // The first error (e.g. the store failing) stops the run once the sends in flight have settled;
-    // emails it left leased are taken again when their lease expires.
+    // emails in flight whose outcome was not stored are taken again when their lease expires.
     let firstError: unknown;
     const run: Run = {
       queue,
@@ -127,7 +127,11 @@ export class Distributor {
         const claimed = await this.deps.store.claimDue({ now: nowMs, limit: claimBatch, leaseMs, owner });
         if (claimed.length === 0) break;
         const notStarted = await this.sendBatch(run, claimed, nowMs);
-        if (firstError !== undefined) throw firstError;
+        if (firstError !== undefined) {
+          // Best effort: if the store recovered, the emails not started can be taken at once.
+          await this.deps.store.releaseLeases([...notStarted], owner).catch(() => undefined);
+          throw firstError;
+        }
         await this.deps.store.releaseLeases([...notStarted], owner);
         if (run.stopping?.aborted) break;
       }

@@ -365,7 +365,7 @@ describe('batch queue and throttled distributor (ManualClock, SQLite file, real 
     expect((await all(mailwright)).every((r) => r.status === 'sent')).toBe(true);
   });
 
-  it('a store failure while recording stops the run with its error; the emails it left leased are sent after the lease', async () => {
+  it('a store failure while recording stops the run with its error; emails not started are given back, unrecorded ones are sent after the lease', async () => {
     let failures = 1;
     // The real SQLite store, except that one attempt write fails (as with a full disk).
     const wrapStore = (store: Store): Store =>
@@ -383,13 +383,17 @@ describe('batch queue and throttled distributor (ManualClock, SQLite file, real 
     await enqueueMany(mailwright, 6);
     const distributor = mailwright.createDistributor({ concurrency: 2, leaseMs: 60_000 });
     await expect(distributor.runOnce()).rejects.toMatchObject({ code: ErrorCodes.STORE_FAILED });
-    const left = (await all(mailwright)).filter((r) => r.status !== 'sent');
-    expect(left.length).toBeGreaterThan(0);
-    expect(left.every((r) => r.status === 'sending')).toBe(true);
+    const afterFailure = await all(mailwright);
+    // The emails whose outcome could not be stored stay leased; the ones not started were given back.
+    const leased = afterFailure.filter((r) => r.status === 'sending');
+    const givenBack = afterFailure.filter((r) => r.status === 'queued');
+    expect(leased.length).toBeGreaterThan(0);
+    expect(givenBack.length).toBeGreaterThan(0);
+    expect(leased.length + givenBack.length + afterFailure.filter((r) => r.status === 'sent').length).toBe(6);
 
-    expect(await distributor.runOnce()).toMatchObject({ sent: 0 }); // still leased
+    expect(await distributor.runOnce()).toMatchObject({ sent: givenBack.length }); // the leased ones wait
     clock.advance({ seconds: 61 });
-    expect(await distributor.runOnce()).toMatchObject({ sent: left.length });
+    expect(await distributor.runOnce()).toMatchObject({ sent: leased.length });
     const records = await all(mailwright);
     expect(records.map((r) => r.status)).toEqual(Array(6).fill('sent'));
     // Only the email whose write failed was sent without being recorded, so only it went out twice.
