@@ -14,13 +14,19 @@ export interface GlobalOptions {
   config?: string;
 }
 
+/**
+ * Connections the CLI's own SMTP provider may open. The CLI's only concurrent
+ * sender is `distribute`, so its `--concurrency` decides how many are used.
+ */
+const CLI_SMTP_MAX_CONNECTIONS = 64;
+
 /** Builds the instance the CLI works on. */
 export async function openMailwright(options: GlobalOptions, env: NodeJS.ProcessEnv): Promise<Mailwright> {
   const config = options.config === undefined ? {} : await loadCliConfig(options.config);
   const filename = resolve(options.db ?? env.MAILWRIGHT_DB ?? '.mailwright/mailwright.db');
   return createMailwright({
     store: createSqliteStore({ filename }),
-    providers: config.providers ?? [smtpProvider({ id: 'smtp' }), emlProvider({ directory: resolve('.mailwright/eml') })],
+    providers: config.providers ?? [smtpProvider({ id: 'smtp', maxConnections: CLI_SMTP_MAX_CONNECTIONS }), emlProvider({ directory: resolve('.mailwright/eml') })],
     users: config.users ?? new InMemoryUserDirectory(),
     ...(env.MAILWRIGHT_SECRET_KEY ? { secretKey: env.MAILWRIGHT_SECRET_KEY } : {}),
     ...(config.messageIdDomain !== undefined ? { messageIdDomain: config.messageIdDomain } : {}),

@@ -5,6 +5,10 @@ import type { CliIo } from '../../src/cli/cli-io.js';
 import { registerDistributeCommand } from '../../src/cli/commands/distribute-command.js';
 import { ExitCodes } from '../../src/cli/exit-codes.js';
 import { runCli } from '../../src/cli/program.js';
+import { createMailwright } from '../../src/mailwright.js';
+import { smtpProvider } from '../../src/providers/smtp/smtp-provider.js';
+import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { InMemoryUserDirectory } from '../../src/users/in-memory-user-directory.js';
 import { startSmtpTestServer, type SmtpTestServer } from '../support/smtp-test-server.js';
 
 describe('mailwright CLI (in-process, real SQLite file and SMTP server)', () => {
@@ -107,5 +111,17 @@ describe('mailwright CLI (in-process, real SQLite file and SMTP server)', () => 
       expect(run.err).toContain('MW_INVALID_SETTINGS');
       expect(run.err).toContain(`concurrency must be a whole number >= 1 (got ${Number(value)})`);
     }
+  });
+
+  it('distribute --concurrency decides how many SMTP connections the CLI opens', async () => {
+    expect((await cli('params', 'set', 'batchProviderId', 'smtp')).code).toBe(ExitCodes.OK);
+    const app = await createMailwright({ store: createSqliteStore({ filename: db }), providers: [smtpProvider({ id: 'smtp' })], users: new InMemoryUserDirectory(), secretKey: key });
+    await app.enqueueMany(Array.from({ length: 16 }, (_, i) => ({ message: { from: 'mailer@contoso.com', to: `c${i}@example.com`, subject: `n${i}`, text: 'x' } })));
+    await app.close();
+    const connectionsBefore = server.authAttempts.length;
+    const run = await cli('distribute', '--once', '--concurrency', '8');
+    expect(run.out).toContain('Done: sent 16');
+    // Eight sends start at once and each opens a connection (one AUTH each); the provider's default cap (5) would allow five.
+    expect(server.authAttempts.length - connectionsBefore).toBe(8);
   });
 });

@@ -18,7 +18,7 @@ export function registerDistributeCommand(program: Command, ctx: CliContext): vo
     .description('Send queued email with the batch provider (throttled, retried); repeats every minute unless --once')
     .option('--once', 'send what is due now, then exit')
     .option('--every <interval>', 'how often to run, e.g. "1 minute", "30 seconds"', '1 minute')
-    .option('--concurrency <n>', 'emails sent in parallel', '4')
+    .option('--concurrency <n>', 'emails sent in parallel (a provider from --config may cap it: SMTP maxConnections, Exchange mailboxConcurrency)', '4')
     .action(async (flags: DistributeFlags) => {
       const mailwright = await ctx.open();
       const distributor = mailwright.createDistributor({ concurrency: Number(flags.concurrency) });
