@@ -41,6 +41,12 @@ export interface KyselyStoreConfig extends InsertEmailsConfig {
 /** Runs one long write statement and returns how many rows it changed. */
 export type LongWrite = (query: CompiledQuery) => Promise<number>;
 
+/**
+ * Purges of at least this many rows go to `longWrite` (a worker thread on SQLite); smaller
+ * ones take a few milliseconds and run here, without starting a thread.
+ */
+const LONG_PURGE_ROWS = 2000;
+
 const notFound = (id: string): MailwrightError =>
   new MailwrightError(ErrorCodes.EMAIL_NOT_FOUND, `No email with id "${id}" in the history.`, {
     fix: 'Check the id; the email may have been purged by the history retention.',
@@ -235,13 +241,23 @@ export class KyselyStore implements Store {
     return this.run('list recent sends', () => listSentTimesSince(this.db, providerId, sinceMs));
   }
 
+  /** Are there at least `rows` finished emails created before the cutoff? (Stops counting there.) */
+  private async expiredAtLeast(cutoffMs: number, rows: number): Promise<boolean> {
+    const expired = this.db.selectFrom('emails').select('id').where(statusInLiterals(FINAL_STATUSES)).where('created_at_ms', '<', cutoffMs).limit(rows);
+    const { n } = await this.db
+      .selectFrom(expired.as('expired'))
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(n) >= rows;
+  }
+
   purgeFinishedBefore(cutoff: string): Promise<number> {
     return this.run('purge the history', async () => {
       const cutoffMs = toEpochMs(cutoff, 'cutoff', 'query');
       // One set-based DELETE (atomic on its own): the attempt log is a column of the row, and a
       // final email has no payload left, so nothing else needs deleting.
       const purge = this.db.deleteFrom('emails').where(statusInLiterals(FINAL_STATUSES)).where('created_at_ms', '<', cutoffMs);
-      if (this.config.longWrite !== undefined) return this.config.longWrite(purge.compile());
+      if (this.config.longWrite !== undefined && (await this.expiredAtLeast(cutoffMs, LONG_PURGE_ROWS))) return this.config.longWrite(purge.compile());
       return Number((await purge.executeTakeFirst()).numDeletedRows);
     });
   }
