@@ -128,9 +128,10 @@ export interface Store {
   extendLeases(options: ExtendLeasesOptions): Promise<string[]>;
   /**
    * Takes per-minute throttle slots for emails about to be sent, atomically
-   * for every worker on the store: counts the provider's non-forced sends (and
-   * reservations) in the window and reserves the first `limit - count` emails
-   * by setting their providerId and sentAt to `now`. The attempt's outcome
+   * for every worker on the store: counts the provider's non-forced sends and
+   * reservations in the window, plus older reservations whose email is still
+   * being sent under a lease, and reserves the first `limit - count` emails by
+   * setting their providerId and sentAt to `now`. The attempt's outcome
    * replaces that sentAt (sent) or clears it (anything else).
    */
   reserveSends(options: ReserveSendsOptions): Promise<SendReservation>;

@@ -645,6 +645,23 @@ export function describeStoreConformance(name: string, factory: () => Promise<St
         expect((await reserve(ids.slice(2), 2, 'exchange')).reserved).toEqual([ids[2]]);
       });
 
+      it('a reservation older than the window still holds its slot while its email is being sent', async () => {
+        const slow = newRecord({ status: 'sending', providerId: 'smtp', sentAt: at(10_000), leaseOwner: 'w', leaseExpiresAt: at(200_000) });
+        const crashed = newRecord({ status: 'sending', providerId: 'smtp', sentAt: at(10_000), leaseOwner: 'gone', leaseExpiresAt: at(100_000) });
+        const next = Array.from({ length: 3 }, (_, i) => newRecord({ status: 'sending', dueAt: at(i) }));
+        await store.insertEmails([slow, crashed, ...next]);
+        // The slow send's slot is taken; the crashed worker's lease has expired, so its slot is free.
+        const slots = await reserve(next.map((r) => r.id), 2);
+        expect(slots).toEqual({ reserved: [next[0]?.id], sentTimesMs: [now, now] });
+      });
+
+      it('does not count an email being reserved again (a takeover within the window) twice', async () => {
+        const takenOver = newRecord({ status: 'sending', providerId: 'smtp', sentAt: at(100_000), dueAt: at(0) });
+        const other = newRecord({ status: 'sending', dueAt: at(1) });
+        await store.insertEmails([takenOver, other]);
+        expect((await reserve([takenOver.id, other.id], 2)).reserved).toEqual([takenOver.id, other.id]);
+      });
+
       it('shares the limit between parallel callers: 5 workers reserving 3 each under a limit of 7 get 7 in all', async () => {
         const claimed = Array.from({ length: 15 }, (_, i) => newRecord({ status: 'sending', dueAt: at(i) }));
         await store.insertEmails(claimed);

@@ -2,7 +2,6 @@ import { sql, type Kysely } from 'kysely';
 import { ErrorCodes } from '../../errors/error-codes.js';
 import { MailwrightError } from '../../errors/mailwright-error.js';
 import type { ReserveSendsOptions, SendReservation } from '../store.js';
-import { listSentTimesSince } from './sent-since.js';
 import type { StoreDatabase } from './store-database.js';
 import type { StoreDialect } from './store-migrations.js';
 
@@ -28,15 +27,39 @@ function checkReserveOptions(options: ReserveSendsOptions): void {
  * advisory lock per provider), counts the provider's non-forced sends and
  * reservations in the window and gives the free slots to the first emails.
  * A reservation is the email's provider and `sent_at` set to now, so it counts
- * in every worker's window at once; the outcome replaces or clears it.
+ * in every worker's window at once, and for as long as its email is still being
+ * sent under a lease even beyond the window; the outcome replaces or clears it.
  */
 export async function reserveSends(db: Kysely<StoreDatabase>, dialect: StoreDialect, options: ReserveSendsOptions): Promise<SendReservation> {
   checkReserveOptions(options);
   const { providerId, emailIds, now, windowMs, limit } = options;
   return db.transaction().execute(async (trx) => {
     if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${`mailwright:throttle:${providerId}`}))`.execute(trx);
-    // Sends strictly inside the window (now - windowMs, now], as the throttle rule counts them.
-    const inWindow = await listSentTimesSince(trx, providerId, now - windowMs + 1);
+    const windowStart = now - windowMs;
+    const ids = [...emailIds];
+    // Sends strictly inside the window (windowStart, now], as the throttle rule counts them, except
+    // the emails being reserved now (one may hold an older reservation of a worker that crashed).
+    const sent = await trx
+      .selectFrom('emails')
+      .select('sent_at_ms')
+      .where('provider_id', '=', providerId)
+      .where('sent_at_ms', '>', windowStart)
+      .where((eb) => eb(eb.ref('forced'), '=', eb.lit(0)))
+      .$if(ids.length > 0, (q) => q.where('id', 'not in', ids))
+      .execute();
+    // Reservations older than the window whose email is still being sent keep their slot until
+    // the send ends (a batch may take longer than the window); they count as taken now.
+    const stillSending = await trx
+      .selectFrom('emails')
+      .select('id')
+      .where('status', '=', 'sending')
+      .where('provider_id', '=', providerId)
+      .where('sent_at_ms', '<=', windowStart)
+      .where('lease_expires_at_ms', '>', now)
+      .where((eb) => eb(eb.ref('forced'), '=', eb.lit(0)))
+      .$if(ids.length > 0, (q) => q.where('id', 'not in', ids))
+      .execute();
+    const inWindow = [...sent.map((row) => Number(row.sent_at_ms)), ...stillSending.map(() => now)].sort((a, b) => a - b);
     const reserved = emailIds.slice(0, Math.max(0, limit - inWindow.length));
     if (reserved.length > 0) {
       await trx.updateTable('emails').set({ provider_id: providerId, sent_at_ms: now, updated_at_ms: now }).where('id', 'in', [...reserved]).execute();
