@@ -194,7 +194,8 @@ export class KyselyStore implements Store {
       const nowMs = this.nowMs();
       await this.db.transaction().execute(async (trx) => {
         const final: string[] = [];
-        for (const { emailId, patch, attempt } of items) {
+        // In id order, as lease renewals lock rows (no deadlock between the two on PostgreSQL).
+        for (const { emailId, patch, attempt } of [...items].sort((a, b) => (a.emailId < b.emailId ? -1 : a.emailId > b.emailId ? 1 : 0))) {
           // The record patch and the attempt log entry in one statement.
           const result = await trx
             .updateTable('emails')
@@ -222,11 +223,11 @@ export class KyselyStore implements Store {
   }
 
   releaseLeases(ids: readonly string[], owner: string): Promise<number> {
-    return this.run('release leases', () => releaseLeasedEmails(this.db, ids, owner, this.nowMs()));
+    return this.run('release leases', () => releaseLeasedEmails(this.db, this.dialect, ids, owner, this.nowMs()));
   }
 
   extendLeases(options: ExtendLeasesOptions): Promise<string[]> {
-    return this.run('extend leases', () => extendLeasedEmails(this.db, options));
+    return this.run('extend leases', () => extendLeasedEmails(this.db, this.dialect, options));
   }
 
   reserveSends(options: ReserveSendsOptions): Promise<SendReservation> {
