@@ -38,6 +38,8 @@ interface Run {
   report(): void;
   /** Records the run's first error and drops the sends not started yet. */
   fail(error: unknown): void;
+  /** Has the run failed? */
+  failed(): boolean;
   /** Aborted by `stop()`. */
   stopping: AbortSignal | undefined;
 }
@@ -114,10 +116,11 @@ export class Distributor {
         firstError ??= error;
         queue.clear();
       },
+      failed: () => firstError !== undefined,
       stopping: this.stopping?.signal,
     };
-    // stop(): sends not started yet are dropped, and their emails given back (below) so that
-    // any worker may take them at once instead of after their lease.
+    // stop(): sends not started yet are dropped, and their emails given back at once (sendBatch)
+    // so that any worker may take them instead of waiting out their lease.
     const dropWaiting = (): void => queue.clear();
     run.stopping?.addEventListener('abort', dropWaiting);
     const { leaseMs, workerId: owner, claimBatch } = this.options;
@@ -143,35 +146,49 @@ export class Distributor {
 
   /**
    * Sends one claimed batch, throttled, under leases renewed while it runs;
-   * returns the emails it did not start (the distributor is stopping).
+   * returns the claimed emails it neither sent nor deferred (the run is
+   * stopping or failed), for the caller to give back.
    */
   private async sendBatch(run: Run, claimed: EmailRecord[], nowMs: number): Promise<Set<string>> {
     const { queue, provider, params, summary, report, fail, stopping } = run;
-    const decide = await this.throttle(claimed, provider, run.limit, nowMs, params.maxDeferrals);
-    const payloads = await this.deps.store.getPayloads(claimed.map((r) => r.id));
     const { leaseMs, workerId: owner } = this.options;
-    const lease = new BatchLease({ store: this.deps.store, clock: this.deps.clock, logger: this.deps.logger, owner, leaseMs }, nowMs, claimed.map((r) => r.id));
+    // Every claimed email is given back unless it is deferred or its send starts.
+    const notStarted = new Set(claimed.map((r) => r.id));
+    const lease = new BatchLease({ store: this.deps.store, clock: this.deps.clock, logger: this.deps.logger, owner, leaseMs }, nowMs, [...notStarted]);
     const stopKeepingAlive = lease.keepAlive();
-    const notStarted = new Set<string>();
+    // stop() drops the sends not started (see runOnce); give their emails back now, not after the
+    // sends in flight, one of which may take minutes.
+    const giveBackNow = (): void => {
+      const ids = [...notStarted];
+      ids.forEach((id) => lease.finished(id));
+      void this.deps.store.releaseLeases(ids, owner).catch((error: unknown) => this.deps.logger.warn('could not give back unstarted emails; they wait for their lease', { error: String(error) }));
+    };
+    stopping?.addEventListener('abort', giveBackNow, { once: true });
     try {
+      const decide = await this.throttle(claimed, provider, run.limit, nowMs, params.maxDeferrals);
+      const payloads = await this.deps.store.getPayloads(claimed.map((r) => r.id));
       for (const record of claimed) {
-        if (stopping?.aborted) {
-          notStarted.add(record.id);
-          continue;
-        }
+        if (stopping?.aborted || run.failed()) break;
         const decision = decide(record);
         if (decision.action === 'defer') {
           await this.defer(record, provider, decision.untilMs);
+          notStarted.delete(record.id);
           lease.finished(record.id);
           summary.deferred += 1;
           report();
           continue;
         }
         const forced = decision.action === 'force';
-        notStarted.add(record.id);
         void queue.add(async () => {
           notStarted.delete(record.id);
-          if (!(await lease.mayStart(record.id))) {
+          let leaseHeld: boolean;
+          try {
+            leaseHeld = await lease.mayStart(record.id);
+          } catch (error) {
+            notStarted.add(record.id); // not sent: give it back with the others
+            throw error;
+          }
+          if (!leaseHeld) {
             this.deps.logger.warn('lease lost before sending; the email is left to the worker that took it over', { emailId: record.id });
             return;
           }
@@ -188,6 +205,7 @@ export class Distributor {
       fail(error); // e.g. the store failing to record a deferral: the sends in flight settle first
     }
     await queue.onIdle();
+    stopping?.removeEventListener('abort', giveBackNow);
     stopKeepingAlive();
     return notStarted;
   }

@@ -9,7 +9,7 @@ import { createMailwright, type Mailwright } from '../../src/mailwright.js';
 import type { Provider } from '../../src/providers/provider.js';
 import { smtpProvider } from '../../src/providers/smtp/smtp-provider.js';
 import type { EmailRecord } from '../../src/store/email-record.js';
-import type { Store } from '../../src/store/store.js';
+import type { AttemptCompletion, Store } from '../../src/store/store.js';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { InMemoryUserDirectory } from '../../src/users/in-memory-user-directory.js';
 import { newRecord } from '../store/support/email-fixtures.js';
@@ -363,6 +363,67 @@ describe('batch queue and throttled distributor (ManualClock, SQLite file, real 
     expect(summary.sent).toBe(1);
     expect(sends).toEqual(['a email 1', 'b email 1', 'b email 2', 'b email 3', 'b email 4']);
     expect((await all(mailwright)).every((r) => r.status === 'sent')).toBe(true);
+  });
+
+  it('stop() during a long send gives the rest of the batch back while that send is still going', async () => {
+    let releaseSend!: () => void;
+    const sendHeld = new Promise<void>((resolve) => (releaseSend = resolve));
+    let sending = 0;
+    const relay: Provider = {
+      id: 'relay',
+      kind: 'test',
+      displayName: 'Held relay',
+      interactive: false,
+      batch: true,
+      microsoft365: false,
+      async send(message) {
+        sending += 1;
+        await sendHeld;
+        return { status: 'sent', messageId: message.messageId, recipients: [] };
+      },
+    };
+    const { mailwright } = await setup({ provider: relay });
+    for (let i = 1; i <= 4; i += 1) await mailwright.enqueue({ from: 'batch@contoso.com', to: `c${i}@example.com`, subject: `email ${i}`, text: 'x' });
+    const distributor = mailwright.createDistributor({ concurrency: 1, claimBatch: 4 });
+    distributor.start();
+    while (sending === 0) await new Promise((r) => setImmediate(r));
+    const stopped = distributor.stop();
+    const waitingAgain = async () => (await all(mailwright)).filter((r) => r.status === 'queued' && r.leaseOwner === undefined).length;
+    for (let turn = 0; turn < 200 && (await waitingAgain()) < 3; turn += 1) await new Promise((r) => setImmediate(r));
+    expect(await waitingAgain()).toBe(3);
+    expect((await all(mailwright)).filter((r) => r.status === 'sending')).toHaveLength(1); // still in flight
+    releaseSend();
+    await stopped;
+    expect((await all(mailwright)).map((r) => r.status).sort()).toEqual(['queued', 'queued', 'queued', 'sent']);
+    expect(sending).toBe(1);
+  });
+
+  it('a store failure while deferring stops the batch: the email not deferred and the ones after it are given back', async () => {
+    let failDeferral = true;
+    const wrapStore = (store: Store): Store =>
+      new Proxy(store, {
+        get(target, key, receiver) {
+          const value: unknown = Reflect.get(target, key, receiver);
+          if (key !== 'finishAttempts') return typeof value === 'function' ? value.bind(target) : value;
+          return (items: AttemptCompletion[]) => {
+            if (failDeferral && items.some((item) => item.patch.status === 'deferred')) {
+              failDeferral = false;
+              return Promise.reject(new MailwrightError(ErrorCodes.STORE_FAILED, 'The sqlite store could not finish attempts: database or disk is full'));
+            }
+            return target.finishAttempts(items);
+          };
+        },
+      });
+    const { mailwright } = await setup({ limit: 1, wrapStore });
+    await enqueueMany(mailwright, 3);
+    await expect(mailwright.distributor.runOnce()).rejects.toMatchObject({ code: ErrorCodes.STORE_FAILED });
+    const records = await all(mailwright);
+    expect(records.filter((r) => r.status === 'sent')).toHaveLength(1);
+    // Neither the email whose deferral failed nor the one after it is left leased.
+    expect(records.filter((r) => r.status !== 'sent').map((r) => [r.status, r.leaseOwner, r.sentAt])).toEqual([
+      ['queued', undefined, undefined],
+      ['queued', undefined, undefined],
+    ]);
   });
 
   it('a store failure while recording stops the run with its error; emails not started are given back, unrecorded ones are sent after the lease', async () => {
