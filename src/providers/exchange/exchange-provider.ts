@@ -36,10 +36,12 @@ export interface ExchangeProviderOptions extends DelegatedAuth {
   /** HTTPS options for the token endpoint and Graph (extra CA, `connectTo`, timeout). @default {} */
   network?: HttpsTransportOptions;
   /**
-   * Sends in progress at once from one mailbox; more wait their turn. Outlook
-   * lets an app make 4 concurrent Graph requests on a mailbox and throttles the
-   * rest (429 "MailboxConcurrency"); a send makes its requests one after
-   * another, so this keeps a distributor with a higher concurrency within it.
+   * Sends in progress at once from one mailbox, in this process; more wait
+   * their turn. Outlook lets an app make 4 concurrent Graph requests on a
+   * mailbox and throttles the rest (429 "MailboxConcurrency"); a send makes its
+   * requests one after another, so this keeps a distributor with a higher
+   * concurrency within it. Several processes sending from one mailbox share
+   * Outlook's 4 between them: lower it there (the 429s are retried anyway).
    * @default 4
    */
   mailboxConcurrency?: number;
@@ -150,9 +152,8 @@ export function exchangeProvider(options: ExchangeProviderOptions = {}): Provide
       if (tokens === undefined || runtime === undefined) throw new Error(`Provider "${id}" was used before init()`);
       const settings = await currentSettings();
       const mailbox = mailboxFor(settings, context.mode, context.user);
-      const token = context.mode === 'interactive' ? await tokens.userToken(settings, context.user!) : await tokens.appToken(settings);
+      const tokenSource = tokens;
       const transcript = new GraphTranscript();
-      const sender = new GraphMailSender(graphClient(token, transcript), mailbox, settings.saveToSentItems);
       const state: GraphSendState = { sendPosted: false };
       const receipt = (response: string, providerMessageId?: string): SendReceipt => ({
         status: 'sent',
@@ -164,6 +165,9 @@ export function exchangeProvider(options: ExchangeProviderOptions = {}): Provide
       });
       try {
         return await inMailboxTurn(mailbox, async () => {
+          // The token is taken in the mailbox's turn, so that a long wait cannot leave it expired.
+          const token = context.mode === 'interactive' ? await tokenSource.userToken(settings, context.user!) : await tokenSource.appToken(settings);
+          const sender = new GraphMailSender(graphClient(token, transcript), mailbox, settings.saveToSentItems);
           if (context.attempt > 1 && settings.saveToSentItems) {
             const sentId = await sender.findInSentItems(message.messageId);
             if (sentId !== undefined) return receipt('Found in Sent Items: an earlier attempt was accepted; not sent again', sentId);
