@@ -24,7 +24,7 @@ export function inMemoryHotPath(store: Store): Store {
     getPayloads: async (ids) => new Map(ids.flatMap((id) => (payloads.has(id) ? [[id, payloads.get(id) as string] as const] : []))),
     finishAttempts: async (items) => {
       for (const { emailId } of items) payloads.delete(emailId);
-      return { missing: [] };
+      return { missing: [], takenOver: [] };
     },
   };
   return new Proxy(store, {

@@ -3,7 +3,7 @@ import { MailwrightError } from '../errors/mailwright-error.js';
 import type { AttemptCompletion, Store } from '../store/store.js';
 
 interface Pending extends AttemptCompletion {
-  resolve(): void;
+  resolve(applied: boolean): void;
   reject(error: unknown): void;
 }
 
@@ -19,9 +19,13 @@ export class AttemptWriter {
 
   constructor(private readonly store: Pick<Store, 'finishAttempts'>) {}
 
-  /** Resolves when the email's patch and attempt are stored (MW_EMAIL_NOT_FOUND if the email is gone). */
-  finish(completion: AttemptCompletion): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
+  /**
+   * Resolves when the email's patch and attempt are stored: `true`, or `false`
+   * when another worker had taken the email over and only the attempt was logged
+   * (see `AttemptCompletion.leaseOwner`). MW_EMAIL_NOT_FOUND if the email is gone.
+   */
+  finish(completion: AttemptCompletion): Promise<boolean> {
+    return new Promise<boolean>((resolve, reject) => {
       this.pending.push({ ...completion, resolve, reject });
       void this.drain();
     });
@@ -38,11 +42,11 @@ export class AttemptWriter {
         const batch = this.pending;
         this.pending = [];
         try {
-          const { missing } = await this.store.finishAttempts(batch);
+          const { missing, takenOver } = await this.store.finishAttempts(batch);
           for (const item of batch) {
             if (missing.includes(item.emailId)) {
               item.reject(new MailwrightError(ErrorCodes.EMAIL_NOT_FOUND, `Email ${item.emailId} left the history while it was being sent.`, { details: { emailId: item.emailId } }));
-            } else item.resolve();
+            } else item.resolve(!takenOver.includes(item.emailId));
           }
         } catch (error) {
           for (const item of batch) item.reject(error);

@@ -8,6 +8,7 @@ import type { Provider } from '../providers/provider.js';
 import { attemptTranscript, deliverAttempt, successPatch, type AttemptOutcome } from '../send/deliver-attempt.js';
 import type { ImmediateSenderDeps } from '../send/immediate-sender.js';
 import type { EmailRecord } from '../store/email-record.js';
+import type { AttemptCompletion } from '../store/store.js';
 import { applySenderMode } from '../users/sender-identity.js';
 import { AttemptWriter } from './attempt-writer.js';
 import { BatchLease } from './batch-lease.js';
@@ -252,11 +253,23 @@ export class Distributor {
       reserved.has(record.id) ? { action: 'send' } : throttleDecision({ limit, sentTimesMs: slots.sentTimesMs, nowMs, deferrals: record.deferrals, maxDeferrals });
   }
 
+  /**
+   * Stores an attempt through the group commit. If another worker has taken the
+   * email over meanwhile, only the attempt is logged and the email's state is left
+   * to that worker.
+   */
+  private async storeAttempt(completion: Omit<AttemptCompletion, 'leaseOwner'>): Promise<void> {
+    const applied = await this.writer.finish({ ...completion, leaseOwner: this.options.workerId });
+    if (!applied) {
+      this.deps.logger.warn('another worker took this email over meanwhile; the attempt is logged and the email left to that worker', { emailId: completion.emailId });
+    }
+  }
+
   private async defer(record: EmailRecord, provider: Provider, untilMs: number): Promise<void> {
     const dueAt = new Date(untilMs).toISOString();
     const deferrals = record.deferrals + 1;
     const now = toIso(this.deps.clock.now());
-    await this.writer.finish({
+    await this.storeAttempt({
       emailId: record.id,
       patch: { status: 'deferred', deferrals, dueAt, ...NOT_SENDING },
       attempt: { emailId: record.id, attempt: record.attempts, providerId: provider.id, startedAt: now, finishedAt: now, outcome: 'deferred' },
@@ -285,7 +298,7 @@ export class Distributor {
     const base = { emailId: record.id, attempt, providerId: provider.id, startedAt: outcome.startedAt, finishedAt: outcome.finishedAt, ...attemptTranscript(outcome) };
 
     if (outcome.ok) {
-      await this.writer.finish({
+      await this.storeAttempt({
         emailId: record.id,
         patch: { ...successPatch(record, outcome), providerId: provider.id, attempts: attempt, forced },
         attempt: { ...base, outcome: forced ? 'forced' : outcome.receipt.status },
@@ -295,7 +308,7 @@ export class Distributor {
     }
     const { failure } = outcome;
     if (failure.permanent || attempt >= params.maxAttempts) {
-      await this.writer.finish({
+      await this.storeAttempt({
         emailId: record.id,
         patch: { status: 'failed', providerId: provider.id, attempts: attempt, failure, ...NOT_SENDING },
         attempt: { ...base, outcome: 'failed', failure },
@@ -304,7 +317,7 @@ export class Distributor {
       return 'failed';
     }
     const dueAt = toIso(clock.now().plus({ milliseconds: retryDelayMs(attempt, this.options.backoff, failure.retryAfterSeconds) }));
-    await this.writer.finish({
+    await this.storeAttempt({
       emailId: record.id,
       patch: { status: 'queued', providerId: provider.id, attempts: attempt, failure, dueAt, ...NOT_SENDING },
       attempt: { ...base, outcome: 'retrying', failure },

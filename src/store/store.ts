@@ -6,6 +6,13 @@ export interface AttemptCompletion {
   emailId: string;
   patch: EmailPatch;
   attempt: AttemptRecord;
+  /**
+   * The worker that made the attempt under its lease. If another worker holds
+   * the email's lease by now (it took the email over), only the attempt is
+   * logged: the email's state is the new owner's to change.
+   * @default undefined (the patch is always applied)
+   */
+  leaseOwner?: string;
 }
 
 /** Options for {@link Store.claimDue}. */
@@ -100,9 +107,10 @@ export interface Store {
   /**
    * Ends several attempts in ONE transaction (group commit: the distributor's
    * concurrent sends share a commit). Returns the ids of emails that no longer
-   * exist, for which nothing was written.
+   * exist, for which nothing was written, and of emails another worker had
+   * taken over, for which only the attempt was logged (see `leaseOwner`).
    */
-  finishAttempts(items: readonly AttemptCompletion[]): Promise<{ missing: string[] }>;
+  finishAttempts(items: readonly AttemptCompletion[]): Promise<{ missing: string[]; takenOver: string[] }>;
   listAttempts(emailId: string): Promise<AttemptRecord[]>;
 
   /**

@@ -365,6 +365,36 @@ describe('batch queue and throttled distributor (ManualClock, SQLite file, real 
     expect((await all(mailwright)).every((r) => r.status === 'sent')).toBe(true);
   });
 
+  it('an outcome arriving after another worker took the email over is logged, and leaves the email to that worker', async () => {
+    const clock = new ManualClock(T0);
+    let releaseOther!: () => void;
+    const otherHeld = new Promise<void>((resolve) => (releaseOther = resolve));
+    let otherSending = false;
+    let otherRun: Promise<unknown> | undefined;
+    const { mailwright, sends } = await twoWorkers(clock, 1, async (worker, _count, other) => {
+      if (worker === 'b') {
+        otherSending = true;
+        await otherHeld;
+        return;
+      }
+      // The clock jumps past the lease before any renewal: b takes the email over and is still sending it when a finishes.
+      clock.advance({ seconds: 70 });
+      otherRun = other.distributor.runOnce();
+      while (!otherSending) await new Promise((r) => setImmediate(r));
+    });
+    const [email] = await all(mailwright);
+    expect(await mailwright.createDistributor({ leaseMs: 60_000 }).runOnce()).toMatchObject({ sent: 1 });
+    const meanwhile = await mailwright.history.get(email!.id);
+    expect(meanwhile?.status).toBe('sending'); // still b's, with b's lease
+    expect(meanwhile?.leaseOwner).toBeDefined();
+    expect(meanwhile?.attemptLog.map((a) => a.outcome)).toEqual(['sent']); // a's attempt is in the log
+    releaseOther();
+    expect(await otherRun).toMatchObject({ sent: 1 });
+    const after = await mailwright.history.get(email!.id);
+    expect([after?.status, after?.attemptLog.length]).toEqual(['sent', 2]);
+    expect(sends).toEqual(['a email 1', 'b email 1']);
+  });
+
   it('stop() during a long send gives the rest of the batch back while that send is still going', async () => {
     let releaseSend!: () => void;
     const sendHeld = new Promise<void>((resolve) => (releaseSend = resolve));

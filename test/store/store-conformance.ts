@@ -415,6 +415,27 @@ export function describeStoreConformance(name: string, factory: () => Promise<St
         expect(await store.listAttempts(ghost)).toEqual([]);
       });
 
+      it('with a lease owner, an outcome changes the email only while no other worker holds it, and is logged either way', async () => {
+        const mine = newRecord({ status: 'sending', leaseOwner: 'worker-a', leaseExpiresAt: at(60_000), payload: 'm' });
+        const released = newRecord({ status: 'queued', payload: 'r' });
+        const takenOver = newRecord({ status: 'sending', leaseOwner: 'worker-b', leaseExpiresAt: at(120_000), payload: 't' });
+        await store.insertEmails([mine, released, takenOver]);
+        const sent = { status: 'sent', attempts: 1, leaseOwner: undefined, leaseExpiresAt: undefined } as const;
+        const result = await store.finishAttempts(
+          [mine, released, takenOver].map((r) => ({ emailId: r.id, patch: sent, attempt: attemptOf(r.id), leaseOwner: 'worker-a' })).concat([
+            { emailId: randomUUID(), patch: sent, attempt: attemptOf('gone'), leaseOwner: 'worker-a' },
+          ]),
+        );
+        expect(result.takenOver).toEqual([takenOver.id]);
+        expect(result.missing).toHaveLength(1);
+        expect((await store.getEmail(mine.id))?.status).toBe('sent');
+        expect((await store.getEmail(released.id))?.status).toBe('sent');
+        const untouched = await store.getEmail(takenOver.id);
+        expect([untouched?.status, untouched?.leaseOwner, untouched?.attempts]).toEqual(['sending', 'worker-b', 0]);
+        expect(await store.listAttempts(takenOver.id)).toHaveLength(1);
+        expect(await store.getPayload(takenOver.id)).toBe('t');
+      });
+
       it('refuses an attempt of an unknown email with MW_EMAIL_NOT_FOUND', async () => {
         const ghost = randomUUID();
         await expectMailwrightError(store.appendAttempt(attemptOf(ghost)), ErrorCodes.EMAIL_NOT_FOUND);

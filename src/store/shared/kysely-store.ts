@@ -187,27 +187,36 @@ export class KyselyStore implements Store {
     if (missing.length > 0) throw notFound(emailId);
   }
 
-  finishAttempts(items: readonly AttemptCompletion[]): Promise<{ missing: string[] }> {
+  finishAttempts(items: readonly AttemptCompletion[]): Promise<{ missing: string[]; takenOver: string[] }> {
     return this.run('finish attempts', async () => {
       const missing: string[] = [];
-      if (items.length === 0) return { missing };
+      const takenOver: string[] = [];
+      if (items.length === 0) return { missing, takenOver };
       const nowMs = this.nowMs();
       await this.db.transaction().execute(async (trx) => {
         const final: string[] = [];
         // In id order, as lease renewals lock rows (no deadlock between the two on PostgreSQL).
-        for (const { emailId, patch, attempt } of [...items].sort((a, b) => (a.emailId < b.emailId ? -1 : a.emailId > b.emailId ? 1 : 0))) {
-          // The record patch and the attempt log entry in one statement.
+        for (const { emailId, patch, attempt, leaseOwner } of [...items].sort((a, b) => (a.emailId < b.emailId ? -1 : a.emailId > b.emailId ? 1 : 0))) {
+          const logLine = appendedLog(attemptLogLine(attempt));
+          // The record patch and the attempt log entry in one statement, unless another worker
+          // has taken the email over since (then its state is that worker's to change).
           const result = await trx
             .updateTable('emails')
-            .set({ ...patchToColumns(patch, nowMs), attempt_log: appendedLog(attemptLogLine(attempt)) })
+            .set({ ...patchToColumns(patch, nowMs), attempt_log: logLine })
             .where('id', '=', emailId)
+            .$if(leaseOwner !== undefined, (q) => q.where((eb) => eb.or([eb('lease_owner', 'is', null), eb('lease_owner', '=', leaseOwner as string)])))
             .executeTakeFirst();
-          if (Number(result.numUpdatedRows) === 0) missing.push(emailId);
-          else if (becomesFinal(patch)) final.push(emailId);
+          if (Number(result.numUpdatedRows) > 0) {
+            if (becomesFinal(patch)) final.push(emailId);
+            continue;
+          }
+          const logged = leaseOwner === undefined ? undefined : await trx.updateTable('emails').set({ attempt_log: logLine }).where('id', '=', emailId).executeTakeFirst();
+          if (logged !== undefined && Number(logged.numUpdatedRows) > 0) takenOver.push(emailId);
+          else missing.push(emailId);
         }
         await dropPayloads(trx, final);
       });
-      return { missing };
+      return { missing, takenOver };
     });
   }
 
