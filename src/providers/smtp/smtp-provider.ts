@@ -177,8 +177,8 @@ export function smtpProvider(options: SmtpProviderOptions = {}): Provider {
       return address === undefined ? undefined : { address };
     },
     async send(message: EmailMessage, _context: SendContext): Promise<SendReceipt> {
-      const settings = await currentSettings();
-      return slots.add(() => sendWith(settings, message));
+      // Settings are read when the send's turn comes, so a send that waited uses the current ones.
+      return slots.add(async () => sendWith(await currentSettings(), message));
     },
     async close(): Promise<void> {
       for (const sessions of idle.values()) sessions.forEach((s) => s.close());
