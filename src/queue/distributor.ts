@@ -5,28 +5,18 @@ import { MailwrightError } from '../errors/mailwright-error.js';
 import type { HistoryService } from '../history/history-service.js';
 import { effectivePerMinuteLimit, type EmailParameters } from '../parameters/email-parameters.js';
 import type { Provider } from '../providers/provider.js';
-import { attemptTranscript, deliverAttempt, successPatch, type AttemptOutcome } from '../send/deliver-attempt.js';
+import { deliverAttempt } from '../send/deliver-attempt.js';
 import type { ImmediateSenderDeps } from '../send/immediate-sender.js';
 import type { EmailRecord } from '../store/email-record.js';
-import type { AttemptCompletion } from '../store/store.js';
 import { applySenderMode } from '../users/sender-identity.js';
-import { AttemptWriter } from './attempt-writer.js';
 import { BatchLease } from './batch-lease.js';
-import { retryDelayMs } from './backoff.js';
+import { batchThrottle } from './batch-throttle.js';
 import { resolveDistributorOptions, type DistributorOptions, type ResolvedDistributorOptions } from './distributor-options.js';
 import { deserializeMessage } from './message-payload.js';
 import { missingMessage } from './missing-message.js';
+import { OutcomeRecorder, type Delivered } from './outcome-recorder.js';
 import { parseEvery } from './parse-every.js';
 import type { QueueEventEmitter } from './queue-events.js';
-import { THROTTLE_WINDOW_MS, throttleDecision, type ThrottleDecision } from './throttle.js';
-
-/** One attempt made, not yet stored. */
-interface Delivered {
-  record: EmailRecord;
-  attempt: number;
-  forced: boolean;
-  outcome: AttemptOutcome;
-}
 
 /** What one `runOnce()` shares across its batches. */
 interface Run {
@@ -61,8 +51,6 @@ export interface DistributorDeps extends Omit<ImmediateSenderDeps, 'messageIdDom
 }
 
 const LAST_PURGE_KEY = 'distributor:last-purge';
-/** The patch fields of an email that is no longer being sent: no lease, and no throttle slot (sentAt). */
-const NOT_SENDING = { leaseOwner: undefined, leaseExpiresAt: undefined, sentAt: undefined } as const;
 const DAY_MS = 86_400_000;
 
 /**
@@ -76,15 +64,16 @@ export class Distributor {
   private running: Promise<void> | undefined;
   private stopping: AbortController | undefined;
 
-  /** Group commit of finished attempts. */
-  private readonly writer: AttemptWriter;
+  /** Stores each attempt's outcome. */
+  private readonly outcomes: OutcomeRecorder;
 
   constructor(
     private readonly deps: DistributorDeps,
     options: DistributorOptions = {},
   ) {
     this.options = resolveDistributorOptions(options);
-    this.writer = new AttemptWriter(deps.store);
+    const { workerId: owner, backoff } = this.options;
+    this.outcomes = new OutcomeRecorder({ store: deps.store, clock: deps.clock, logger: deps.logger, events: deps.events, owner, backoff });
   }
 
   /**
@@ -166,13 +155,13 @@ export class Distributor {
     };
     stopping?.addEventListener('abort', giveBackNow, { once: true });
     try {
-      const decide = await this.throttle(claimed, provider, run.limit, nowMs, params.maxDeferrals);
+      const decide = await batchThrottle(this.deps.store, { claimed, providerId: provider.id, limit: run.limit, nowMs, maxDeferrals: params.maxDeferrals });
       const payloads = await this.deps.store.getPayloads(claimed.map((r) => r.id));
       for (const record of claimed) {
         if (stopping?.aborted || run.failed()) break;
         const decision = decide(record);
         if (decision.action === 'defer') {
-          await this.defer(record, provider, decision.untilMs);
+          await this.outcomes.defer(record, provider, decision.untilMs);
           notStarted.delete(record.id);
           lease.finished(record.id);
           summary.deferred += 1;
@@ -195,7 +184,7 @@ export class Distributor {
           }
           // The queue slot is held until the outcome is stored, so a crash can leave at most
           // `concurrency` emails sent but not recorded (they are sent again after their lease).
-          const outcome = await this.recordOutcome(await this.deliverOne(record, payloads.get(record.id), provider, forced), provider, params);
+          const outcome = await this.outcomes.record(await this.deliverOne(record, payloads.get(record.id), provider, forced), provider, params);
           lease.finished(record.id);
           summary[outcome] += 1;
           if (forced && outcome === 'sent') summary.forced += 1;
@@ -240,44 +229,7 @@ export class Distributor {
     this.stopping = undefined;
   }
 
-  /**
-   * The throttle decision for each email of a claimed batch. Slots are reserved
-   * in the store, so every worker sharing it counts the same window; an email
-   * without a slot waits for one, or is forced after `maxDeferrals`.
-   */
-  private async throttle(claimed: EmailRecord[], provider: Provider, limit: number, nowMs: number, maxDeferrals: number): Promise<(record: EmailRecord) => ThrottleDecision> {
-    if (limit <= 0) return () => ({ action: 'send' });
-    const slots = await this.deps.store.reserveSends({ providerId: provider.id, emailIds: claimed.map((r) => r.id), now: nowMs, windowMs: THROTTLE_WINDOW_MS, limit });
-    const reserved = new Set(slots.reserved);
-    return (record) =>
-      reserved.has(record.id) ? { action: 'send' } : throttleDecision({ limit, sentTimesMs: slots.sentTimesMs, nowMs, deferrals: record.deferrals, maxDeferrals });
-  }
-
-  /**
-   * Stores an attempt through the group commit. If another worker has taken the
-   * email over meanwhile, only the attempt is logged and the email's state is left
-   * to that worker.
-   */
-  private async storeAttempt(completion: Omit<AttemptCompletion, 'leaseOwner'>): Promise<void> {
-    const applied = await this.writer.finish({ ...completion, leaseOwner: this.options.workerId });
-    if (!applied) {
-      this.deps.logger.warn('another worker took this email over meanwhile; the attempt is logged and the email left to that worker', { emailId: completion.emailId });
-    }
-  }
-
-  private async defer(record: EmailRecord, provider: Provider, untilMs: number): Promise<void> {
-    const dueAt = new Date(untilMs).toISOString();
-    const deferrals = record.deferrals + 1;
-    const now = toIso(this.deps.clock.now());
-    await this.storeAttempt({
-      emailId: record.id,
-      patch: { status: 'deferred', deferrals, dueAt, ...NOT_SENDING },
-      attempt: { emailId: record.id, attempt: record.attempts, providerId: provider.id, startedAt: now, finishedAt: now, outcome: 'deferred' },
-    });
-    this.deps.events.emit('deferred', { emailId: record.id, providerId: provider.id, deferrals, dueAt });
-  }
-
-  /** Sends one claimed email once with the provider (the attempt is stored by {@link recordOutcome}). */
+  /** Sends one claimed email once with the provider (the outcome is stored by {@link OutcomeRecorder.record}). */
   private async deliverOne(record: EmailRecord, payload: string | undefined, provider: Provider, forced: boolean): Promise<Delivered> {
     const { events } = this.deps;
     const attempt = record.attempts + 1;
@@ -290,40 +242,6 @@ export class Distributor {
     if (forced) events.emit('forced', { emailId: record.id, providerId: provider.id, deferrals: record.deferrals });
     const outcome = await deliverAttempt(this.deps, provider, message, { mode: 'batch', emailId: record.id, attempt, ...(user ? { user } : {}) });
     return { record, attempt, forced, outcome };
-  }
-
-  /** Stores an attempt's outcome (next status and attempt log entry), then emits its event. */
-  private async recordOutcome({ record, attempt, forced, outcome }: Delivered, provider: Provider, params: EmailParameters): Promise<'sent' | 'failed' | 'retried'> {
-    const { clock, events } = this.deps;
-    const base = { emailId: record.id, attempt, providerId: provider.id, startedAt: outcome.startedAt, finishedAt: outcome.finishedAt, ...attemptTranscript(outcome) };
-
-    if (outcome.ok) {
-      await this.storeAttempt({
-        emailId: record.id,
-        patch: { ...successPatch(record, outcome), providerId: provider.id, attempts: attempt, forced },
-        attempt: { ...base, outcome: forced ? 'forced' : outcome.receipt.status },
-      });
-      events.emit('sent', { emailId: record.id, providerId: provider.id, attempt, forced });
-      return 'sent';
-    }
-    const { failure } = outcome;
-    if (failure.permanent || attempt >= params.maxAttempts) {
-      await this.storeAttempt({
-        emailId: record.id,
-        patch: { status: 'failed', providerId: provider.id, attempts: attempt, failure, ...NOT_SENDING },
-        attempt: { ...base, outcome: 'failed', failure },
-      });
-      events.emit('failed', { emailId: record.id, providerId: provider.id, attempt, failure });
-      return 'failed';
-    }
-    const dueAt = toIso(clock.now().plus({ milliseconds: retryDelayMs(attempt, this.options.backoff, failure.retryAfterSeconds) }));
-    await this.storeAttempt({
-      emailId: record.id,
-      patch: { status: 'queued', providerId: provider.id, attempts: attempt, failure, dueAt, ...NOT_SENDING },
-      attempt: { ...base, outcome: 'retrying', failure },
-    });
-    events.emit('retrying', { emailId: record.id, providerId: provider.id, attempt, dueAt, failure });
-    return 'retried';
   }
 
   private async purgeDaily(): Promise<void> {

@@ -1,0 +1,106 @@
+import type { Clock } from '../clock/clock.js';
+import { toIso } from '../clock/clock.js';
+import type { Logger } from '../logger.js';
+import type { EmailParameters } from '../parameters/email-parameters.js';
+import type { Provider } from '../providers/provider.js';
+import { attemptTranscript, successPatch, type AttemptOutcome } from '../send/deliver-attempt.js';
+import type { EmailRecord } from '../store/email-record.js';
+import type { AttemptCompletion, Store } from '../store/store.js';
+import { AttemptWriter } from './attempt-writer.js';
+import { retryDelayMs, type BackoffOptions } from './backoff.js';
+import type { QueueEventEmitter } from './queue-events.js';
+
+/** One attempt made, not yet stored. */
+export interface Delivered {
+  record: EmailRecord;
+  attempt: number;
+  forced: boolean;
+  outcome: AttemptOutcome;
+}
+
+/** What {@link OutcomeRecorder} needs. */
+export interface OutcomeRecorderDeps {
+  store: Pick<Store, 'finishAttempts'>;
+  clock: Clock;
+  logger: Logger;
+  events: QueueEventEmitter;
+  /** The distributor's worker id, the lease owner of the emails it records. */
+  owner: string;
+  backoff: BackoffOptions;
+}
+
+/** The patch fields of an email that is no longer being sent: no lease, and no throttle slot (sentAt). */
+const NOT_SENDING = { leaseOwner: undefined, leaseExpiresAt: undefined, sentAt: undefined } as const;
+
+/**
+ * Turns a distributor's attempts into the emails' next state (sent, retrying
+ * with back-off, failed, deferred), each with its attempt-log entry, through a
+ * group commit, then emits the matching event.
+ */
+export class OutcomeRecorder {
+  /** Group commit of finished attempts. */
+  private readonly writer: AttemptWriter;
+
+  constructor(private readonly deps: OutcomeRecorderDeps) {
+    this.writer = new AttemptWriter(deps.store);
+  }
+
+  /** Stores a send attempt's outcome; says what became of the email. */
+  async record({ record, attempt, forced, outcome }: Delivered, provider: Provider, params: EmailParameters): Promise<'sent' | 'failed' | 'retried'> {
+    const { clock, events } = this.deps;
+    const base = { emailId: record.id, attempt, providerId: provider.id, startedAt: outcome.startedAt, finishedAt: outcome.finishedAt, ...attemptTranscript(outcome) };
+
+    if (outcome.ok) {
+      await this.store({
+        emailId: record.id,
+        patch: { ...successPatch(record, outcome), providerId: provider.id, attempts: attempt, forced },
+        attempt: { ...base, outcome: forced ? 'forced' : outcome.receipt.status },
+      });
+      events.emit('sent', { emailId: record.id, providerId: provider.id, attempt, forced });
+      return 'sent';
+    }
+    const { failure } = outcome;
+    if (failure.permanent || attempt >= params.maxAttempts) {
+      await this.store({
+        emailId: record.id,
+        patch: { status: 'failed', providerId: provider.id, attempts: attempt, failure, ...NOT_SENDING },
+        attempt: { ...base, outcome: 'failed', failure },
+      });
+      events.emit('failed', { emailId: record.id, providerId: provider.id, attempt, failure });
+      return 'failed';
+    }
+    const dueAt = toIso(clock.now().plus({ milliseconds: retryDelayMs(attempt, this.deps.backoff, failure.retryAfterSeconds) }));
+    await this.store({
+      emailId: record.id,
+      patch: { status: 'queued', providerId: provider.id, attempts: attempt, failure, dueAt, ...NOT_SENDING },
+      attempt: { ...base, outcome: 'retrying', failure },
+    });
+    events.emit('retrying', { emailId: record.id, providerId: provider.id, attempt, dueAt, failure });
+    return 'retried';
+  }
+
+  /** Stores a deferral: the email waits until `untilMs` with one more deferral. */
+  async defer(record: EmailRecord, provider: Provider, untilMs: number): Promise<void> {
+    const dueAt = new Date(untilMs).toISOString();
+    const deferrals = record.deferrals + 1;
+    const now = toIso(this.deps.clock.now());
+    await this.store({
+      emailId: record.id,
+      patch: { status: 'deferred', deferrals, dueAt, ...NOT_SENDING },
+      attempt: { emailId: record.id, attempt: record.attempts, providerId: provider.id, startedAt: now, finishedAt: now, outcome: 'deferred' },
+    });
+    this.deps.events.emit('deferred', { emailId: record.id, providerId: provider.id, deferrals, dueAt });
+  }
+
+  /**
+   * Stores an attempt through the group commit. If another worker has taken the
+   * email over meanwhile, only the attempt is logged and the email's state is left
+   * to that worker.
+   */
+  private async store(completion: Omit<AttemptCompletion, 'leaseOwner'>): Promise<void> {
+    const applied = await this.writer.finish({ ...completion, leaseOwner: this.deps.owner });
+    if (!applied) {
+      this.deps.logger.warn('another worker took this email over meanwhile; the attempt is logged and the email left to that worker', { emailId: completion.emailId });
+    }
+  }
+}
