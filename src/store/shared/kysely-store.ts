@@ -1,12 +1,14 @@
-import type { CompiledQuery, Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Clock } from '../../clock/clock.js';
 import { ErrorCodes } from '../../errors/error-codes.js';
 import { MailwrightError } from '../../errors/mailwright-error.js';
-import { FINAL_STATUSES, type AttemptRecord, type EmailPatch, type EmailRecord, type NewEmailRecord } from '../email-record.js';
+import type { AttemptRecord, EmailPatch, EmailRecord, NewEmailRecord } from '../email-record.js';
 import type { HistoryPage, HistoryQuery } from '../history-query.js';
 import type { AttemptCompletion, ClaimOptions, ExtendLeasesOptions, ReserveSendsOptions, SendReservation, Store } from '../store.js';
 import { appendedLog, attemptLogLine, parseAttemptLog } from './attempt-log.js';
 import { claimDueEmails } from './claim-due-emails.js';
+import { finishAttemptsIn } from './finish-attempts.js';
+import { purgeFinished, type LongWrite } from './purge-finished.js';
 import { becomesFinal, dropPayloads } from './email-payloads.js';
 import { patchToColumns, rowToEmail } from './email-row.js';
 import { toEpochMs } from './epoch-time.js';
@@ -18,7 +20,7 @@ import { countSentSince, listSentTimesSince } from './sent-since.js';
 import { insertEmail, insertEmails, type InsertEmailsConfig } from './insert-emails.js';
 import { toStoreError } from './store-error.js';
 import { EMAIL_COLUMNS, type StoreDatabase } from './store-database.js';
-import { statusInLiterals, type StoreDialect } from './store-migrations.js';
+import type { StoreDialect } from './store-migrations.js';
 
 /** What a dialect gives the shared store (and how it inserts many emails). */
 export interface KyselyStoreConfig extends InsertEmailsConfig {
@@ -37,15 +39,6 @@ export interface KyselyStoreConfig extends InsertEmailsConfig {
    */
   longWrite?: LongWrite;
 }
-
-/** Runs one long write statement and returns how many rows it changed. */
-export type LongWrite = (query: CompiledQuery) => Promise<number>;
-
-/**
- * Purges of at least this many rows go to `longWrite` (a worker thread on SQLite); smaller
- * ones take a few milliseconds and run here, without starting a thread.
- */
-const LONG_PURGE_ROWS = 2000;
 
 const notFound = (id: string): MailwrightError =>
   new MailwrightError(ErrorCodes.EMAIL_NOT_FOUND, `No email with id "${id}" in the history.`, {
@@ -188,36 +181,7 @@ export class KyselyStore implements Store {
   }
 
   finishAttempts(items: readonly AttemptCompletion[]): Promise<{ missing: string[]; takenOver: string[] }> {
-    return this.run('finish attempts', async () => {
-      const missing: string[] = [];
-      const takenOver: string[] = [];
-      if (items.length === 0) return { missing, takenOver };
-      const nowMs = this.nowMs();
-      await this.db.transaction().execute(async (trx) => {
-        const final: string[] = [];
-        // In id order, as lease renewals lock rows (no deadlock between the two on PostgreSQL).
-        for (const { emailId, patch, attempt, leaseOwner } of [...items].sort((a, b) => (a.emailId < b.emailId ? -1 : a.emailId > b.emailId ? 1 : 0))) {
-          const logLine = appendedLog(attemptLogLine(attempt));
-          // The record patch and the attempt log entry in one statement, unless another worker
-          // has taken the email over since (then its state is that worker's to change).
-          const result = await trx
-            .updateTable('emails')
-            .set({ ...patchToColumns(patch, nowMs), attempt_log: logLine })
-            .where('id', '=', emailId)
-            .$if(leaseOwner !== undefined, (q) => q.where((eb) => eb.or([eb('lease_owner', 'is', null), eb('lease_owner', '=', leaseOwner as string)])))
-            .executeTakeFirst();
-          if (Number(result.numUpdatedRows) > 0) {
-            if (becomesFinal(patch)) final.push(emailId);
-            continue;
-          }
-          const logged = leaseOwner === undefined ? undefined : await trx.updateTable('emails').set({ attempt_log: logLine }).where('id', '=', emailId).executeTakeFirst();
-          if (logged !== undefined && Number(logged.numUpdatedRows) > 0) takenOver.push(emailId);
-          else missing.push(emailId);
-        }
-        await dropPayloads(trx, final);
-      });
-      return { missing, takenOver };
-    });
+    return this.run('finish attempts', () => finishAttemptsIn(this.db, items, this.nowMs()));
   }
 
   listAttempts(emailId: string): Promise<AttemptRecord[]> {
@@ -251,24 +215,7 @@ export class KyselyStore implements Store {
     return this.run('list recent sends', () => listSentTimesSince(this.db, providerId, sinceMs));
   }
 
-  /** Are there at least `rows` finished emails created before the cutoff? (Stops counting there.) */
-  private async expiredAtLeast(cutoffMs: number, rows: number): Promise<boolean> {
-    const expired = this.db.selectFrom('emails').select('id').where(statusInLiterals(FINAL_STATUSES)).where('created_at_ms', '<', cutoffMs).limit(rows);
-    const { n } = await this.db
-      .selectFrom(expired.as('expired'))
-      .select((eb) => eb.fn.countAll<number | string>().as('n'))
-      .executeTakeFirstOrThrow();
-    return Number(n) >= rows;
-  }
-
   purgeFinishedBefore(cutoff: string): Promise<number> {
-    return this.run('purge the history', async () => {
-      const cutoffMs = toEpochMs(cutoff, 'cutoff', 'query');
-      // One set-based DELETE (atomic on its own): the attempt log is a column of the row, and a
-      // final email has no payload left, so nothing else needs deleting.
-      const purge = this.db.deleteFrom('emails').where(statusInLiterals(FINAL_STATUSES)).where('created_at_ms', '<', cutoffMs);
-      if (this.config.longWrite !== undefined && (await this.expiredAtLeast(cutoffMs, LONG_PURGE_ROWS))) return this.config.longWrite(purge.compile());
-      return Number((await purge.executeTakeFirst()).numDeletedRows);
-    });
+    return this.run('purge the history', () => purgeFinished(this.db, toEpochMs(cutoff, 'cutoff', 'query'), this.config.longWrite));
   }
 }

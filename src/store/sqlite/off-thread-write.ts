@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { LongWrite } from '../shared/kysely-store.js';
+import type { LongWrite } from '../shared/purge-finished.js';
 import type { AsyncLock } from './process-file-lock.js';
 
 // The worker opens its own connection, runs the statement and exits. It is evaluated from a
