@@ -7,6 +7,7 @@ import { exchangeSettingsSchema, type ExchangeSettings, type ExchangeSettingsInp
 import { parseSettings } from '../../parameters/parse-settings.js';
 import type { DirectoryUser, SenderMode } from '../../users/user-directory.js';
 import type { MailboxContext, Provider, ProviderRuntime, SendContext, SendReceipt } from '../provider.js';
+import { providerCountOption } from '../provider-count-option.js';
 import { providerSettingsKey } from '../sealed-settings-service.js';
 import { GRAPH_BASE_URL } from './authority-metadata.js';
 import { openExchangeSettings } from './exchange-settings-store.js';
@@ -61,13 +62,7 @@ export function exchangeProvider(options: ExchangeProviderOptions = {}): Provide
   const id = options.id ?? 'exchange';
   const inline = options.settings === undefined ? undefined : parseSettings(exchangeSettingsSchema, options.settings, 'Exchange settings');
   const transport: HttpTransport = createHttpsTransport(options.network);
-  const mailboxConcurrency = options.mailboxConcurrency ?? 4;
-  if (!Number.isSafeInteger(mailboxConcurrency) || mailboxConcurrency < 1) {
-    throw new MailwrightError(ErrorCodes.INVALID_SETTINGS, `mailboxConcurrency of the Exchange provider "${id}" must be a whole number >= 1; got ${String(mailboxConcurrency)}.`, {
-      fix: 'Pass e.g. { mailboxConcurrency: 4 } (Outlook allows 4 concurrent requests per mailbox), or leave it out for the default.',
-      details: { providerId: id, field: 'mailboxConcurrency' },
-    });
-  }
+  const mailboxConcurrency = providerCountOption({ label: 'Exchange', id }, 'mailboxConcurrency', options.mailboxConcurrency, 4, ' (Outlook allows 4 concurrent requests per mailbox)');
   // One queue per mailbox while it has sends waiting or in progress.
   const mailboxQueues = new Map<string, PQueue>();
   const inMailboxTurn = <T>(mailbox: string, task: () => Promise<T>): Promise<T> => {

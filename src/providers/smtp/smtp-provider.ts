@@ -14,6 +14,7 @@ import type { SenderMode } from '../../users/user-directory.js';
 import type { Provider, ProviderRuntime, RecipientResult, SendContext, SendReceipt } from '../provider.js';
 import { SmtpSession, type SmtpError } from './smtp-session.js';
 import { SmtpTranscript } from './smtp-transcript.js';
+import { providerCountOption } from '../provider-count-option.js';
 import { providerSettingsKey } from '../sealed-settings-service.js';
 import { openSmtpSettings } from './smtp-settings-store.js';
 
@@ -73,13 +74,7 @@ function recipientResults(accepted: string[], rejectedErrors: SmtpError[] | unde
 export function smtpProvider(options: SmtpProviderOptions = {}): Provider {
   const id = options.id ?? 'smtp';
   const inline = options.settings === undefined ? undefined : parseSettings(smtpSettingsSchema, options.settings, 'SMTP settings');
-  const maxConnections = options.maxConnections ?? 5;
-  if (!Number.isSafeInteger(maxConnections) || maxConnections < 1) {
-    throw new MailwrightError(ErrorCodes.INVALID_SETTINGS, `maxConnections of the SMTP provider "${id}" must be a whole number >= 1; got ${String(maxConnections)}.`, {
-      fix: 'Pass e.g. { maxConnections: 5 }, or leave it out for the default.',
-      details: { providerId: id, field: 'maxConnections' },
-    });
-  }
+  const maxConnections = providerCountOption({ label: 'SMTP', id }, 'maxConnections', options.maxConnections, 5);
   // Every send holds one of these slots from checkout to checkin, so at most `maxConnections` are open.
   const slots = new PQueue({ concurrency: maxConnections });
   let runtime: ProviderRuntime | undefined;
