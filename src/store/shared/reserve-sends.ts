@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { ErrorCodes } from '../../errors/error-codes.js';
 import { MailwrightError } from '../../errors/mailwright-error.js';
 import type { ReserveSendsOptions, SendReservation } from '../store.js';
+import { sentSince } from './sent-since.js';
 import type { StoreDatabase } from './store-database.js';
 import type { StoreDialect } from './store-migrations.js';
 
@@ -39,12 +40,8 @@ export async function reserveSends(db: Kysely<StoreDatabase>, dialect: StoreDial
     const ids = [...emailIds];
     // Sends strictly inside the window (windowStart, now], as the throttle rule counts them, except
     // the emails being reserved now (one may hold an older reservation of a worker that crashed).
-    const sent = await trx
-      .selectFrom('emails')
+    const sent = await sentSince(trx, providerId, windowStart + 1)
       .select('sent_at_ms')
-      .where('provider_id', '=', providerId)
-      .where('sent_at_ms', '>', windowStart)
-      .where((eb) => eb(eb.ref('forced'), '=', eb.lit(0)))
       .$if(ids.length > 0, (q) => q.where('id', 'not in', ids))
       .execute();
     // Reservations older than the window whose email is still being sent keep their slot until

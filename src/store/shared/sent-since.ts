@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { StoreDatabase } from './store-database.js';
 
 /** Non-forced sends of a provider since an instant (matches the partial throttle index). */
-function sentSince(db: Kysely<StoreDatabase>, providerId: string, sinceMs: number) {
+export function sentSince(db: Kysely<StoreDatabase>, providerId: string, sinceMs: number) {
   return db
     .selectFrom('emails')
     .where('provider_id', '=', providerId)
