@@ -125,53 +125,6 @@ describe('SQLite store', () => {
     expect(await store.purgeFinishedBefore(at(1_000))).toBe(1);
   });
 
-  it('purges on a worker thread from an ES-module entry point as well (the worker code runs under either module type)', async () => {
-    const file = freshFile();
-    const store = open(file);
-    await store.migrate();
-    // Enough rows for the purge to go to a worker thread (small ones run on the calling thread).
-    await store.insertEmails(Array.from({ length: 2_500 }, () => newRecord({ status: 'sent', createdAt: at(0), sentAt: at(0) })));
-    await store.close();
-    const entry = `
-      import { createSqliteStore } from ${JSON.stringify(fileURLToPath(new URL('../../src/store/sqlite/sqlite-store.ts', import.meta.url)))};
-      const store = createSqliteStore({ filename: ${JSON.stringify(file)} });
-      console.log(JSON.stringify({ purged: await store.purgeFinishedBefore(${JSON.stringify(at(1_000))}) }));
-      await store.close();`;
-    // `--input-type=module` is inherited by worker threads, so an eval'd worker is a module there.
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', entry], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    expect({ code, err: err.includes('Error') ? err : '' }).toEqual({ code: 0, err: '' });
-    expect(JSON.parse(out)).toEqual({ purged: 2_500 });
-  });
-
-  it('purges on a worker thread: the event loop keeps turning while a large purge runs, and other writes wait their turn', async () => {
-    const store = open(freshFile());
-    await store.migrate();
-    for (let chunk = 0; chunk < 4; chunk += 1) {
-      await store.insertEmails(Array.from({ length: 10_000 }, () => newRecord({ status: 'sent', createdAt: at(0), sentAt: at(0) })));
-    }
-    const kept = newRecord({ status: 'queued', createdAt: at(0) });
-    await store.insertEmail(kept);
-    let turns = 0;
-    let purging = true;
-    const spin = (): void => {
-      turns += 1;
-      if (purging) setImmediate(spin);
-    };
-    setImmediate(spin);
-    const purge = store.purgeFinishedBefore(at(1_000)).finally(() => (purging = false));
-    // A write issued during the purge waits for it, then succeeds.
-    const update = store.updateEmail(kept.id, { deferrals: 7 });
-    expect(await purge).toBe(40_000);
-    expect((await update).deferrals).toBe(7);
-    // With the DELETE on this thread there would be no turn at all until it finished.
-    expect(turns).toBeGreaterThan(10);
-  });
-
   it('takes createdAt/updatedAt from the injected clock', async () => {
     const clock = new ManualClock('2026-06-01T08:00:00.000Z');
     const store = open(freshFile(), { clock });

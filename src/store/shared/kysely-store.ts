@@ -8,7 +8,7 @@ import type { AttemptCompletion, ClaimOptions, ExtendLeasesOptions, ReserveSends
 import { appendedLog, attemptLogLine, parseAttemptLog } from './attempt-log.js';
 import { claimDueEmails } from './claim-due-emails.js';
 import { finishAttemptsIn } from './finish-attempts.js';
-import { purgeFinished, type LongWrite } from './purge-finished.js';
+import { purgeFinished, type LongPurge } from './purge-finished.js';
 import { becomesFinal, dropPayloads } from './email-payloads.js';
 import { patchToColumns, rowToEmail } from './email-row.js';
 import { toEpochMs } from './epoch-time.js';
@@ -34,10 +34,10 @@ export interface KyselyStoreConfig extends InsertEmailsConfig {
   /** Releases connections (called once). */
   close: () => Promise<void>;
   /**
-   * Runs a long write (the retention purge) away from the JavaScript thread and
-   * returns the rows it changed. @default run like every other query
+   * Runs a large retention purge away from the JavaScript thread and returns the
+   * rows it deleted. @default run like every other query
    */
-  longWrite?: LongWrite;
+  longPurge?: LongPurge;
 }
 
 const notFound = (id: string): MailwrightError =>
@@ -216,6 +216,6 @@ export class KyselyStore implements Store {
   }
 
   purgeFinishedBefore(cutoff: string): Promise<number> {
-    return this.run('purge the history', () => purgeFinished(this.db, toEpochMs(cutoff, 'cutoff', 'query'), this.config.longWrite));
+    return this.run('purge the history', () => purgeFinished(this.db, toEpochMs(cutoff, 'cutoff', 'query'), this.config.longPurge));
   }
 }

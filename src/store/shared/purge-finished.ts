@@ -3,11 +3,14 @@ import { FINAL_STATUSES } from '../email-record.js';
 import type { StoreDatabase } from './store-database.js';
 import { statusInLiterals } from './store-migrations.js';
 
-/** Runs one long write statement and returns how many rows it changed. */
-export type LongWrite = (query: CompiledQuery) => Promise<number>;
+/**
+ * Runs a large purge elsewhere (on SQLite, a worker thread) and returns how many rows it
+ * deleted: `remove` is the DELETE, `countExpired` counts the rows it deletes.
+ */
+export type LongPurge = (purge: { remove: CompiledQuery; countExpired: CompiledQuery }) => Promise<number>;
 
 /**
- * Purges of at least this many rows go to `longWrite` (a worker thread on SQLite); smaller
+ * Purges of at least this many rows go to `longPurge` (a worker thread on SQLite); smaller
  * ones take a few milliseconds and run in place, without starting a thread.
  */
 const LONG_PURGE_ROWS = 2000;
@@ -20,12 +23,15 @@ const expiredBefore = (cutoffMs: number) => (eb: ExpressionBuilder<StoreDatabase
  * Deletes the emails in a final status created before the cutoff, in one
  * set-based DELETE (atomic on its own): the attempt log is a column of the
  * row, and a final email has no payload left, so nothing else needs deleting.
- * A large purge goes to `longWrite` when the dialect has one. Returns how many.
+ * A large purge goes to `longPurge` when the dialect has one. Returns how many.
  */
-export async function purgeFinished(db: Kysely<StoreDatabase>, cutoffMs: number, longWrite: LongWrite | undefined): Promise<number> {
-  const purge = db.deleteFrom('emails').where(expiredBefore(cutoffMs));
-  if (longWrite !== undefined && (await expiredAtLeast(db, cutoffMs, LONG_PURGE_ROWS))) return longWrite(purge.compile());
-  return Number((await purge.executeTakeFirst()).numDeletedRows);
+export async function purgeFinished(db: Kysely<StoreDatabase>, cutoffMs: number, longPurge: LongPurge | undefined): Promise<number> {
+  const remove = db.deleteFrom('emails').where(expiredBefore(cutoffMs));
+  if (longPurge !== undefined && (await expiredAtLeast(db, cutoffMs, LONG_PURGE_ROWS))) {
+    const countExpired = db.selectFrom('emails').select((eb) => eb.fn.countAll().as('n')).where(expiredBefore(cutoffMs));
+    return longPurge({ remove: remove.compile(), countExpired: countExpired.compile() });
+  }
+  return Number((await remove.executeTakeFirst()).numDeletedRows);
 }
 
 /** Are there at least `rows` finished emails created before the cutoff? (Stops counting there.) */

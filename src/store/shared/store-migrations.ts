@@ -9,6 +9,14 @@ export type StoreDialect = 'sqlite' | 'postgres';
 /** Statuses a worker may claim (the claim index's predicate). */
 export const CLAIMABLE_STATUSES = ['queued', 'deferred', 'sending'] as const;
 
+/**
+ * The indexes over the whole history (history lists, the throttle window). A SQLite purge
+ * deleting a large share of the rows drops them and builds them again rather than deleting
+ * their entries row by row (see sqlite/off-thread-purge.ts): keep this list in step when a
+ * migration renames one. The claim and idempotency indexes are partial and stay.
+ */
+export const HISTORY_INDEXES: readonly string[] = ['emails_status_created_idx', 'emails_sender_status_created_idx', 'emails_provider_sent_idx'];
+
 /** `status IN ('a', 'b')` with literal values, so partial indexes match in both databases. */
 export function statusInLiterals(statuses: readonly string[]) {
   return sql<boolean>`status in (${sql.join(statuses.map((s) => sql.lit(s)))})`;

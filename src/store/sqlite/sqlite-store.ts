@@ -11,7 +11,7 @@ import { migrateToLatest } from '../shared/store-migrations.js';
 import type { Store } from '../store.js';
 import { connectionPragmas, isInMemoryDatabase } from './connection-pragmas.js';
 import { ImmediateSqliteDialect } from './immediate-sqlite-dialect.js';
-import { offThreadWrite } from './off-thread-write.js';
+import { offThreadPurge } from './off-thread-purge.js';
 import { processFileLock } from './process-file-lock.js';
 import { withStatementCache } from './statement-cache.js';
 import { sqliteBulkInsert } from './sqlite-bulk-insert.js';
@@ -83,7 +83,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): Store {
     insertChunkSize: 500,
     bulkInsert: sqliteBulkInsert(db, open),
     // A private in-memory database has no file another connection could open.
-    ...(isInMemoryDatabase(filename) ? {} : { longWrite: offThreadWrite(filename, busyTimeoutMs, connectionPragmas(busyTimeoutMs, filename), lock) }),
+    ...(isInMemoryDatabase(filename) ? {} : { longPurge: offThreadPurge(filename, busyTimeoutMs, connectionPragmas(busyTimeoutMs, filename), lock) }),
     migrate: () => migrateToLatest(db as Kysely<unknown>),
     close: () => db.destroy(),
   });
