@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { CompiledQuery } from 'kysely';
 import type { LongPurge } from '../shared/purge-finished.js';
 import { HISTORY_INDEXES } from '../shared/store-migrations.js';
 import type { AsyncLock } from './process-file-lock.js';
@@ -67,10 +68,11 @@ const driver = pathToFileURL(createRequire(import.meta.url).resolve('better-sqli
  * Runs the purge on a worker thread with its own connection, so the host's event loop keeps
  * turning for the seconds a large purge takes; resolves with what it did.
  */
-export async function purgeOnWorker(filename: string, busyTimeoutMs: number, pragmas: string[], purge: Parameters<LongPurge>[0]): Promise<PurgeAnswer> {
+export async function purgeOnWorker(filename: string, busyTimeoutMs: number, pragmas: string[], { remove, countExpired }: Parameters<LongPurge>[0]): Promise<PurgeAnswer> {
+  const statement = ({ sql, parameters }: CompiledQuery) => ({ sql, parameters });
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { driver, filename, busyTimeoutMs, pragmas, ...purge, indexes: HISTORY_INDEXES, share: REBUILD_INDEXES_SHARE },
+    workerData: { driver, filename, busyTimeoutMs, pragmas, remove: statement(remove), countExpired: statement(countExpired), indexes: HISTORY_INDEXES, share: REBUILD_INDEXES_SHARE },
   });
   try {
     const answer = (await Promise.race([
