@@ -1,25 +1,23 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { ErrorCodes } from '../../errors/error-codes.js';
-import { MailwrightError } from '../../errors/mailwright-error.js';
 import type { EmailRecord } from '../email-record.js';
 import type { ClaimOptions } from '../store.js';
+import { checkCallOptions } from './call-options.js';
 import { rowToEmail } from './email-row.js';
 import { EMAIL_COLUMNS, type StoreDatabase } from './store-database.js';
 import { CLAIMABLE_STATUSES, statusInLiterals, type StoreDialect } from './store-migrations.js';
 
 /** Checks claim options; throws MW_INVALID_QUERY saying what to fix. */
 function checkClaimOptions(options: ClaimOptions): void {
-  const problems: string[] = [];
-  if (!Number.isSafeInteger(options.now)) problems.push('now must be epoch milliseconds');
-  if (!Number.isInteger(options.limit) || options.limit < 1) problems.push('limit must be a whole number >= 1');
-  if (!Number.isSafeInteger(options.leaseMs) || options.leaseMs < 1) problems.push('leaseMs must be a whole number of ms >= 1');
-  if (options.owner.trim() === '') problems.push('owner must not be empty');
-  if (problems.length > 0) {
-    throw new MailwrightError(ErrorCodes.INVALID_QUERY, `Invalid claimDue options: ${problems.join('; ')}.`, {
-      fix: 'Pass { now: clock.now().toMillis(), limit: 10, leaseMs: 60000, owner: "<worker id>" }.',
-      details: { problems },
-    });
-  }
+  checkCallOptions(
+    'claimDue',
+    [
+      !Number.isSafeInteger(options.now) && 'now must be epoch milliseconds',
+      (!Number.isInteger(options.limit) || options.limit < 1) && 'limit must be a whole number >= 1',
+      (!Number.isSafeInteger(options.leaseMs) || options.leaseMs < 1) && 'leaseMs must be a whole number of ms >= 1',
+      options.owner.trim() === '' && 'owner must not be empty',
+    ],
+    'Pass { now: clock.now().toMillis(), limit: 10, leaseMs: 60000, owner: "<worker id>" }.',
+  );
 }
 
 /**

@@ -1,24 +1,22 @@
 import { sql, type Kysely } from 'kysely';
-import { ErrorCodes } from '../../errors/error-codes.js';
-import { MailwrightError } from '../../errors/mailwright-error.js';
 import type { ReserveSendsOptions, SendReservation } from '../store.js';
+import { checkCallOptions } from './call-options.js';
 import { sentSince } from './sent-since.js';
 import type { StoreDatabase } from './store-database.js';
 import type { StoreDialect } from './store-migrations.js';
 
 /** Checks reservation options; throws MW_INVALID_QUERY saying what to fix. */
 function checkReserveOptions(options: ReserveSendsOptions): void {
-  const problems: string[] = [];
-  if (options.providerId.trim() === '') problems.push('providerId must not be empty');
-  if (!Number.isSafeInteger(options.now)) problems.push('now must be epoch milliseconds');
-  if (!Number.isSafeInteger(options.windowMs) || options.windowMs < 1) problems.push('windowMs must be a whole number of ms >= 1');
-  if (!Number.isSafeInteger(options.limit) || options.limit < 1) problems.push('limit must be a whole number >= 1');
-  if (problems.length > 0) {
-    throw new MailwrightError(ErrorCodes.INVALID_QUERY, `Invalid reserveSends options: ${problems.join('; ')}.`, {
-      fix: 'Pass { providerId: "smtp", emailIds: [...], now: clock.now().toMillis(), windowMs: 60000, limit: 30 }.',
-      details: { problems },
-    });
-  }
+  checkCallOptions(
+    'reserveSends',
+    [
+      options.providerId.trim() === '' && 'providerId must not be empty',
+      !Number.isSafeInteger(options.now) && 'now must be epoch milliseconds',
+      (!Number.isSafeInteger(options.windowMs) || options.windowMs < 1) && 'windowMs must be a whole number of ms >= 1',
+      (!Number.isSafeInteger(options.limit) || options.limit < 1) && 'limit must be a whole number >= 1',
+    ],
+    'Pass { providerId: "smtp", emailIds: [...], now: clock.now().toMillis(), windowMs: 60000, limit: 30 }.',
+  );
 }
 
 /**
