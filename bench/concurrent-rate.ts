@@ -1,3 +1,10 @@
+/**
+ * The i-th small email of the throughput benchmark. Every sender compared (raw nodemailer,
+ * the SMTP provider alone, the distributor) sends exactly these, so the ratios compare like
+ * with like.
+ */
+export const smallEmail = (i: number) => ({ from: 'Batch <batch@contoso.com>', to: `customer${i}@example.com`, subject: `Invoice ${i}`, text: `Hello, your invoice ${i} is ready.` });
+
 /** A sender measured by the throughput benchmark: the same emails each round, over connections it keeps. */
 export interface RateBench {
   /** Sends `count` emails with `concurrency` workers; emails per second. */

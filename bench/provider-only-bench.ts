@@ -1,6 +1,6 @@
 import { validateMessage } from '../src/message/validate-message.js';
 import { smtpProvider } from '../src/providers/smtp/smtp-provider.js';
-import { concurrentRate, type RateBench } from './concurrent-rate.js';
+import { concurrentRate, smallEmail, type RateBench } from './concurrent-rate.js';
 
 /**
  * A diagnostic beside the baseline: mailwright's SMTP provider alone (no queue,
@@ -12,7 +12,7 @@ export async function providerOnlyBench(port: number, count: number, concurrency
   const messages = await Promise.all(
     Array.from({ length: count }, (_, i) =>
       validateMessage(
-        { from: 'Batch <batch@contoso.com>', to: `customer${i}@example.com`, subject: `Invoice ${i}`, text: `Hello, your invoice ${i} is ready.`, messageId: `<provider-${i}@contoso.com>` },
+        { ...smallEmail(i), messageId: `<provider-${i}@contoso.com>` },
         { messageIdDomain: 'contoso.com', now: new Date() },
       ),
     ),

@@ -1,5 +1,5 @@
 import nodemailer from 'nodemailer';
-import { concurrentRate, type RateBench } from './concurrent-rate.js';
+import { concurrentRate, smallEmail, type RateBench } from './concurrent-rate.js';
 
 /**
  * The baseline for throughput: a plain pooled nodemailer transport sending the
@@ -10,16 +10,7 @@ import { concurrentRate, type RateBench } from './concurrent-rate.js';
 export function rawNodemailerBench(port: number, count: number, concurrency: number): RateBench {
   const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, pool: true, maxConnections: concurrency, maxMessages: Infinity });
   return {
-    rate: () =>
-      concurrentRate(count, concurrency, (i) =>
-        transport.sendMail({
-          from: 'Batch <batch@contoso.com>',
-          to: `customer${i}@example.com`,
-          subject: `Invoice ${i}`,
-          text: `Hello, your invoice ${i} is ready.`,
-          messageId: `<raw-${i}@contoso.com>`,
-        }),
-      ),
+    rate: () => concurrentRate(count, concurrency, (i) => transport.sendMail({ ...smallEmail(i), messageId: `<raw-${i}@contoso.com>` })),
     close: async () => transport.close(),
   };
 }

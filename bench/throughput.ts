@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { startDemoSmtpSink } from '../examples/support/demo-smtp-sink.js';
 import type { Mailwright } from '../src/mailwright.js';
 import { benchMailwright } from './bench-mailwright.js';
+import { smallEmail } from './concurrent-rate.js';
 import { median, printFigures } from './bench-report.js';
 import { inMemoryHotPath } from './in-memory-hot-path.js';
 import { providerOnlyBench } from './provider-only-bench.js';
@@ -31,7 +32,7 @@ try {
   async function distributorRate(instance: Mailwright): Promise<number> {
     await instance.enqueueMany(
       Array.from({ length: COUNT }, (_, i) => ({
-        message: { from: 'Batch <batch@contoso.com>', to: `customer${i}@example.com`, subject: `Invoice ${i}`, text: `Hello, your invoice ${i} is ready.` },
+        message: smallEmail(i),
       })),
     );
     const start = process.hrtime.bigint();
