@@ -60,6 +60,8 @@ export { exchangeSettingsSchema, type ExchangeSettings, type ExchangeSettingsInp
 // Users and sender identity
 export type { DirectoryUser, SenderMode, UserDirectory, UserEmailOptions } from './users/user-directory.js';
 export { InMemoryUserDirectory } from './users/in-memory-user-directory.js';
+export type { ContactDirectory, DirectoryContact } from './users/contact-directory.js';
+export { InMemoryContactDirectory } from './users/in-memory-contact-directory.js';
 export { userFromAddress, applySenderMode, type SenderIdentity } from './users/sender-identity.js';
 
 // Sending
@@ -105,4 +107,23 @@ export { DEFAULT_FORWARD_THEME_ID, defaultForwardTheme } from './forwarding/defa
 export { forwardHeaders } from './forwarding/forward-headers.js';
 export { ForwardEventEmitter, type ForwardEvents } from './forwarding/forward-events.js';
 export { RecordForwarder, type ForwardRecordOptions, type ForwardResult, type ForwardingConfig } from './forwarding/record-forwarder.js';
+
+// Automatic forwarding policy (Exchange style)
+export {
+  forwardingPolicySchema,
+  mailboxForwardingSchema,
+  type ForwardingPolicy,
+  type ForwardingPolicyInput,
+  type MailboxForwarding,
+  type MailboxForwardingInput,
+} from './forwarding/policy/forwarding-policy.js';
+export { inboxRuleSchema, type InboxRule, type InboxRuleInput, type RuleActions, type RuleConditions } from './forwarding/policy/inbox-rule.js';
+export { remoteDomainSchema, remoteDomainFor, DEFAULT_REMOTE_DOMAIN, type RemoteDomain } from './forwarding/policy/remote-domains.js';
+export type { MailboxInboxRules, ReadInboxRule } from './forwarding/policy/mailbox-inbox-rules.js';
+export { planForwards, type ForwardingPlan, type PlannedForward, type ForwardSource, type ForwardStyle, type BlockedRecipients } from './forwarding/policy/plan-forwards.js';
+export { AUTO_FORWARDED_HEADER } from './forwarding/policy/auto-forward-message.js';
+export { INBOX_RULES_LOOP_HEADER } from './forwarding/policy/inbound-email.js';
+export { ForwardingPolicyService, FORWARDING_POLICY_KEY, type ForwardingAuditOptions } from './forwarding/policy/forwarding-policy-service.js';
+export { AutoForwarder, type InboundDelivery, type InboundResult, type AutoForwardOutcome } from './forwarding/policy/auto-forwarder.js';
+export type { ForwardingAuditEntry, AuditTarget } from './forwarding/policy/forwarding-audit.js';
 export { TypedEventEmitter } from './typed-event-emitter.js';

@@ -27,6 +27,10 @@ import { Notifier, type NotifyOptions, type NotifyResult } from './templates/not
 import { defaultForwardTheme } from './forwarding/default-forward-theme.js';
 import { ForwardEventEmitter } from './forwarding/forward-events.js';
 import { RecordForwarder, type ForwardingConfig, type ForwardRecordOptions, type ForwardResult } from './forwarding/record-forwarder.js';
+import { ForwardingPolicyService, type ForwardingAuditOptions } from './forwarding/policy/forwarding-policy-service.js';
+import { AutoForwarder, type InboundDelivery, type InboundResult } from './forwarding/policy/auto-forwarder.js';
+import type { ForwardingAuditEntry } from './forwarding/policy/forwarding-audit.js';
+import type { ContactDirectory } from './users/contact-directory.js';
 import { ErrorCodes } from './errors/error-codes.js';
 import { MailwrightError } from './errors/mailwright-error.js';
 
@@ -50,6 +54,8 @@ export interface MailwrightOptions {
   templates?: TemplateCatalogSources;
   /** Record forwarding: the default outbound mailbox's provider and the record journal. @default forwarding disabled */
   forwarding?: ForwardingConfig;
+  /** Mail contacts that mailboxes may forward to (forwarding policy). @default none: mailboxes forward to users or SMTP addresses */
+  contacts?: ContactDirectory;
 }
 
 /** One mailwright instance: the email subsystem of a host application. */
@@ -87,8 +93,17 @@ export interface Mailwright {
   notify(options: NotifyOptions): Promise<NotifyResult>;
   /** Forwards a record through the default outbound mailbox (needs the `forwarding` option). */
   forwardRecord(options: ForwardRecordOptions): Promise<ForwardResult>;
-  /** Typed forwarding events: forwarded, forward-failed. */
+  /** Typed forwarding events: forwarded, forward-failed, auto-forward-queued, auto-forward-blocked. */
   readonly forwardingEvents: ForwardEventEmitter;
+  /** The automatic forwarding policy (Exchange style): remote domains, mailbox forwarding, inbox rules. */
+  readonly forwardingPolicy: ForwardingPolicyService;
+  /**
+   * Applies the forwarding policy to a message that arrived in a mailbox: queues
+   * its forwards, records blocked ones, says whether to keep it in the mailbox.
+   */
+  processInbound(delivery: InboundDelivery): Promise<InboundResult>;
+  /** Every mailbox and inbox rule that forwards outside the organization (admin discovery). */
+  auditForwarding(options?: ForwardingAuditOptions): Promise<ForwardingAuditEntry[]>;
   /** Sends a test email with one provider; returns the classified result. */
   sendTestEmail(options: TestEmailOptions): Promise<TestEmailResult>;
   /** Closes providers and the store. */
@@ -149,6 +164,20 @@ export async function createMailwright(options: MailwrightOptions): Promise<Mail
       ? undefined
       : new RecordForwarder({ clock, users: options.users, providers: registry, templates, sender, events: forwardingEvents, config: forwarding });
 
+  const forwardingPolicy = new ForwardingPolicyService({
+    store,
+    users: options.users,
+    providers: registry,
+    ...(options.contacts !== undefined ? { contacts: options.contacts } : {}),
+  });
+  const autoForwarder = new AutoForwarder({
+    policy: forwardingPolicy,
+    store,
+    clock,
+    enqueue: (message, enqueueOptions) => enqueuer.enqueue(message, enqueueOptions),
+    events: forwardingEvents,
+  });
+
   return {
     store,
     clock,
@@ -177,6 +206,9 @@ export async function createMailwright(options: MailwrightOptions): Promise<Mail
       return forwarder.forward(forwardOptions);
     },
     forwardingEvents,
+    forwardingPolicy,
+    processInbound: (delivery) => autoForwarder.process(delivery),
+    auditForwarding: (auditOptions) => forwardingPolicy.audit(auditOptions),
     close: async () => {
       await distributor.stop();
       await registry.closeAll();

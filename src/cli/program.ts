@@ -3,6 +3,7 @@ import { isMailwrightError } from '../errors/mailwright-error.js';
 import type { Mailwright } from '../mailwright.js';
 import type { CliContext } from './cli-context.js';
 import type { CliIo } from './cli-io.js';
+import { registerForwardingCommand } from './commands/forwarding-command.js';
 import { registerHistoryCommand } from './commands/history-command.js';
 import { registerParamsCommand } from './commands/params-command.js';
 import { registerPurgeCommand } from './commands/purge-command.js';
@@ -37,7 +38,7 @@ export async function runCli(argv: string[], io: CliIo, extra: CommandRegistrati
       exitCode = Math.max(exitCode, code) as ExitCode;
     },
   };
-  for (const register of [registerHistoryCommand, registerPurgeCommand, registerTestEmailCommand, registerParamsCommand, registerSmtpCommand, ...extra]) {
+  for (const register of [registerHistoryCommand, registerPurgeCommand, registerTestEmailCommand, registerParamsCommand, registerSmtpCommand, registerForwardingCommand, ...extra]) {
     register(program, ctx);
   }
 

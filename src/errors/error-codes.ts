@@ -58,6 +58,10 @@ export const ErrorCodes = {
   MSAL_CONSENT_REQUIRED: 'MW_MSAL_CONSENT_REQUIRED',
   DELIVERY_FAILED: 'MW_DELIVERY_FAILED',
   FORWARDING_BLOCKED: 'MW_FORWARDING_BLOCKED',
+  /** A mailbox forwards to a directory contact that does not exist. */
+  FORWARDING_CONTACT_NOT_FOUND: 'MW_FORWARDING_CONTACT_NOT_FOUND',
+  /** The provider cannot redirect (deliver a message keeping its original From to other recipients). */
+  REDIRECT_NOT_SUPPORTED: 'MW_REDIRECT_NOT_SUPPORTED',
   /** The send request may have been accepted and cannot be checked: not retried, to never send twice. */
   SEND_OUTCOME_UNKNOWN: 'MW_SEND_OUTCOME_UNKNOWN',
 

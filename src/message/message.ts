@@ -40,6 +40,12 @@ export interface MessageInput {
   attachments?: Attachment[];
   /** Message-ID to use (assigned automatically when absent). */
   messageId?: string;
+  /**
+   * Deliver to these addresses only, not to To, Cc and Bcc: a redirect keeps
+   * the original To and Cc headers while it goes to someone else. Only SMTP
+   * can do that (MW_REDIRECT_NOT_SUPPORTED elsewhere). @default To, Cc and Bcc
+   */
+  envelopeTo?: AddressInput | AddressInput[];
 }
 
 /** A validated, normalized email: every address parsed, every header checked. */
@@ -60,6 +66,8 @@ export interface EmailMessage {
   messageId: string;
   /** The Date header. */
   date: Date;
+  /** The only addresses delivered to, when they differ from To, Cc and Bcc (redirects). */
+  envelopeTo?: Address[];
 }
 
 /** Opens an attachment's bytes as a stream (content, path or stream). */

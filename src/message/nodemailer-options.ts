@@ -28,6 +28,8 @@ export function toNodemailerOptions(message: EmailMessage): Mail.Options {
       ...(a.content !== undefined ? { content: a.content } : {}),
       ...(a.path !== undefined ? { path: a.path } : {}),
       ...(a.cid ? { cid: a.cid } : {}),
+      // An attached email (message/rfc822) is an attachment; nodemailer would show it inline.
+      ...(!a.cid && a.contentType !== undefined && /^message\//i.test(a.contentType) ? { contentDisposition: 'attachment' as const } : {}),
     })),
     messageId: message.messageId,
     date: message.date,

@@ -1,10 +1,9 @@
-import { domainToASCII } from 'node:url';
-import { randomUUID } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { ErrorCodes } from '../errors/error-codes.js';
 import { MailwrightError } from '../errors/mailwright-error.js';
 import { parseAddress, parseAddressList } from './address.js';
+import { MESSAGE_ID, newMessageId } from './message-id.js';
 import type { Address, Attachment, EmailMessage, MessageInput } from './message.js';
 
 /** Options of {@link validateMessage}. */
@@ -36,7 +35,6 @@ const OWNED_HEADERS = new Map<string, string>([
 ]);
 const FIELD_NAME = /^[\x21-\x39\x3b-\x7e]+$/;
 const LINE_BREAK = /[\r\n\0]/;
-const MESSAGE_ID = /^<[^<>\s@]+@[^<>\s@]+>$/;
 
 const headerError = (message: string, field: string, fix: string): MailwrightError =>
   new MailwrightError(ErrorCodes.INVALID_HEADER, message, { fix, details: { field } });
@@ -119,7 +117,14 @@ export async function validateMessage(input: MessageInput, options: ValidateOpti
   const cc = parseAddressList(input.cc, 'cc');
   const bcc = parseAddressList(input.bcc, 'bcc');
   const replyTo = parseAddressList(input.replyTo, 'replyTo');
-  if (to.length + cc.length + bcc.length === 0) {
+  const envelopeTo = input.envelopeTo === undefined ? undefined : parseAddressList(input.envelopeTo, 'envelopeTo');
+  if (envelopeTo?.length === 0) {
+    throw new MailwrightError(ErrorCodes.NO_RECIPIENTS, 'envelopeTo is empty: the email would go to nobody.', {
+      fix: 'Leave envelopeTo out to deliver to To, Cc and Bcc, or list at least one address.',
+      details: { field: 'envelopeTo' },
+    });
+  }
+  if (envelopeTo === undefined && to.length + cc.length + bcc.length === 0) {
     throw new MailwrightError(ErrorCodes.NO_RECIPIENTS, 'The email has no recipient.', { fix: 'Add at least one To, Cc or Bcc address.', details: { field: 'to' } });
   }
   if (typeof input.subject !== 'string' || LINE_BREAK.test(input.subject)) {
@@ -145,7 +150,8 @@ export async function validateMessage(input: MessageInput, options: ValidateOpti
     ...(typeof input.html === 'string' ? { html: input.html } : {}),
     headers,
     attachments,
-    messageId: input.messageId ?? `<${randomUUID()}@${domainToASCII(options.messageIdDomain) || options.messageIdDomain}>`,
+    messageId: input.messageId ?? newMessageId(options.messageIdDomain),
     date: options.now,
+    ...(envelopeTo !== undefined ? { envelopeTo } : {}),
   };
 }

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock/clock.js';
+import type { MailboxInboxRules } from '../forwarding/policy/mailbox-inbox-rules.js';
 import type { Address, EmailMessage } from '../message/message.js';
 import type { SettingsReader } from '../parameters/settings-reader.js';
 import type { SecretBox } from '../secrets/secret-box.js';
@@ -98,6 +99,17 @@ export interface Provider extends ProviderInfo {
   /** How a user's address is represented when it is not the mailbox. @default 'sendAs' */
   readonly senderMode?: SenderMode;
   send(message: EmailMessage, context: SendContext): Promise<SendReceipt>;
+  /**
+   * Reads the inbox rules of a mailbox from the server, for an administrator's
+   * audit of automatic forwarding. Exchange: Graph `messageRules` of the Inbox
+   * with the app-only token, which needs the MailboxSettings.Read application
+   * permission (admin consent). Conditions and actions mailwright does not
+   * model are named in each rule's `unsupported`. Failures are classified like
+   * send failures (e.g. `MW_GRAPH_ACCESS_DENIED`, `MW_MAILBOX_NOT_FOUND`).
+   * @param mailbox The mailbox's address.
+   * @default undefined (the provider cannot read inbox rules)
+   */
+  readInboxRules?(mailbox: string): Promise<MailboxInboxRules>;
   /** Releases connections. */
   close?(): Promise<void>;
 }

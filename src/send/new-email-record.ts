@@ -1,7 +1,7 @@
 import type { Clock } from '../clock/clock.js';
 import { toIso } from '../clock/clock.js';
 import { formatAddress } from '../message/address.js';
-import type { EmailMessage } from '../message/message.js';
+import type { Address, EmailMessage } from '../message/message.js';
 import type { SendMode } from '../providers/provider.js';
 import type { EmailStatus, NewEmailRecord, RecipientRecord } from '../store/email-record.js';
 import { newEmailId } from '../store/email-id.js';
@@ -20,13 +20,10 @@ export interface NewRecordOptions {
   payload?: string;
 }
 
-/** Every recipient of a message, pending. */
+/** Every recipient of a message, pending: To, Cc and Bcc, or for a redirect the envelope recipients (as To). */
 export function recipientRecords(message: EmailMessage): RecipientRecord[] {
-  const kinds = [
-    ['to', message.to],
-    ['cc', message.cc],
-    ['bcc', message.bcc],
-  ] as const;
+  const kinds: ReadonlyArray<readonly [RecipientRecord['kind'], Address[]]> =
+    message.envelopeTo !== undefined ? [['to', message.envelopeTo]] : [['to', message.to], ['cc', message.cc], ['bcc', message.bcc]];
   return kinds.flatMap(([kind, list]) =>
     list.map((a) => ({ kind, address: a.address, ...(a.name ? { name: a.name } : {}), status: 'pending' as const })),
   );

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CliIo } from '../../src/cli/cli-io.js';
@@ -88,13 +88,48 @@ describe('mailwright CLI (in-process, real SQLite file and SMTP server)', () => 
   });
 
   it('--help on each command, and usage errors exit 2', async () => {
-    for (const command of ['distribute', 'history', 'purge', 'test-email', 'params', 'smtp']) {
-      const help = await cli(command, '--help');
+    for (const command of ['distribute', 'history', 'purge', 'test-email', 'params', 'smtp', 'forwarding', 'forwarding audit']) {
+      const help = await cli(...command.split(' '), '--help');
       expect(help.code).toBe(ExitCodes.OK);
       expect(help.out).toContain(`Usage: mailwright ${command}`);
     }
     expect((await cli('history', '--bogus')).code).toBe(ExitCodes.USAGE);
     expect((await cli('test-email')).code).toBe(ExitCodes.USAGE);
+  });
+
+  it('forwarding set / show / audit: the policy from a JSON file, checked whole; the audit lists external forwards', async () => {
+    const file = join(dir, 'policy.json');
+    await writeFile(
+      file,
+      JSON.stringify({
+        acceptedDomains: ['contoso.com'],
+        remoteDomains: [{ domain: '*', autoForwardEnabled: false }, { domain: 'partner.com' }],
+        mailboxes: [
+          { address: 'support@contoso.com', forwardingSmtpAddress: 'archive@gmail.com' },
+          { address: 'sales@contoso.com', inboxRules: [{ name: 'Partner copy', enabled: false, actions: { forwardTo: ['desk@partner.com', 'team@contoso.com'] } }] },
+        ],
+      }),
+    );
+    const set = await cli('forwarding', 'set', file);
+    expect(set).toMatchObject({ code: ExitCodes.OK, out: 'Forwarding policy saved: 2 mailbox(es), 2 remote domain(s), 1 accepted domain(s).\n' });
+    expect(JSON.parse((await cli('forwarding', 'show')).out)).toMatchObject({ acceptedDomains: ['contoso.com'], mailboxes: [{ address: 'support@contoso.com' }, { address: 'sales@contoso.com' }] });
+
+    const audit = await cli('forwarding', 'audit');
+    expect(audit.code).toBe(ExitCodes.OK);
+    expect(audit.out.trim().split('\n')).toEqual([
+      'support@contoso.com [policy] forwards every message (ForwardingSmtpAddress) -> archive@gmail.com [BLOCKED by remote domain]; keeps no copy',
+      'sales@contoso.com [policy] rule "Partner copy" (forward, disabled) -> desk@partner.com, team@contoso.com (internal)',
+    ]);
+    expect(JSON.parse((await cli('forwarding', 'audit', '--json')).out)).toHaveLength(2);
+
+    await writeFile(file, '{ "mailboxes": [ { "address": "not an address" } ] }');
+    const bad = await cli('forwarding', 'set', file);
+    expect(bad.code).toBe(ExitCodes.USAGE);
+    expect(bad.err).toContain('mailboxes.0.address');
+    await writeFile(file, '{ nope');
+    expect((await cli('forwarding', 'set', file)).err).toContain('is not valid JSON');
+    expect(JSON.parse((await cli('forwarding', 'show')).out).mailboxes).toHaveLength(2);
+    expect((await cli('forwarding', 'audit', '--rules-from', 'smtp')).code).toBe(ExitCodes.USAGE);
   });
 
   it('a missing batch provider is a configuration error (exit 3)', async () => {

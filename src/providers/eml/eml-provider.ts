@@ -5,6 +5,7 @@ import { failureError } from '../../errors/classify-failure.js';
 import { encodeMessageToBuffer } from '../../message/encode-message.js';
 import type { EmailMessage } from '../../message/message.js';
 import type { Provider, SendContext, SendReceipt } from '../provider.js';
+import { refuseRedirect } from '../redirect-not-supported.js';
 
 /** Options of {@link emlProvider}. */
 export interface EmlProviderOptions {
@@ -28,7 +29,7 @@ export interface EmlProviderOptions {
 export function emlProvider(options: EmlProviderOptions = {}): Provider {
   const directory = options.directory ?? join(tmpdir(), 'mailwright-eml');
   const write = options.write ?? true;
-  return {
+  const provider: Provider = {
     id: options.id ?? 'eml',
     kind: 'eml',
     displayName: options.displayName ?? 'Use an email app',
@@ -36,6 +37,7 @@ export function emlProvider(options: EmlProviderOptions = {}): Provider {
     batch: false,
     microsoft365: false,
     async send(message: EmailMessage, context: SendContext): Promise<SendReceipt> {
+      refuseRedirect(message, provider);
       const content = await encodeMessageToBuffer(message, { keepBcc: true, extraHeaders: { 'X-Unsent': '1' } });
       const filename = `${context.emailId}.eml`;
       let path: string | undefined;
@@ -59,4 +61,5 @@ export function emlProvider(options: EmlProviderOptions = {}): Provider {
       };
     },
   };
+  return provider;
 }

@@ -2,18 +2,23 @@ import { AuthenticationHandler, Client } from '@microsoft/microsoft-graph-client
 import PQueue from 'p-queue';
 import { ErrorCodes } from '../../errors/error-codes.js';
 import { MailwrightError } from '../../errors/mailwright-error.js';
+import type { MailboxInboxRules } from '../../forwarding/policy/mailbox-inbox-rules.js';
+import { parseAddress } from '../../message/address.js';
 import type { Address, EmailMessage } from '../../message/message.js';
 import { exchangeSettingsSchema, type ExchangeSettings, type ExchangeSettingsInput, type StoredExchangeSettings } from '../../parameters/exchange-settings.js';
 import { parseSettings } from '../../parameters/parse-settings.js';
 import type { DirectoryUser, SenderMode } from '../../users/user-directory.js';
 import type { MailboxContext, Provider, ProviderRuntime, SendContext, SendReceipt } from '../provider.js';
 import { providerCountOption } from '../provider-count-option.js';
+import { refuseRedirect } from '../redirect-not-supported.js';
 import { providerSettingsKey } from '../sealed-settings-service.js';
 import { GRAPH_BASE_URL } from './authority-metadata.js';
 import { openExchangeSettings } from './exchange-settings-store.js';
 import { ExchangeTokens, type DelegatedAuth } from './exchange-tokens.js';
 import { graphFailure } from './graph-failure.js';
 import { GraphHttpHandler, GraphTranscript } from './graph-http-handler.js';
+import { readInboxRule } from './graph-inbox-rules.js';
+import { fetchGraphInboxRules, inboxRulesFailure } from './graph-inbox-rules-reader.js';
 import { GraphMailSender, type GraphSendState } from './graph-mail-sender.js';
 import { createHttpsTransport, type HttpsTransportOptions, type HttpTransport } from './https-transport.js';
 
@@ -55,11 +60,13 @@ const graphUrlBase = GRAPH_BASE_URL.replace(/\/v1\.0$/, '');
  * Batch mode sends from the batch account with an app-only token (client
  * credentials); interactive mode sends from the user's own mailbox with a
  * delegated token (on-behalf-of, or the host's token). External users are
- * refused before any request. Failures are classified by the failure
- * catalogue with a redacted request transcript.
+ * refused before any request. `readInboxRules` reads a mailbox's inbox rules
+ * with the app-only token (MailboxSettings.Read). Failures are classified by
+ * the failure catalogue with a redacted request transcript.
  */
 export function exchangeProvider(options: ExchangeProviderOptions = {}): Provider {
   const id = options.id ?? 'exchange';
+  const displayName = options.displayName ?? 'Use Exchange';
   const inline = options.settings === undefined ? undefined : parseSettings(exchangeSettingsSchema, options.settings, 'Exchange settings');
   const transport: HttpTransport = createHttpsTransport(options.network);
   const mailboxConcurrency = providerCountOption({ label: 'Exchange', id }, 'mailboxConcurrency', options.mailboxConcurrency, 4, ' (Outlook allows 4 concurrent requests per mailbox)');
@@ -120,7 +127,7 @@ export function exchangeProvider(options: ExchangeProviderOptions = {}): Provide
   return {
     id,
     kind: 'exchange',
-    displayName: options.displayName ?? 'Use Exchange',
+    displayName,
     interactive: options.interactive ?? true,
     batch: options.batch ?? true,
     microsoft365: true,
@@ -138,6 +145,7 @@ export function exchangeProvider(options: ExchangeProviderOptions = {}): Provide
       return settings.batchMailbox === undefined ? undefined : { address: settings.batchMailbox };
     },
     async send(message: EmailMessage, context: SendContext): Promise<SendReceipt> {
+      refuseRedirect(message, { id, displayName });
       if (context.user?.external === true) {
         throw new MailwrightError(ErrorCodes.EXCHANGE_EXTERNAL_USER, `External user "${context.user.id}" cannot send with Exchange.`, {
           fix: 'Choose another provider for external users (e.g. "Use an email app" or SMTP).',
@@ -177,6 +185,20 @@ export function exchangeProvider(options: ExchangeProviderOptions = {}): Provide
           canCheckSentItems: settings.saveToSentItems || state.route === 'draft',
           nowMs: runtime.clock.now().toMillis(),
         });
+      }
+    },
+    async readInboxRules(mailbox: string): Promise<MailboxInboxRules> {
+      const address = parseAddress(mailbox, 'mailbox').address;
+      if (tokens === undefined || runtime === undefined) throw new Error(`Provider "${id}" was used before init()`);
+      const settings = await currentSettings();
+      const tokenSource = tokens;
+      const transcript = new GraphTranscript();
+      try {
+        const rules = await inMailboxTurn(address, async () => fetchGraphInboxRules(graphClient(await tokenSource.appToken(settings), transcript), address));
+        return { mailbox: address, rules: rules.map(readInboxRule) };
+      } catch (error) {
+        const nowMs = runtime.clock.now().toMillis();
+        throw inboxRulesFailure(graphFailure(error, { transcript, sendPosted: false, canCheckSentItems: false, nowMs }), address);
       }
     },
     close: async () => transport.close(),

@@ -188,7 +188,7 @@ export function smtpProvider(options: SmtpProviderOptions = {}): Provider {
       session = await checkout(settings);
       const envelope = {
         from: (message.sender ?? message.from).address,
-        to: [...message.to, ...message.cc, ...message.bcc].map((a) => a.address),
+        to: (message.envelopeTo ?? [...message.to, ...message.cc, ...message.bcc]).map((a) => a.address),
       };
       const info = await session.send(envelope, encodeMessage(message));
       const transcript = session.transcript.text([settings.password]);

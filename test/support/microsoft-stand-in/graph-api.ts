@@ -32,6 +32,14 @@ export interface SentMail {
   internetMessageId: string;
 }
 
+/** One `GET …/mailFolders/inbox/messageRules` request, as received. */
+export interface InboxRulesRead {
+  mailbox: string;
+  token: IssuedToken;
+  /** The `$skiptoken` of a next page, absent for the first page. */
+  skipToken?: string;
+}
+
 /** One chunk PUT to an upload session, as received. */
 export interface ReceivedChunk {
   start: number;
@@ -70,8 +78,8 @@ const decodeAttachment = (a: GraphAttachmentJson): ReceivedAttachment => ({
 
 /**
  * Microsoft Graph's mail endpoints (sendMail with JSON or MIME, drafts,
- * attachments, upload sessions on the Outlook host, send, Sent Items search)
- * with Graph's status codes and JSON error bodies. Checks every request the
+ * attachments, upload sessions on the Outlook host, send, Sent Items search,
+ * Inbox message rules) with Graph's status codes and JSON error bodies. Checks every request the
  * way Exchange Online does: bearer token, mailbox access, body size, chunk
  * ranges.
  */
@@ -86,6 +94,18 @@ export class GraphApi {
   readonly peakConcurrency = new Map<string, number>();
   /** Requests answered 429 for going over the MailboxConcurrency limit. */
   throttled = 0;
+  /** Inbox rules by mailbox (lower-cased), as Graph `messageRule` JSON: see {@link seedInboxRules}. */
+  readonly inboxRules = new Map<string, Record<string, unknown>[]>();
+  /** Rules per page of messageRules; more are paged with `@odata.nextLink` (`$skiptoken`). */
+  inboxRulesPageSize = 100;
+  /**
+   * The app holds MailboxSettings.Read (Application, admin consent). Without it an
+   * app-only token gets 403 ErrorAccessDenied on messageRules, as from Graph; a
+   * delegated token (scope Mail.Send only) always does.
+   */
+  mailboxSettingsReadGranted = true;
+  /** Every messageRules request that reached the rules (after token and mailbox checks). */
+  readonly inboxRulesReads: InboxRulesRead[] = [];
   private readonly inFlight = new Map<string, number>();
   private gate: Promise<void> | undefined;
 
@@ -110,6 +130,11 @@ export class GraphApi {
   /** Mailbox requests in progress now for a mailbox. */
   inProgress(mailbox: string): number {
     return this.inFlight.get(mailbox.toLowerCase()) ?? 0;
+  }
+
+  /** Gives a mailbox these inbox rules (Graph `messageRule` JSON, in sequence order), replacing any before. */
+  seedInboxRules(mailbox: string, rules: Record<string, unknown>[]): void {
+    this.inboxRules.set(mailbox.toLowerCase(), rules);
   }
 
   async handle(req: RecordedRequest, res: ServerResponse): Promise<void> {
@@ -151,6 +176,7 @@ export class GraphApi {
     if (req.method === 'POST' && rest === '/sendMail') return this.sendMail(mailbox, token, req, res);
     if (req.method === 'POST' && rest === '/messages') return this.createDraft(mailbox, req, res);
     if (req.method === 'GET' && rest === '/mailFolders/sentitems/messages') return this.searchSent(mailbox, req, res);
+    if (req.method === 'GET' && rest.toLowerCase() === '/mailfolders/inbox/messagerules') return this.messageRules(mailbox, token, req, res);
     const draftMatch = /^\/messages\/([^/]+)(\/.*)?$/.exec(rest);
     const draftId = draftMatch === null ? undefined : decodeURIComponent(draftMatch[1] as string);
     const draft = draftId === undefined ? undefined : this.drafts.get(draftId);
@@ -256,6 +282,28 @@ export class GraphApi {
     const wanted = /internetMessageId eq '(.*)'$/.exec(req.query.get('$filter') ?? '')?.[1]?.replace(/''/g, "'");
     const found = this.sent.filter((s) => s.mailbox.toLowerCase() === mailbox.toLowerCase() && s.saveToSentItems && s.internetMessageId === wanted);
     sendJson(res, 200, { value: found.map((s, i) => ({ id: `sent-${i}`, internetMessageId: s.internetMessageId })) });
+  }
+
+  private messageRules(mailbox: string, token: IssuedToken, req: RecordedRequest, res: ServerResponse): void {
+    if (token.kind !== 'app' || !this.mailboxSettingsReadGranted) {
+      sendJson(res, 403, graphErrorBody('ErrorAccessDenied', 'Access is denied. Check credentials and try again.'));
+      return;
+    }
+    const skipToken = req.query.get('$skiptoken') ?? undefined;
+    this.inboxRulesReads.push({ mailbox, token, ...(skipToken !== undefined ? { skipToken } : {}) });
+    const start = skipToken === undefined ? 0 : Number(Buffer.from(skipToken, 'base64url').toString('utf8').replace(/^offset=/, ''));
+    if (!Number.isInteger(start) || start < 0) {
+      sendJson(res, 400, graphErrorBody('ErrorInvalidUrlQuery', 'The value of $skiptoken is not valid.'));
+      return;
+    }
+    const rules = this.inboxRules.get(mailbox.toLowerCase()) ?? [];
+    const end = start + this.inboxRulesPageSize;
+    const resource = `https://graph.microsoft.com/v1.0/users/${encodeURIComponent(mailbox)}/mailFolders/inbox/messageRules`;
+    sendJson(res, 200, {
+      '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#users('${encodeURIComponent(mailbox)}')/mailFolders('inbox')/messageRules`,
+      value: rules.slice(start, end),
+      ...(end < rules.length ? { '@odata.nextLink': `${resource}?$skiptoken=${Buffer.from(`offset=${end}`).toString('base64url')}` } : {}),
+    });
   }
 
   private createUploadSession(mailbox: string, draftId: string, req: RecordedRequest, res: ServerResponse): void {

@@ -1,0 +1,81 @@
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { ErrorCodes } from '../../errors/error-codes.js';
+import { MailwrightError } from '../../errors/mailwright-error.js';
+import type { ForwardingAuditEntry } from '../../forwarding/policy/forwarding-audit.js';
+import type { CliContext } from '../cli-context.js';
+
+const SOURCE_LABELS = {
+  'forwarding-smtp-address': 'forwards every message (ForwardingSmtpAddress)',
+  'forwarding-contact': 'forwards every message to a contact (ForwardingAddress)',
+} as const;
+
+/** One audit entry as a line an administrator reads. */
+export function formatAuditEntry(entry: ForwardingAuditEntry): string {
+  const what = entry.source.kind === 'inbox-rule' ? `rule "${entry.source.rule}" (${entry.style}${entry.enabled ? '' : ', disabled'})` : SOURCE_LABELS[entry.source.kind];
+  const targets = entry.targets.map((t) => `${t.address}${t.external ? '' : ' (internal)'}${t.allowed ? '' : ' [BLOCKED by remote domain]'}`).join(', ');
+  const extras = [
+    entry.deliverToMailboxAndForward === true ? 'keeps a copy' : entry.deliverToMailboxAndForward === false ? 'keeps no copy' : '',
+    entry.problem ?? '',
+    entry.unsupported !== undefined ? `also: ${entry.unsupported.join(', ')}` : '',
+  ].filter((s) => s !== '');
+  return `${entry.mailbox} [${entry.origin}] ${what} -> ${targets || '(nobody)'}${extras.length > 0 ? `; ${extras.join('; ')}` : ''}`;
+}
+
+async function readPolicyFile(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (cause) {
+    throw new MailwrightError(ErrorCodes.INVALID_SETTINGS, `Cannot read ${file}: ${(cause as Error).message}`, { fix: 'Give the path of a JSON file with the forwarding policy.', cause });
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (cause) {
+    throw new MailwrightError(ErrorCodes.INVALID_SETTINGS, `${file} is not valid JSON: ${(cause as Error).message}`, { fix: 'Correct the JSON (see docs/forwarding.md for an example policy).', cause });
+  }
+}
+
+/** `mailwright forwarding show|set|audit`: the automatic forwarding policy. */
+export function registerForwardingCommand(program: Command, ctx: CliContext): void {
+  const forwarding = program.command('forwarding').description('Automatic forwarding policy (Exchange style): show, set, audit');
+  forwarding
+    .command('show')
+    .description('Print the forwarding policy as JSON')
+    .action(async () => {
+      const mailwright = await ctx.open();
+      ctx.io.out(JSON.stringify(await mailwright.forwardingPolicy.get(), null, 2));
+    });
+  forwarding
+    .command('set <file>')
+    .description('Replace the forwarding policy with the JSON in FILE (checked whole: on any error nothing changes)')
+    .action(async (file: string) => {
+      const mailwright = await ctx.open();
+      const input = await readPolicyFile(file);
+      if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+        throw new MailwrightError(ErrorCodes.INVALID_SETTINGS, `${file} must hold one JSON object.`, { fix: 'Write { "acceptedDomains": [...], "remoteDomains": [...], "mailboxes": [...] }.' });
+      }
+      const saved = await mailwright.forwardingPolicy.replace(input);
+      ctx.io.out(`Forwarding policy saved: ${saved.mailboxes.length} mailbox(es), ${saved.remoteDomains.length} remote domain(s), ${saved.acceptedDomains.length} accepted domain(s).`);
+    });
+  forwarding
+    .command('audit')
+    .description('List every mailbox and inbox rule that forwards outside the organization')
+    .option('--rules-from <providerId>', 'also read inbox rules from the mailboxes given with --mailbox, with this provider (Exchange)')
+    .option('--mailbox <address...>', 'mailboxes whose inbox rules to read from the server')
+    .option('--all', 'list forwards inside the organization too')
+    .option('--json', 'print JSON instead of lines')
+    .action(async (flags: { rulesFrom?: string; mailbox?: string[]; all?: boolean; json?: boolean }) => {
+      if ((flags.rulesFrom === undefined) !== (flags.mailbox === undefined)) {
+        throw new MailwrightError(ErrorCodes.INVALID_SETTINGS, '--rules-from and --mailbox go together.', { fix: 'Give both, e.g. --rules-from exchange --mailbox ana@contoso.com.' });
+      }
+      const mailwright = await ctx.open();
+      const entries = await mailwright.auditForwarding({
+        ...(flags.rulesFrom !== undefined ? { readRulesFrom: { providerId: flags.rulesFrom, mailboxes: flags.mailbox ?? [] } } : {}),
+        ...(flags.all === true ? { includeInternal: true } : {}),
+      });
+      if (flags.json === true) ctx.io.out(JSON.stringify(entries, null, 2));
+      else if (entries.length === 0) ctx.io.out('No mailbox or rule forwards outside the organization.');
+      else for (const entry of entries) ctx.io.out(formatAuditEntry(entry));
+    });
+}

@@ -1,0 +1,153 @@
+import type { Clock } from '../../clock/clock.js';
+import { ErrorCodes } from '../../errors/error-codes.js';
+import type { FailureDetail } from '../../errors/failure-detail.js';
+import { explainFailure } from '../../errors/explain-failure.js';
+import { isMailwrightError, MailwrightError } from '../../errors/mailwright-error.js';
+import { domainOf, formatAddress, parseAddress } from '../../message/address.js';
+import type { Address, EmailMessage, MessageInput } from '../../message/message.js';
+import { newMessageId } from '../../message/message-id.js';
+import type { EnqueueOptions } from '../../queue/enqueuer.js';
+import { toDeliveryFailure } from '../../send/delivery-failure.js';
+import { newEmailRecord } from '../../send/new-email-record.js';
+import type { EmailStatus } from '../../store/email-record.js';
+import type { Store } from '../../store/store.js';
+import type { ForwardEventEmitter } from '../forward-events.js';
+import { autoForwardMessage } from './auto-forward-message.js';
+import type { ForwardingPolicyService } from './forwarding-policy-service.js';
+import { parseInboundEmail, type InboundEmail } from './inbound-email.js';
+import { planForwards, type BlockedRecipients, type ForwardSource, type ForwardStyle, type PlannedForward } from './plan-forwards.js';
+
+/** A message that arrived in a mailbox. */
+export interface InboundDelivery {
+  /** The mailbox it arrived in. */
+  mailbox: string;
+  /** The message as received (RFC 5322 bytes). */
+  message: Buffer | string;
+}
+
+/** What happened to one automatic forward. */
+export interface AutoForwardOutcome {
+  source: ForwardSource;
+  style: ForwardStyle;
+  stamped: boolean;
+  /** queued: in the batch queue; blocked: stopped by the policy; failed: refused before queuing (too large…). */
+  status: Extract<EmailStatus, 'queued' | 'blocked' | 'failed'>;
+  /** Its history record. */
+  emailId: string;
+  recipients: string[];
+  /** Why it was blocked or failed. */
+  reason?: string;
+}
+
+/** What the forwarding policy did with one received message. */
+export interface InboundResult {
+  mailbox: string;
+  /** Keep the message in the mailbox (false only when it was forwarded without DeliverToMailboxAndForward). */
+  deliverToMailbox: boolean;
+  forwards: AutoForwardOutcome[];
+}
+
+/** Dependencies of {@link AutoForwarder}. */
+export interface AutoForwarderDeps {
+  policy: ForwardingPolicyService;
+  store: Pick<Store, 'findByIdempotencyKey' | 'insertEmail'>;
+  clock: Clock;
+  enqueue(message: MessageInput, options: EnqueueOptions): Promise<string>;
+  events: ForwardEventEmitter;
+}
+
+const sourceKey = (source: ForwardSource): string =>
+  source.kind === 'inbox-rule' ? `rule:${source.rule}` : source.kind === 'forwarding-contact' ? `contact:${source.contactId}` : 'smtp';
+
+/**
+ * Applies the forwarding policy to messages that arrive in the host's
+ * mailboxes. Forwards go through the batch queue (throttled, retried,
+ * persisted); a forward the policy stops is recorded in the history as
+ * `blocked` with the reason, never dropped. Processing the same message again
+ * queues and records nothing new (idempotency keys from its Message-ID).
+ */
+export class AutoForwarder {
+  constructor(private readonly deps: AutoForwarderDeps) {}
+
+  async process(delivery: InboundDelivery): Promise<InboundResult> {
+    const settings = await this.deps.policy.mailbox(delivery.mailbox);
+    if (settings === undefined) return { mailbox: delivery.mailbox, deliverToMailbox: true, forwards: [] };
+    const inbound = await parseInboundEmail(delivery.message);
+    const contactId = settings.forwardingContactId;
+    const contact = contactId === undefined ? undefined : ((await this.deps.policy.resolveContact(contactId)) ?? null);
+    const policy = await this.deps.policy.get();
+    const plan = planForwards({ policy, mailbox: settings, message: inbound, ...(contact !== undefined ? { contact } : {}) });
+    const parsed = parseAddress(settings.address, 'mailbox');
+    const mailbox: Address = settings.displayName === undefined ? parsed : { name: settings.displayName, address: parsed.address };
+    const forwards: AutoForwardOutcome[] = [];
+    for (const forward of plan.forwards) {
+      const key = `auto-forward:${mailbox.address.toLowerCase()}:${inbound.identity}:${sourceKey(forward.source)}:${forward.style}`;
+      if (forward.to.length > 0) forwards.push(await this.queue(forward, inbound, mailbox, key));
+      for (const [index, blocked] of forward.blocked.entries()) forwards.push(await this.block(forward, blocked, inbound, mailbox, `${key}:blocked:${index}`));
+    }
+    return { mailbox: mailbox.address, deliverToMailbox: plan.deliverToMailbox, forwards };
+  }
+
+  private meta(forward: PlannedForward, mailbox: Address, inbound: InboundEmail): Record<string, unknown> {
+    return { autoForward: { mailbox: mailbox.address, source: forward.source, style: forward.style, stamped: forward.stamped, original: inbound.identity } };
+  }
+
+  private async queue(forward: PlannedForward, inbound: InboundEmail, mailbox: Address, key: string): Promise<AutoForwardOutcome> {
+    const outcome = { source: forward.source, style: forward.style, stamped: forward.stamped, recipients: forward.to.map(formatAddress) };
+    try {
+      const emailId = await this.deps.enqueue(autoForwardMessage(forward, inbound, mailbox), { idempotencyKey: key, meta: this.meta(forward, mailbox, inbound) });
+      this.deps.events.emit('auto-forward-queued', { mailbox: mailbox.address, emailId, source: forward.source, style: forward.style, recipients: outcome.recipients });
+      return { ...outcome, status: 'queued', emailId };
+    } catch (error) {
+      // A forward the message itself makes impossible (too large, unreadable address) is kept as failed; store errors are not caught.
+      if (!isMailwrightError(error) || error.code === ErrorCodes.STORE_FAILED) throw error;
+      const { failure } = toDeliveryFailure(error);
+      const emailId = await this.record('failed', forward.to, forward, inbound, mailbox, `${key}:failed`, { failure });
+      return { ...outcome, status: 'failed', emailId, reason: error.message };
+    }
+  }
+
+  private async block(forward: PlannedForward, blocked: BlockedRecipients, inbound: InboundEmail, mailbox: Address, key: string): Promise<AutoForwardOutcome> {
+    const failure: FailureDetail = { ...explainFailure(new MailwrightError(blocked.code, blocked.reason, { fix: blocked.fix })), message: blocked.reason };
+    const emailId = await this.record('blocked', blocked.recipients, forward, inbound, mailbox, key, { failure, blockedReason: blocked.reason });
+    const recipients = blocked.recipients.map(formatAddress);
+    this.deps.events.emit('auto-forward-blocked', { mailbox: mailbox.address, emailId, source: forward.source, reason: blocked.reason, recipients });
+    return { source: forward.source, style: forward.style, stamped: forward.stamped, status: 'blocked', emailId, recipients, reason: blocked.reason };
+  }
+
+  /** Inserts a final history record (blocked, or failed before queuing) once per key. */
+  private async record(
+    status: 'blocked' | 'failed',
+    recipients: Address[],
+    forward: PlannedForward,
+    inbound: InboundEmail,
+    mailbox: Address,
+    key: string,
+    facts: { failure: FailureDetail; blockedReason?: string },
+  ): Promise<string> {
+    const existing = await this.deps.store.findByIdempotencyKey(key);
+    if (existing !== undefined) return existing.id;
+    const { clock } = this.deps;
+    const message: EmailMessage = {
+      from: forward.style === 'redirect' ? (inbound.from ?? mailbox) : mailbox,
+      replyTo: [],
+      to: recipients,
+      cc: [],
+      bcc: [],
+      subject: inbound.subject,
+      headers: {},
+      attachments: [],
+      messageId: inbound.messageId ?? newMessageId(domainOf(mailbox.address)),
+      date: clock.now().toJSDate(),
+    };
+    const record = newEmailRecord(message, clock, {
+      status,
+      mode: 'batch',
+      providerId: null,
+      sizeBytes: inbound.raw.length,
+      idempotencyKey: key,
+      meta: this.meta(forward, mailbox, inbound),
+    });
+    return (await this.deps.store.insertEmail({ ...record, ...facts })).id;
+  }
+}

@@ -1,0 +1,105 @@
+import { domainOf, parseAddress } from '../../message/address.js';
+import type { Address } from '../../message/message.js';
+import type { ForwardingPolicy, MailboxForwarding } from './forwarding-policy.js';
+import type { InboxRule } from './inbox-rule.js';
+import type { MailboxInboxRules } from './mailbox-inbox-rules.js';
+import { RULE_ACTIONS, screenRecipients, type ForwardSource, type ForwardStyle } from './plan-forwards.js';
+
+/** One address a mailbox or rule forwards to. */
+export interface AuditTarget {
+  address: string;
+  domain: string;
+  /** Outside the organization's accepted domains. */
+  external: boolean;
+  /** The forward reaches it under the current policy (false: blocked by its remote domain). */
+  allowed: boolean;
+}
+
+/** A mailbox setting or inbox rule that forwards outside the organization. */
+export interface ForwardingAuditEntry {
+  mailbox: string;
+  /** `policy`: mailwright's forwarding policy; `server`: a rule read from the mailbox on the server. */
+  origin: 'policy' | 'server';
+  source: ForwardSource;
+  style: ForwardStyle;
+  enabled: boolean;
+  /** Stamped as auto-forwarded, so remote domain policy applies. */
+  stamped: boolean;
+  /** Mailbox forwarding: a copy stays in the mailbox. */
+  deliverToMailboxAndForward?: boolean;
+  targets: AuditTarget[];
+  /** Something an administrator must fix (e.g. the forwarding contact no longer exists). */
+  problem?: string;
+  /** Server rules: parts of the rule mailwright does not model. */
+  unsupported?: string[];
+}
+
+type Policy = Pick<ForwardingPolicy, 'acceptedDomains' | 'remoteDomains'>;
+
+function targets(recipients: readonly Address[], stamped: boolean, policy: Policy): AuditTarget[] {
+  const blocked = new Set(stamped ? screenRecipients([...recipients], policy).blocked.flatMap((b) => b.recipients.map((r) => r.address)) : []);
+  return recipients.map((r) => {
+    const domain = domainOf(r.address).toLowerCase();
+    return { address: r.address, domain, external: !policy.acceptedDomains.includes(domain), allowed: !blocked.has(r.address) };
+  });
+}
+
+function ruleEntries(mailbox: string, rules: readonly (InboxRule & { unsupported?: string[] })[], origin: ForwardingAuditEntry['origin'], policy: Policy): ForwardingAuditEntry[] {
+  return rules.flatMap((rule) =>
+    RULE_ACTIONS.filter(([action]) => rule.actions[action].length > 0).map(([action, style]) => ({
+      mailbox,
+      origin,
+      source: { kind: 'inbox-rule', rule: rule.name } as const,
+      style,
+      enabled: rule.enabled,
+      stamped: true,
+      targets: targets(
+        rule.actions[action].map((r) => parseAddress(r, 'rule')),
+        true,
+        policy,
+      ),
+      ...(rule.unsupported !== undefined && rule.unsupported.length > 0 ? { unsupported: rule.unsupported } : {}),
+    })),
+  );
+}
+
+function mailboxEntry(mailbox: MailboxForwarding, contact: Address | undefined, policy: Policy): ForwardingAuditEntry | undefined {
+  const common = { mailbox: mailbox.address, origin: 'policy', style: 'redirect', enabled: true, deliverToMailboxAndForward: mailbox.deliverToMailboxAndForward } as const;
+  if (mailbox.forwardingContactId !== undefined) {
+    const source = { kind: 'forwarding-contact', contactId: mailbox.forwardingContactId } as const;
+    if (contact === undefined) return { ...common, source, stamped: false, targets: [], problem: `The forwarding contact "${mailbox.forwardingContactId}" is not in the directory` };
+    return { ...common, source, stamped: false, targets: targets([contact], false, policy) };
+  }
+  if (mailbox.forwardingSmtpAddress === undefined) return undefined;
+  return { ...common, source: { kind: 'forwarding-smtp-address' }, stamped: true, targets: targets([parseAddress(mailbox.forwardingSmtpAddress, 'forwardingSmtpAddress')], true, policy) };
+}
+
+/** What {@link auditForwarding} looks at. */
+export interface AuditInput {
+  policy: ForwardingPolicy;
+  /** Forwarding contacts' addresses by id (missing: not in the directory). */
+  contacts: ReadonlyMap<string, Address>;
+  /** Inbox rules read from mailboxes on the server. @default [] */
+  serverRules?: readonly MailboxInboxRules[];
+  /** List forwards that stay inside the organization too. @default false */
+  includeInternal?: boolean;
+}
+
+/**
+ * Every mailbox setting and inbox rule, of the policy and read from the
+ * server, that forwards outside the organization (or has a problem), with
+ * whether each target is reached under the current remote domain policy.
+ * Disabled rules are listed too (`enabled: false`): enabling them is one click.
+ */
+export function auditForwarding(input: AuditInput): ForwardingAuditEntry[] {
+  const { policy } = input;
+  const entries: ForwardingAuditEntry[] = [];
+  for (const mailbox of policy.mailboxes) {
+    const contact = mailbox.forwardingContactId === undefined ? undefined : input.contacts.get(mailbox.forwardingContactId);
+    const entry = mailboxEntry(mailbox, contact, policy);
+    if (entry !== undefined) entries.push(entry);
+    entries.push(...ruleEntries(mailbox.address, mailbox.inboxRules, 'policy', policy));
+  }
+  for (const read of input.serverRules ?? []) entries.push(...ruleEntries(read.mailbox, read.rules, 'server', policy));
+  return input.includeInternal === true ? entries : entries.filter((e) => e.problem !== undefined || e.targets.some((t) => t.external));
+}

@@ -1,0 +1,150 @@
+import { ErrorCodes } from '../../errors/error-codes.js';
+import { MailwrightError } from '../../errors/mailwright-error.js';
+import type { Address } from '../../message/message.js';
+import { parseAddress } from '../../message/address.js';
+import { invalidSettings, settingsIssues } from '../../parameters/parse-settings.js';
+import type { Store } from '../../store/store.js';
+import type { ContactDirectory } from '../../users/contact-directory.js';
+import type { UserDirectory } from '../../users/user-directory.js';
+import type { ProviderRegistry } from '../../providers/provider-registry.js';
+import { auditForwarding, type ForwardingAuditEntry } from './forwarding-audit.js';
+import type { MailboxInboxRules } from './mailbox-inbox-rules.js';
+import {
+  forwardingPolicySchema,
+  type ForwardingPolicy,
+  type ForwardingPolicyInput,
+  type MailboxForwarding,
+  type MailboxForwardingInput,
+} from './forwarding-policy.js';
+
+/** Settings key of the forwarding policy. */
+export const FORWARDING_POLICY_KEY = 'forwarding-policy';
+
+/** Dependencies of {@link ForwardingPolicyService}. */
+export interface ForwardingPolicyServiceDeps {
+  store: Pick<Store, 'getSetting' | 'putSetting'>;
+  users: UserDirectory;
+  /** Mail contacts mailboxes may forward to. @default none (only users) */
+  contacts?: ContactDirectory;
+  /** The registered providers, to read inbox rules from the server. */
+  providers: Pick<ProviderRegistry, 'get'>;
+}
+
+/** Options of {@link ForwardingPolicyService.audit}. */
+export interface ForwardingAuditOptions {
+  /** Also read these mailboxes' inbox rules from the server with this provider (Exchange: Graph messageRules). @default none */
+  readRulesFrom?: { providerId: string; mailboxes: readonly string[] };
+  /** List forwards that stay inside the organization too. @default false */
+  includeInternal?: boolean;
+}
+
+const sameAddress = (a: string, b: string): boolean => parseAddress(a, 'mailbox').address.toLowerCase() === parseAddress(b, 'mailbox').address.toLowerCase();
+
+/**
+ * The organization's automatic forwarding policy, persisted in the store:
+ * accepted domains, remote domains, and each mailbox's forwarding and inbox
+ * rules. Every change is validated whole (one MW_INVALID_SETTINGS listing
+ * every bad field) and a forwarding contact must exist; otherwise nothing changes.
+ */
+export class ForwardingPolicyService {
+  constructor(private readonly deps: ForwardingPolicyServiceDeps) {}
+
+  /** The current policy (Exchange's defaults when none was saved). */
+  async get(): Promise<ForwardingPolicy> {
+    const stored = await this.deps.store.getSetting<ForwardingPolicyInput>(FORWARDING_POLICY_KEY);
+    return forwardingPolicySchema.parse(stored ?? {});
+  }
+
+  /** Changes top-level fields (acceptedDomains, remoteDomains, mailboxes); the others are kept. */
+  async update(patch: Partial<ForwardingPolicyInput>): Promise<ForwardingPolicy> {
+    return this.save({ ...(await this.get()), ...patch });
+  }
+
+  /** Replaces the whole policy (fields left out get their defaults). */
+  async replace(policy: ForwardingPolicyInput): Promise<ForwardingPolicy> {
+    return this.save(policy);
+  }
+
+  /** Adds a mailbox's forwarding, or replaces the one with the same address. */
+  async setMailbox(mailbox: MailboxForwardingInput): Promise<MailboxForwarding> {
+    const policy = await this.get();
+    const others = typeof mailbox.address === 'string' ? policy.mailboxes.filter((m) => !safeSame(m.address, mailbox.address)) : policy.mailboxes;
+    const saved = await this.save({ ...policy, mailboxes: [...others, mailbox] });
+    return saved.mailboxes[saved.mailboxes.length - 1]!;
+  }
+
+  /** Removes a mailbox's forwarding and rules; false when it had none. */
+  async removeMailbox(address: string): Promise<boolean> {
+    const policy = await this.get();
+    const kept = policy.mailboxes.filter((m) => !sameAddress(m.address, address));
+    if (kept.length === policy.mailboxes.length) return false;
+    await this.save({ ...policy, mailboxes: kept });
+    return true;
+  }
+
+  /** The forwarding of one mailbox, if it has any. */
+  async mailbox(address: string): Promise<MailboxForwarding | undefined> {
+    return (await this.get()).mailboxes.find((m) => sameAddress(m.address, address));
+  }
+
+  /**
+   * The address a mailbox's forwarding contact stands for: a contact of the
+   * contact directory, else a user of the user directory; undefined when neither knows the id.
+   */
+  async resolveContact(id: string): Promise<Address | undefined> {
+    const found = (await this.deps.contacts?.getContact(id)) ?? (await this.deps.users.getUser(id));
+    if (found === undefined) return undefined;
+    return found.displayName === undefined ? { address: found.email } : { name: found.displayName, address: found.email };
+  }
+
+  /**
+   * Admin discovery: every mailbox and inbox rule that forwards outside the
+   * organization, from the policy and, when asked, read from real mailboxes.
+   */
+  async audit(options: ForwardingAuditOptions = {}): Promise<ForwardingAuditEntry[]> {
+    const policy = await this.get();
+    const contacts = new Map<string, Address>();
+    for (const id of policy.mailboxes.flatMap((m) => (m.forwardingContactId === undefined ? [] : [m.forwardingContactId]))) {
+      const contact = await this.resolveContact(id);
+      if (contact !== undefined) contacts.set(id, contact);
+    }
+    const serverRules: MailboxInboxRules[] = [];
+    const from = options.readRulesFrom;
+    if (from !== undefined) {
+      const provider = this.deps.providers.get(from.providerId);
+      if (provider.readInboxRules === undefined) {
+        throw new MailwrightError(ErrorCodes.PROVIDER_NOT_ALLOWED, `Provider "${from.providerId}" cannot read inbox rules from mailboxes.`, {
+          fix: 'Read inbox rules with an Exchange provider (Microsoft Graph messageRules).',
+          details: { providerId: from.providerId },
+        });
+      }
+      for (const mailbox of from.mailboxes) serverRules.push(await provider.readInboxRules(mailbox));
+    }
+    return auditForwarding({ policy, contacts, serverRules, ...(options.includeInternal !== undefined ? { includeInternal: options.includeInternal } : {}) });
+  }
+
+  private async save(value: ForwardingPolicyInput): Promise<ForwardingPolicy> {
+    const parsed = forwardingPolicySchema.safeParse(value);
+    if (!parsed.success) throw invalidSettings('forwarding policy', settingsIssues(parsed.error));
+    for (const [index, mailbox] of parsed.data.mailboxes.entries()) {
+      const id = mailbox.forwardingContactId;
+      if (id !== undefined && (await this.resolveContact(id)) === undefined) {
+        throw new MailwrightError(ErrorCodes.FORWARDING_CONTACT_NOT_FOUND, `Mailbox ${mailbox.address} forwards to contact "${id}", which is in neither the contact nor the user directory; nothing was changed.`, {
+          fix: 'Create the contact first, or use forwardingSmtpAddress to forward to an address outside the directory.',
+          details: { field: `mailboxes.${index}.forwardingContactId`, contactId: id, mailbox: mailbox.address },
+        });
+      }
+    }
+    await this.deps.store.putSetting(FORWARDING_POLICY_KEY, parsed.data);
+    return parsed.data;
+  }
+}
+
+/** Same mailbox address, false when either is not an address (validation reports that). */
+function safeSame(a: string, b: string): boolean {
+  try {
+    return sameAddress(a, b);
+  } catch {
+    return false;
+  }
+}

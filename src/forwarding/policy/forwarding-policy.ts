@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { inboxRuleSchema, recipientSchema } from './inbox-rule.js';
+import { DEFAULT_REMOTE_DOMAIN, remoteDomainSchema } from './remote-domains.js';
+
+/** Forwarding settings and inbox rules of one mailbox (Exchange `Set-Mailbox` / `New-InboxRule`). */
+export const mailboxForwardingSchema = z
+  .strictObject({
+    /** The mailbox's address; compared case-insensitively. */
+    address: recipientSchema,
+    /** Display name of the mailbox, used as From name of its forwards. @default none */
+    displayName: z.string().trim().min(1).optional(),
+    /**
+     * Forwards every message to this address, any domain (ForwardingSmtpAddress):
+     * a redirect keeping the original From and To, stamped as auto-forwarded,
+     * so remote domain policy applies. @default none
+     */
+    forwardingSmtpAddress: recipientSchema.optional(),
+    /**
+     * Forwards every message to this directory contact or user (ForwardingAddress):
+     * a redirect, not stamped (an administrator chose the contact), so remote domain
+     * policy does not apply. Must exist (MW_FORWARDING_CONTACT_NOT_FOUND). @default none
+     */
+    forwardingContactId: z.string().trim().min(1).optional(),
+    /** With mailbox forwarding, keep a copy in the mailbox too (DeliverToMailboxAndForward). @default false */
+    deliverToMailboxAndForward: z.boolean().default(false),
+    /** Inbox rules, applied to messages delivered to the mailbox. @default [] */
+    inboxRules: z.array(inboxRuleSchema).default([]),
+  })
+  .refine((m) => m.forwardingSmtpAddress === undefined || m.forwardingContactId === undefined, {
+    message: 'set forwardingSmtpAddress or forwardingContactId, not both',
+    path: ['forwardingContactId'],
+  });
+
+/** One mailbox's forwarding, defaults applied. */
+export type MailboxForwarding = z.output<typeof mailboxForwardingSchema>;
+/** One mailbox's forwarding as written. */
+export type MailboxForwardingInput = z.input<typeof mailboxForwardingSchema>;
+
+const uniqueBy =
+  <T>(key: (item: T) => string, what: string) =>
+  (items: T[], context: z.RefinementCtx): void => {
+    const seen = new Set<string>();
+    items.forEach((item, index) => {
+      const k = key(item);
+      if (seen.has(k)) context.addIssue({ code: 'custom', message: `${what} "${k}" is listed twice`, path: [index] });
+      seen.add(k);
+    });
+  };
+
+/**
+ * The organization's automatic forwarding policy (Exchange style): its own
+ * domains, the remote domains that may or may not receive auto-forwarded
+ * email, and each mailbox's forwarding and inbox rules.
+ */
+export const forwardingPolicySchema = z
+  .strictObject({
+    /** The organization's own domains: forwarding there is internal and never blocked. @default [] */
+    acceptedDomains: z.array(z.string().trim().toLowerCase().min(1)).default([]),
+    /** Remote domains. @default [{ domain: '*', autoForwardEnabled: true }] (Exchange's Default remote domain) */
+    remoteDomains: z
+      .array(remoteDomainSchema)
+      .default([DEFAULT_REMOTE_DOMAIN])
+      .superRefine(uniqueBy((d) => d.domain, 'The remote domain')),
+    /** @default [] */
+    mailboxes: z.array(mailboxForwardingSchema).default([]).superRefine(uniqueBy((m) => m.address.toLowerCase(), 'The mailbox')),
+  })
+  .meta({ title: 'Forwarding policy' });
+
+/** The forwarding policy, defaults applied. */
+export type ForwardingPolicy = z.output<typeof forwardingPolicySchema>;
+/** The forwarding policy as written (every field optional). */
+export type ForwardingPolicyInput = z.input<typeof forwardingPolicySchema>;

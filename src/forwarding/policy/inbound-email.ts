@@ -1,0 +1,70 @@
+import { createHash } from 'node:crypto';
+import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import type { Address, Attachment } from '../../message/message.js';
+
+/** An email that arrived in a mailbox, parsed once for rules and forwards. */
+export interface InboundEmail {
+  /** The message as received (RFC 5322), for forward-as-attachment. */
+  raw: Buffer;
+  from?: Address;
+  to: Address[];
+  cc: Address[];
+  subject: string;
+  text?: string;
+  html?: string;
+  date?: Date;
+  /** The Message-ID, `<…>`, when the message has one. */
+  messageId?: string;
+  /** Message-ID, or a hash of the raw bytes when there is none: the key that makes processing idempotent. */
+  identity: string;
+  attachments: Attachment[];
+  /** `In-Reply-To` and `References`, kept on redirects so threads stay together. */
+  threadHeaders: Record<string, string>;
+  /** Mailboxes whose inbox rules already forwarded this message (X-MS-Exchange-Inbox-Rules-Loop), lower-cased. */
+  ruleLoopMailboxes: string[];
+}
+
+/** The header Exchange stamps on messages its inbox rules forward, naming the mailbox. */
+export const INBOX_RULES_LOOP_HEADER = 'X-MS-Exchange-Inbox-Rules-Loop';
+
+const addresses = (value: AddressObject | AddressObject[] | undefined): Address[] =>
+  (Array.isArray(value) ? value : value === undefined ? [] : [value])
+    .flatMap((group) => group.value)
+    .flatMap((a) => (a.group !== undefined ? a.group : [a]))
+    .filter((a) => typeof a.address === 'string' && a.address !== '')
+    .map((a) => (a.name ? { name: a.name, address: a.address! } : { address: a.address! }));
+
+const headerTexts = (parsed: ParsedMail, name: string): string[] =>
+  parsed.headerLines.filter((line) => line.key === name.toLowerCase()).map((line) => line.line.slice(line.line.indexOf(':') + 1).trim());
+
+/** Parses a received message (RFC 5322 bytes) with mailparser. */
+export async function parseInboundEmail(raw: Buffer | string): Promise<InboundEmail> {
+  const bytes = typeof raw === 'string' ? Buffer.from(raw) : raw;
+  const parsed = await simpleParser(bytes, { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true });
+  const threadHeaders: Record<string, string> = {};
+  for (const name of ['In-Reply-To', 'References']) {
+    const value = headerTexts(parsed, name).join(' ').replace(/\s+/g, ' ').trim();
+    if (value !== '') threadHeaders[name] = value;
+  }
+  const from = addresses(parsed.from)[0];
+  return {
+    raw: bytes,
+    ...(from !== undefined ? { from } : {}),
+    to: addresses(parsed.to),
+    cc: addresses(parsed.cc),
+    subject: parsed.subject ?? '',
+    ...(parsed.text !== undefined ? { text: parsed.text } : {}),
+    ...(typeof parsed.html === 'string' ? { html: parsed.html } : {}),
+    ...(parsed.date !== undefined ? { date: parsed.date } : {}),
+    ...(parsed.messageId !== undefined ? { messageId: parsed.messageId } : {}),
+    identity: parsed.messageId ?? `sha256:${createHash('sha256').update(bytes).digest('hex')}`,
+    attachments: parsed.attachments.map((a) => ({
+      filename: a.filename?.replace(/[\\/\r\n\0]+/g, '_').trim() || 'attachment',
+      contentType: a.contentType,
+      content: a.content,
+      ...(a.contentId !== undefined && a.related === true ? { cid: a.contentId.replace(/^<|>$/g, '') } : {}),
+    })),
+    threadHeaders,
+    ruleLoopMailboxes: headerTexts(parsed, INBOX_RULES_LOOP_HEADER).flatMap((v) => v.split(/[,;\s]+/)).filter((v) => v !== '').map((v) => v.toLowerCase()),
+  };
+}

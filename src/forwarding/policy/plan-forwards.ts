@@ -1,0 +1,135 @@
+import { ErrorCodes } from '../../errors/error-codes.js';
+import { domainOf, parseAddress } from '../../message/address.js';
+import type { Address } from '../../message/message.js';
+import type { ForwardingPolicy, MailboxForwarding } from './forwarding-policy.js';
+import type { InboundEmail } from './inbound-email.js';
+import { remoteDomainFor } from './remote-domains.js';
+import { ruleApplies } from './rule-matcher.js';
+
+/** How a forward is made: the original redirected as it is, a new "FW:" message, or the original attached. */
+export type ForwardStyle = 'redirect' | 'forward' | 'forward-as-attachment';
+
+/** What asked for a forward. */
+export type ForwardSource =
+  | { kind: 'forwarding-smtp-address' }
+  | { kind: 'forwarding-contact'; contactId: string }
+  | { kind: 'inbox-rule'; rule: string };
+
+/** Recipients a forward may not go to, why, and what an administrator can do. */
+export interface BlockedRecipients {
+  code: typeof ErrorCodes.FORWARDING_BLOCKED | typeof ErrorCodes.FORWARDING_CONTACT_NOT_FOUND;
+  reason: string;
+  fix: string;
+  recipients: Address[];
+}
+
+/** One forward the policy asks for. */
+export interface PlannedForward {
+  source: ForwardSource;
+  style: ForwardStyle;
+  /** Stamped as automatically forwarded; remote domain policy applies to stamped forwards only. */
+  stamped: boolean;
+  /** Recipients it goes to (may be empty when all are blocked). */
+  to: Address[];
+  blocked: BlockedRecipients[];
+}
+
+/** What the policy does with one received message. */
+export interface ForwardingPlan {
+  /** Keep the message in the mailbox. */
+  deliverToMailbox: boolean;
+  forwards: PlannedForward[];
+}
+
+/** Facts {@link planForwards} decides on. */
+export interface PlanInput {
+  policy: Pick<ForwardingPolicy, 'acceptedDomains' | 'remoteDomains'>;
+  mailbox: MailboxForwarding;
+  message: Pick<InboundEmail, 'from' | 'to' | 'cc' | 'subject' | 'text' | 'html' | 'attachments' | 'ruleLoopMailboxes'>;
+  /** The forwarding contact's address; `null` when `forwardingContactId` names nobody. */
+  contact?: Address | null;
+}
+
+/** Inbox rule actions that forward, with the style of forward each makes. */
+export const RULE_ACTIONS = [
+  ['redirectTo', 'redirect'],
+  ['forwardTo', 'forward'],
+  ['forwardAsAttachmentTo', 'forward-as-attachment'],
+] as const;
+
+const toAddresses = (recipients: readonly string[]): Address[] => recipients.map((r) => parseAddress(r, 'recipient'));
+
+/** Splits a stamped forward's recipients into allowed and blocked by the remote domain policy. */
+export function screenRecipients(recipients: Address[], policy: PlanInput['policy']): Pick<PlannedForward, 'to' | 'blocked'> {
+  const to: Address[] = [];
+  const blocked = new Map<string, Address[]>();
+  for (const recipient of recipients) {
+    const domain = domainOf(recipient.address).toLowerCase();
+    const remote = remoteDomainFor(domain, policy.remoteDomains);
+    if (policy.acceptedDomains.includes(domain) || remote.autoForwardEnabled) {
+      to.push(recipient);
+      continue;
+    }
+    const reason = `Automatic forwarding to ${domain} is not allowed: remote domain "${remote.domain}" has auto-forward disabled`;
+    blocked.set(reason, [...(blocked.get(reason) ?? []), recipient]);
+  }
+  const fix = 'Allow auto-forwarding for that remote domain in the forwarding policy, or forward the message by hand.';
+  return { to, blocked: [...blocked].map(([reason, list]) => ({ code: ErrorCodes.FORWARDING_BLOCKED, reason, fix, recipients: list })) };
+}
+
+/** The mailbox-level forward (ForwardingAddress or ForwardingSmtpAddress), if any. */
+function mailboxForward({ policy, mailbox, contact }: PlanInput): PlannedForward | undefined {
+  if (mailbox.forwardingContactId !== undefined) {
+    const source = { kind: 'forwarding-contact', contactId: mailbox.forwardingContactId } as const;
+    if (contact === undefined || contact === null) {
+      const reason = `The forwarding contact "${mailbox.forwardingContactId}" is not in the directory; the message was kept in the mailbox`;
+      const fix = 'Create the contact again, or point the mailbox forwarding at another contact or SMTP address.';
+      return { source, style: 'redirect', stamped: false, to: [], blocked: [{ code: ErrorCodes.FORWARDING_CONTACT_NOT_FOUND, reason, fix, recipients: [] }] };
+    }
+    return { source, style: 'redirect', stamped: false, to: [contact], blocked: [] };
+  }
+  if (mailbox.forwardingSmtpAddress === undefined) return undefined;
+  return { source: { kind: 'forwarding-smtp-address' }, style: 'redirect', stamped: true, ...screenRecipients(toAddresses([mailbox.forwardingSmtpAddress]), policy) };
+}
+
+/**
+ * Decides, without side effects, what Exchange-style automatic forwarding does
+ * with a message that arrived in a mailbox:
+ * - mailbox forwarding first: to a contact (a redirect, not stamped) or to any
+ *   SMTP address (a redirect, stamped); without DeliverToMailboxAndForward the
+ *   message is not kept, unless the forward could go nowhere (never lost);
+ * - then, for a message kept in the mailbox, its enabled inbox rules in
+ *   sequence order, until one that matches says stop; their forwards are stamped;
+ * - a stamped forward to a domain outside the organization goes only where the
+ *   remote domain allows auto-forwarding; the other recipients are blocked, with the reason;
+ * - a message the mailbox's own rules already forwarded (loop header) is not
+ *   forwarded by those rules again.
+ */
+export function planForwards(input: PlanInput): ForwardingPlan {
+  const forwards: PlannedForward[] = [];
+  const atMailbox = mailboxForward(input);
+  if (atMailbox !== undefined) forwards.push(atMailbox);
+  const deliverToMailbox = atMailbox === undefined || input.mailbox.deliverToMailboxAndForward || atMailbox.to.length === 0;
+  if (!deliverToMailbox) return { deliverToMailbox, forwards };
+
+  const { mailbox, message, policy } = input;
+  const looped = message.ruleLoopMailboxes.includes(parseAddress(mailbox.address, 'mailbox').address.toLowerCase());
+  const rules = mailbox.inboxRules.map((rule, index) => ({ rule, index })).sort((a, b) => a.rule.sequence - b.rule.sequence || a.index - b.index);
+  for (const { rule } of rules) {
+    if (!ruleApplies(rule, message)) continue;
+    for (const [action, style] of RULE_ACTIONS) {
+      const recipients = toAddresses(rule.actions[action]);
+      if (recipients.length === 0) continue;
+      const source = { kind: 'inbox-rule', rule: rule.name } as const;
+      if (looped) {
+        const reason = `Forwarding loop: inbox rules of ${mailbox.address} already forwarded this message`;
+        const fix = 'Change the inbox rules so that mailboxes do not forward to each other in a circle.';
+        forwards.push({ source, style, stamped: true, to: [], blocked: [{ code: ErrorCodes.FORWARDING_BLOCKED, reason, fix, recipients }] });
+      } else {
+        forwards.push({ source, style, stamped: true, ...screenRecipients(recipients, policy) });
+      }
+    }
+    if (rule.actions.stopProcessingRules) break;
+  }
+  return { deliverToMailbox, forwards };
+}
