@@ -15,7 +15,7 @@ export async function benchMailwright(
   port: number,
   options: { name?: string; connections?: number; wrapStore?: (store: Store) => Store } = {},
 ): Promise<Mailwright> {
-  const store = createSqliteStore({ filename: join(dir, options.name ?? 'bench.db') });
+  const store = createSqliteStore({ filename: join(dir, options.name ?? 'bench.db'), ...(process.env.MW_BENCH_THREAD === 'worker' ? { thread: 'worker' as const } : {}) });
   const mailwright = await createMailwright({
     store: options.wrapStore?.(store) ?? store,
     providers: [smtpProvider({ id: 'smtp', settings: { host: '127.0.0.1', port, requireTls: false, requireAuth: false }, maxConnections: options.connections ?? 4 })],

@@ -2,7 +2,8 @@ import { ErrorCodes } from '../errors/error-codes.js';
 import { MailwrightError } from '../errors/mailwright-error.js';
 import type { AttemptCompletion, Store } from '../store/store.js';
 
-interface Pending extends AttemptCompletion {
+interface Pending {
+  completion: AttemptCompletion;
   resolve(applied: boolean): void;
   reject(error: unknown): void;
 }
@@ -26,7 +27,7 @@ export class AttemptWriter {
    */
   finish(completion: AttemptCompletion): Promise<boolean> {
     return new Promise<boolean>((resolve, reject) => {
-      this.pending.push({ ...completion, resolve, reject });
+      this.pending.push({ completion, resolve, reject });
       void this.drain();
     });
   }
@@ -35,18 +36,19 @@ export class AttemptWriter {
     if (this.writing) return;
     this.writing = true;
     try {
-      // Let the other sends whose answers arrived in this event-loop turn join the batch
-      // (the write itself runs synchronously in SQLite, so nothing could join it later).
+      // Let the other sends whose answers arrived in this event-loop turn join the batch;
+      // those that arrive while it is written make the next one.
       await new Promise<void>((resolve) => setImmediate(resolve));
       while (this.pending.length > 0) {
         const batch = this.pending;
         this.pending = [];
         try {
-          const { missing, takenOver } = await this.store.finishAttempts(batch);
-          for (const item of batch) {
-            if (missing.includes(item.emailId)) {
-              item.reject(new MailwrightError(ErrorCodes.EMAIL_NOT_FOUND, `Email ${item.emailId} left the history while it was being sent.`, { details: { emailId: item.emailId } }));
-            } else item.resolve(!takenOver.includes(item.emailId));
+          const { missing, takenOver } = await this.store.finishAttempts(batch.map((item) => item.completion));
+          for (const { completion, resolve, reject } of batch) {
+            const { emailId } = completion;
+            if (missing.includes(emailId)) {
+              reject(new MailwrightError(ErrorCodes.EMAIL_NOT_FOUND, `Email ${emailId} left the history while it was being sent.`, { details: { emailId } }));
+            } else resolve(!takenOver.includes(emailId));
           }
         } catch (error) {
           for (const item of batch) item.reject(error);

@@ -30,6 +30,7 @@ function freshFile(): string {
 }
 
 describeStoreConformance('sqlite (file)', () => Promise.resolve(createSqliteStore({ filename: freshFile() })));
+describeStoreConformance('sqlite (file, on a worker thread)', () => Promise.resolve(createSqliteStore({ filename: freshFile(), thread: 'worker' })));
 
 describe('SQLite store', () => {
   const opened: Store[] = [];
@@ -125,9 +126,9 @@ describe('SQLite store', () => {
     expect(await store.purgeFinishedBefore(at(1_000))).toBe(1);
   });
 
-  it('takes createdAt/updatedAt from the injected clock', async () => {
+  it.each(['caller', 'worker'] as const)('takes createdAt/updatedAt from the injected clock (SQLite on the %s thread)', async (thread) => {
     const clock = new ManualClock('2026-06-01T08:00:00.000Z');
-    const store = open(freshFile(), { clock });
+    const store = open(freshFile(), { clock, thread });
     await store.migrate();
     const { createdAt: _none, ...record } = newRecord();
     expect((await store.insertEmail(record)).createdAt).toBe('2026-06-01T08:00:00.000Z');
@@ -173,6 +174,45 @@ describe('SQLite store', () => {
       other.close();
     }
     expect(await store.claimDue({ now: msAt(1_000), limit: 1, leaseMs: 1_000, owner: 'w' })).toHaveLength(1);
+  });
+
+  it('on a worker thread, a write waiting for another process\'s lock leaves the event loop free, and goes through once the lock is released', async () => {
+    const file = freshFile();
+    const store = open(file, { thread: 'worker', busyTimeoutMs: 10_000 });
+    await store.migrate();
+    const other = new Database(file);
+    try {
+      other.exec('begin immediate'); // another process holding the write lock
+      let written = false;
+      const write = store.putSetting('k', 'v').then(() => (written = true));
+      // Timers keep firing while the store thread waits on SQLite's busy timeout.
+      let ticks = 0;
+      await new Promise<void>((resolve) => {
+        const timer = setInterval(() => {
+          ticks += 1;
+          if (ticks === 5) {
+            clearInterval(timer);
+            resolve();
+          }
+        }, 20);
+      });
+      expect(written).toBe(false);
+      other.exec('commit');
+      await write;
+    } finally {
+      other.close();
+    }
+    expect(await store.getSetting('k')).toBe('v');
+  });
+
+  it('on a worker thread, errors keep their code, and calls after close() fail with MW_STORE_FAILED', async () => {
+    const store = createSqliteStore({ filename: freshFile(), thread: 'worker' });
+    await store.migrate();
+    const error = await expectMailwrightError(store.updateEmail('missing', { attempts: 1 }), ErrorCodes.EMAIL_NOT_FOUND);
+    expect(error.fix).toContain('purged');
+    await store.close();
+    await store.close(); // idempotent
+    await expectMailwrightError(store.getSetting('k'), ErrorCodes.STORE_FAILED);
   });
 
   it('never hands one email to two store instances on the same file', async () => {

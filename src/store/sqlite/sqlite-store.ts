@@ -15,6 +15,7 @@ import { offThreadPurge } from './off-thread-purge.js';
 import { processFileLock } from './process-file-lock.js';
 import { withStatementCache } from './statement-cache.js';
 import { sqliteBulkInsert } from './sqlite-bulk-insert.js';
+import { workerSqliteStore } from './worker-sqlite-store.js';
 
 /** Default database file of the embedded store. */
 export const DEFAULT_SQLITE_FILENAME = './.mailwright/mailwright.db';
@@ -35,6 +36,14 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
   /** Source of createdAt/updatedAt when a record does not carry them. @default the system clock */
   clock?: Clock;
+  /**
+   * Where SQLite runs. `'worker'`: on a worker thread of its own, so its CPU
+   * time (statements, commits, lock waits) is spent on another core and the
+   * JavaScript thread stays free for sending; each call is one message.
+   * `'caller'`: on the calling thread, synchronously (better-sqlite3).
+   * @default 'caller'
+   */
+  thread?: 'caller' | 'worker';
 }
 
 /** Opens the database file with the pragmas several processes need to share it. */
@@ -68,6 +77,9 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): Store {
       fix: 'Pass e.g. { busyTimeoutMs: 5000 }, or leave it out for the default.',
       details: { field: 'busyTimeoutMs' },
     });
+  }
+  if (options.thread === 'worker') {
+    return workerSqliteStore({ filename, busyTimeoutMs, clock: options.clock ?? systemClock });
   }
   let database: Database.Database | undefined;
   const open = (): Database.Database => (database ??= withStatementCache(openDatabase(filename, busyTimeoutMs)));
