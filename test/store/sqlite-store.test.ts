@@ -8,6 +8,7 @@ import { ManualClock } from '../../src/clock/manual-clock.js';
 import { ErrorCodes } from '../../src/errors/error-codes.js';
 import { newEmailId } from '../../src/store/email-id.js';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { fileWorkerExecArgv } from '../../src/store/sqlite/worker-sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
 import { at, attemptOf, msAt, newRecord } from './support/email-fixtures.js';
 import { describeStoreConformance, expectMailwrightError } from './store-conformance.js';
@@ -203,6 +204,10 @@ describe('SQLite store', () => {
       other.close();
     }
     expect(await store.getSetting('k')).toBe('v');
+  });
+
+  it('a store thread started from the compiled file gets the process\'s Node options except --input-type', () => {
+    expect(fileWorkerExecArgv(['--input-type=module', '--enable-source-maps', '--input-type', 'module', '--import', 'x'])).toEqual(['--enable-source-maps', '--import', 'x']);
   });
 
   it('on a worker thread, errors keep their code, and calls after close() fail with MW_STORE_FAILED', async () => {

@@ -21,11 +21,22 @@ const revive = (error: StoreCallError): Error =>
     : new Error(error.message);
 
 /**
+ * The process's Node options for a worker started from a file: all of them but
+ * `--input-type`, which a process started with `node -e` or `--input-type=module`
+ * has and which Node refuses for a file.
+ */
+export function fileWorkerExecArgv(execArgv: readonly string[]): string[] {
+  return execArgv.filter((arg, i) => !arg.startsWith('--input-type') && execArgv[i - 1] !== '--input-type');
+}
+
+/**
  * Starts the store thread: the compiled module next to this file or, when this
  * file runs as TypeScript source (tests, tsx), the source through tsx's loader.
  */
 function startWorker(workerData: unknown): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./sqlite-store-worker.js', import.meta.url), { workerData });
+  if (!import.meta.url.endsWith('.ts')) {
+    return new Worker(new URL('./sqlite-store-worker.js', import.meta.url), { workerData, execArgv: fileWorkerExecArgv(process.execArgv) });
+  }
   const source = new URL('./sqlite-store-worker.ts', import.meta.url).href;
   const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(source)}); })`;
   return new Worker(bootstrap, { eval: true, workerData });
