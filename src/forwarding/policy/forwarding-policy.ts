@@ -1,6 +1,17 @@
 import { z } from 'zod';
-import { inboxRuleSchema, recipientSchema } from './inbox-rule.js';
+import { addressSpecOf, inboxRuleSchema, recipientSchema } from './inbox-rule.js';
 import { DEFAULT_REMOTE_DOMAIN, remoteDomainSchema } from './remote-domains.js';
+
+const uniqueBy =
+  <T>(key: (item: T) => string, what: string) =>
+  (items: T[], context: z.RefinementCtx): void => {
+    const seen = new Set<string>();
+    items.forEach((item, index) => {
+      const k = key(item);
+      if (seen.has(k)) context.addIssue({ code: 'custom', message: `${what} "${k}" is listed twice`, path: [index] });
+      seen.add(k);
+    });
+  };
 
 /** Forwarding settings and inbox rules of one mailbox (Exchange `Set-Mailbox` / `New-InboxRule`). */
 export const mailboxForwardingSchema = z
@@ -23,8 +34,8 @@ export const mailboxForwardingSchema = z
     forwardingContactId: z.string().trim().min(1).optional(),
     /** With mailbox forwarding, keep a copy in the mailbox too (DeliverToMailboxAndForward). @default false */
     deliverToMailboxAndForward: z.boolean().default(false),
-    /** Inbox rules, applied to messages delivered to the mailbox. @default [] */
-    inboxRules: z.array(inboxRuleSchema).default([]),
+    /** Inbox rules, applied to messages delivered to the mailbox; names are unique in a mailbox. @default [] */
+    inboxRules: z.array(inboxRuleSchema).default([]).superRefine(uniqueBy((r) => r.name.toLowerCase(), 'The rule')),
   })
   .refine((m) => m.forwardingSmtpAddress === undefined || m.forwardingContactId === undefined, {
     message: 'set forwardingSmtpAddress or forwardingContactId, not both',
@@ -35,17 +46,6 @@ export const mailboxForwardingSchema = z
 export type MailboxForwarding = z.output<typeof mailboxForwardingSchema>;
 /** One mailbox's forwarding as written. */
 export type MailboxForwardingInput = z.input<typeof mailboxForwardingSchema>;
-
-const uniqueBy =
-  <T>(key: (item: T) => string, what: string) =>
-  (items: T[], context: z.RefinementCtx): void => {
-    const seen = new Set<string>();
-    items.forEach((item, index) => {
-      const k = key(item);
-      if (seen.has(k)) context.addIssue({ code: 'custom', message: `${what} "${k}" is listed twice`, path: [index] });
-      seen.add(k);
-    });
-  };
 
 /**
  * The organization's automatic forwarding policy (Exchange style): its own
@@ -62,7 +62,7 @@ export const forwardingPolicySchema = z
       .default([DEFAULT_REMOTE_DOMAIN])
       .superRefine(uniqueBy((d) => d.domain, 'The remote domain')),
     /** @default [] */
-    mailboxes: z.array(mailboxForwardingSchema).default([]).superRefine(uniqueBy((m) => m.address.toLowerCase(), 'The mailbox')),
+    mailboxes: z.array(mailboxForwardingSchema).default([]).superRefine(uniqueBy((m) => addressSpecOf(m.address).toLowerCase(), 'The mailbox')),
   })
   .meta({ title: 'Forwarding policy' });
 

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { addressProblem } from '../../message/address.js';
 
+/** The `user@domain` part of `user@domain` or `Display Name <user@domain>`. */
+export const addressSpecOf = (value: string): string => (/<([^<>]*)>\s*$/.exec(value)?.[1] ?? value).trim();
+
 /**
  * One recipient of a rule or a forwarding setting: `user@example.com` or
  * `Display Name <user@example.com>`.
@@ -10,8 +13,7 @@ export const recipientSchema = z
   .trim()
   .min(1, 'an address is required')
   .superRefine((value, context) => {
-    const spec = /<([^<>]*)>\s*$/.exec(value)?.[1] ?? value;
-    const problem = addressProblem(spec.trim());
+    const problem = addressProblem(addressSpecOf(value));
     if (problem !== undefined) context.addIssue({ code: 'custom', message: `"${value}" is not a valid address: ${problem}` });
   });
 

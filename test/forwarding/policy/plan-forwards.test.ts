@@ -145,19 +145,19 @@ describe('planForwards', () => {
 });
 
 describe('forwarding policy validation', () => {
-  it('lists every bad field: invalid addresses, both kinds of mailbox forwarding, duplicates, bad domains', () => {
+  it('lists every bad field: invalid addresses, both kinds of mailbox forwarding, duplicate mailboxes, domains and rule names, bad domains', () => {
     const result = forwardingPolicySchema.safeParse({
       remoteDomains: [{ domain: 'partner.com' }, { domain: 'PARTNER.com' }, { domain: 'not a domain' }],
       mailboxes: [
         { address: 'support@contoso.com', forwardingSmtpAddress: 'a@b.com', forwardingContactId: 'c-1' },
-        { address: 'SUPPORT@contoso.com' },
-        { address: 'sales@contoso.com', inboxRules: [{ name: 'r', actions: { forwardTo: ['not an address'] } }] },
+        { address: 'Support <SUPPORT@contoso.com>' },
+        { address: 'sales@contoso.com', inboxRules: [{ name: 'r', actions: { forwardTo: ['not an address'] } }, { name: 'R', actions: {} }] },
       ],
     });
     expect(result.success).toBe(false);
     const fields = result.error!.issues.map((i) => i.path.join('.'));
     expect(fields).toEqual(
-      expect.arrayContaining(['remoteDomains.1', 'remoteDomains.2.domain', 'mailboxes.0.forwardingContactId', 'mailboxes.1', 'mailboxes.2.inboxRules.0.actions.forwardTo.0']),
+      expect.arrayContaining(['remoteDomains.1', 'remoteDomains.2.domain', 'mailboxes.0.forwardingContactId', 'mailboxes.1', 'mailboxes.2.inboxRules.0.actions.forwardTo.0', 'mailboxes.2.inboxRules.1']),
     );
   });
 });
