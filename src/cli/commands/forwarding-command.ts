@@ -15,7 +15,7 @@ async function readPolicyFile(file: string): Promise<unknown> {
   try {
     return JSON.parse(text) as unknown;
   } catch (cause) {
-    throw new MailwrightError(ErrorCodes.INVALID_SETTINGS, `${file} is not valid JSON: ${(cause as Error).message}`, { fix: 'Correct the JSON (see docs/forwarding.md for an example policy).', cause });
+    throw new MailwrightError(ErrorCodes.INVALID_SETTINGS, `${file} is not valid JSON: ${(cause as Error).message}`, { fix: 'Correct the JSON (see docs/forwarding-policy.md for an example policy).', cause });
   }
 }
 

@@ -13,7 +13,7 @@ import type { EmailStatus } from '../../store/email-record.js';
 import type { Store } from '../../store/store.js';
 import type { ForwardEventEmitter } from '../forward-events.js';
 import { autoForwardMessage } from './auto-forward-message.js';
-import type { ForwardingPolicyService } from './forwarding-policy-service.js';
+import { findMailbox, type ForwardingPolicyService } from './forwarding-policy-service.js';
 import { parseInboundEmail, type InboundEmail } from './inbound-email.js';
 import { planForwards, type BlockedRecipients, type ForwardSource, type ForwardStyle, type PlannedForward } from './plan-forwards.js';
 
@@ -70,12 +70,12 @@ export class AutoForwarder {
   constructor(private readonly deps: AutoForwarderDeps) {}
 
   async process(delivery: InboundDelivery): Promise<InboundResult> {
-    const settings = await this.deps.policy.mailbox(delivery.mailbox);
+    const policy = await this.deps.policy.get();
+    const settings = findMailbox(policy, delivery.mailbox);
     if (settings === undefined) return { mailbox: delivery.mailbox, deliverToMailbox: true, forwards: [] };
     const inbound = await parseInboundEmail(delivery.message);
     const contactId = settings.forwardingContactId;
     const contact = contactId === undefined ? undefined : ((await this.deps.policy.resolveContact(contactId)) ?? null);
-    const policy = await this.deps.policy.get();
     const plan = planForwards({ policy, mailbox: settings, message: inbound, ...(contact !== undefined ? { contact } : {}) });
     const parsed = parseAddress(settings.address, 'mailbox');
     const mailbox: Address = settings.displayName === undefined ? parsed : { name: settings.displayName, address: parsed.address };

@@ -84,7 +84,7 @@ export class ForwardingPolicyService {
 
   /** The forwarding of one mailbox, if it has any. */
   async mailbox(address: string): Promise<MailboxForwarding | undefined> {
-    return (await this.get()).mailboxes.find((m) => sameAddress(m.address, address));
+    return findMailbox(await this.get(), address);
   }
 
   /**
@@ -138,6 +138,11 @@ export class ForwardingPolicyService {
     await this.deps.store.putSetting(FORWARDING_POLICY_KEY, parsed.data);
     return parsed.data;
   }
+}
+
+/** A mailbox's forwarding in the policy (address compared case-insensitively). */
+export function findMailbox(policy: ForwardingPolicy, address: string): MailboxForwarding | undefined {
+  return policy.mailboxes.find((m) => sameAddress(m.address, address));
 }
 
 /** Same mailbox address, false when either is not an address (validation reports that). */
