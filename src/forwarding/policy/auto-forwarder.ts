@@ -79,13 +79,22 @@ export class AutoForwarder {
     const plan = planForwards({ policy, mailbox: settings, message: inbound, ...(contact !== undefined ? { contact } : {}) });
     const parsed = parseAddress(settings.address, 'mailbox');
     const mailbox: Address = settings.displayName === undefined ? parsed : { name: settings.displayName, address: parsed.address };
+    const forwards = await this.carryOut(plan.forwards, inbound, mailbox);
+    if (plan.deliverToMailbox || forwards.some((f) => f.status === 'queued')) return { mailbox: mailbox.address, deliverToMailbox: plan.deliverToMailbox, forwards };
+    // The mailbox forward could not even be queued (too large…): the message stays, and its inbox rules run as on any kept message.
+    const rules = planForwards({ policy, mailbox: { ...settings, forwardingSmtpAddress: undefined, forwardingContactId: undefined }, message: inbound });
+    return { mailbox: mailbox.address, deliverToMailbox: true, forwards: [...forwards, ...(await this.carryOut(rules.forwards, inbound, mailbox))] };
+  }
+
+  /** Queues each planned forward to its allowed recipients, and records its blocked ones. */
+  private async carryOut(planned: readonly PlannedForward[], inbound: InboundEmail, mailbox: Address): Promise<AutoForwardOutcome[]> {
     const forwards: AutoForwardOutcome[] = [];
-    for (const forward of plan.forwards) {
+    for (const forward of planned) {
       const key = `auto-forward:${mailbox.address.toLowerCase()}:${inbound.identity}:${sourceKey(forward.source)}:${forward.style}`;
       if (forward.to.length > 0) forwards.push(await this.queue(forward, inbound, mailbox, key));
       for (const [index, blocked] of forward.blocked.entries()) forwards.push(await this.block(forward, blocked, inbound, mailbox, `${key}:blocked:${index}`));
     }
-    return { mailbox: mailbox.address, deliverToMailbox: plan.deliverToMailbox, forwards };
+    return forwards;
   }
 
   private meta(forward: PlannedForward, mailbox: Address, inbound: InboundEmail): Record<string, unknown> {

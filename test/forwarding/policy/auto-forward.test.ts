@@ -209,11 +209,18 @@ describe('automatic forwarding policy (real SMTP relay, SQLite file, batch queue
     expect(server.messages).toHaveLength(1);
   });
 
-  it('a forward over the attachment size limit is recorded as failed with the fix, and the other forwards still go', async () => {
+  it('a forward over the attachment size limit is recorded as failed with the fix, the message stays in the mailbox, and the other forwards still go', async () => {
     await mailwright.parameters.update({ attachmentSizeLimitBytes: 100_000 });
-    await mailwright.forwardingPolicy.setMailbox({ address: MAILBOX, forwardingSmtpAddress: 'archive@partner.com', deliverToMailboxAndForward: true, inboxRules: [{ name: 'r', actions: { forwardAsAttachmentTo: ['a@contoso.com'] } }] });
+    await mailwright.forwardingPolicy.setMailbox({ address: MAILBOX, forwardingSmtpAddress: 'archive@partner.com', inboxRules: [{ name: 'r', actions: { forwardAsAttachmentTo: ['a@contoso.com'] } }] });
     const result = await mailwright.processInbound({ mailbox: MAILBOX, message: raw });
-    expect(result.forwards.map((f) => f.status)).toEqual(['failed', 'failed']);
+    // The mailbox keeps no copy when its forward goes, but this one could not go: the message stays, and its rules run.
+    expect(result.deliverToMailbox).toBe(true);
+    expect(result.forwards.map((f) => [f.source.kind, f.status])).toEqual([
+      ['forwarding-smtp-address', 'failed'],
+      ['inbox-rule', 'failed'],
+    ]);
+    await mailwright.forwardingPolicy.setMailbox({ address: MAILBOX, forwardingSmtpAddress: 'archive@partner.com', deliverToMailboxAndForward: true, inboxRules: [{ name: 'r', actions: { forwardAsAttachmentTo: ['a@contoso.com'] } }] });
+    expect((await mailwright.processInbound({ mailbox: MAILBOX, message: raw })).forwards.map((f) => f.status)).toEqual(['failed', 'failed']);
     const small = await inboundMessage(randomBytes(1_000), '<small@example.com>');
     const ok = await mailwright.processInbound({ mailbox: MAILBOX, message: small });
     expect(ok.forwards.map((f) => f.status)).toEqual(['queued', 'queued']);
