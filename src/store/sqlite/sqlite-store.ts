@@ -14,7 +14,6 @@ import { ImmediateSqliteDialect } from './immediate-sqlite-dialect.js';
 import { offThreadPurge } from './off-thread-purge.js';
 import { processFileLock } from './process-file-lock.js';
 import { withStatementCache } from './statement-cache.js';
-import { walCheckpointer } from './wal-checkpointer.js';
 import { sqliteBulkInsert } from './sqlite-bulk-insert.js';
 import { workerSqliteStore } from './worker-sqlite-store.js';
 
@@ -85,12 +84,8 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): Store {
   let database: Database.Database | undefined;
   const open = (): Database.Database => (database ??= withStatementCache(openDatabase(filename, busyTimeoutMs)));
   const lock = processFileLock(filename);
-  const pragmas = connectionPragmas(busyTimeoutMs, filename);
-  // A private in-memory database has no file another connection could open (no WAL, no worker).
-  const onFile = !isInMemoryDatabase(filename);
-  const checkpointer = onFile ? walCheckpointer(filename, busyTimeoutMs, pragmas, () => database?.pragma('wal_autocheckpoint = 1000')) : undefined;
   const db = new Kysely<StoreDatabase>({
-    dialect: new ImmediateSqliteDialect({ database: () => Promise.resolve(open()) }, lock, () => checkpointer?.afterUse()),
+    dialect: new ImmediateSqliteDialect({ database: () => Promise.resolve(open()) }, lock),
   });
   return new KyselyStore({
     dialect: 'sqlite',
@@ -99,11 +94,9 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): Store {
     // 29 columns × 500 rows stays under SQLite's 32,766 bound parameters.
     insertChunkSize: 500,
     bulkInsert: sqliteBulkInsert(db, open),
-    ...(onFile ? { longPurge: offThreadPurge(filename, busyTimeoutMs, pragmas, lock) } : {}),
+    // A private in-memory database has no file another connection could open.
+    ...(isInMemoryDatabase(filename) ? {} : { longPurge: offThreadPurge(filename, busyTimeoutMs, connectionPragmas(busyTimeoutMs, filename), lock) }),
     migrate: () => migrateToLatest(db as Kysely<unknown>),
-    close: async () => {
-      await checkpointer?.close();
-      await db.destroy();
-    },
+    close: () => db.destroy(),
   });
 }
