@@ -10,9 +10,12 @@ import type { ForwardEvents } from '../../../src/forwarding/forward-events.js';
 import { createMailwright, type Mailwright } from '../../../src/mailwright.js';
 import { emlProvider } from '../../../src/providers/eml/eml-provider.js';
 import { smtpProvider } from '../../../src/providers/smtp/smtp-provider.js';
+import { createPostgresStore } from '../../../src/store/postgres/postgres-store.js';
 import { createSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
+import type { Store } from '../../../src/store/store.js';
 import { InMemoryContactDirectory } from '../../../src/users/in-memory-contact-directory.js';
 import { InMemoryUserDirectory } from '../../../src/users/in-memory-user-directory.js';
+import { describePostgres, pgConnectionString, pgSchemas } from '../../support/postgres.js';
 import { startSmtpTestServer, type ReceivedMessage, type SmtpTestServer } from '../../support/smtp-test-server.js';
 import { testMessage } from '../../support/test-message.js';
 
@@ -40,7 +43,11 @@ async function inboundMessage(pdf: Buffer, messageId = '<original-42@example.com
 
 const header = (message: ReceivedMessage, name: string): unknown => message.parsed.headers.get(name.toLowerCase());
 
-describe('automatic forwarding policy (real SMTP relay, SQLite file, batch queue)', () => {
+/** Opens the store a suite runs on. */
+type StoreFactory = (dir: string, clock: ManualClock) => Store;
+
+/** The automatic forwarding suite over one store. */
+const autoForwardSuite = (makeStore: StoreFactory) => (): void => {
   let dir: string;
   let server: SmtpTestServer;
   let mailwright: Mailwright;
@@ -55,7 +62,7 @@ describe('automatic forwarding policy (real SMTP relay, SQLite file, batch queue
     contacts = new InMemoryContactDirectory([{ id: 'partner-desk', email: 'desk@partner.com', displayName: 'Partner Desk' }]);
     const clock = new ManualClock('2026-11-25T10:00:00Z');
     mailwright = await createMailwright({
-      store: createSqliteStore({ filename: join(dir, 'mailwright.db'), clock }),
+      store: makeStore(dir, clock),
       providers: [
         smtpProvider({
           id: 'relay',
@@ -257,4 +264,13 @@ describe('automatic forwarding policy (real SMTP relay, SQLite file, batch queue
     expect(isMailwrightError(error, ErrorCodes.REDIRECT_NOT_SUPPORTED)).toBe(true);
     await expect(readdir(join(dir, 'eml'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
-});
+};
+
+describe('automatic forwarding policy (real SMTP relay, SQLite file, batch queue)', autoForwardSuite((dir, clock) => createSqliteStore({ filename: join(dir, 'mailwright.db'), clock })));
+
+const schemas = pgSchemas();
+afterAll(() => schemas.dropAll());
+describePostgres(
+  'automatic forwarding policy (real SMTP relay, PostgreSQL, batch queue)',
+  autoForwardSuite((_dir, clock) => createPostgresStore({ connectionString: pgConnectionString, schema: schemas.fresh(), clock })),
+);
