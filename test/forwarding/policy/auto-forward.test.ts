@@ -241,6 +241,44 @@ const autoForwardSuite = (makeStore: StoreFactory) => (): void => {
     expect((error as { fix: string }).fix).toContain('Exchange');
   });
 
+  it('a message with no Message-ID, no To and an attachment named with a path is redirected as it is, once', async () => {
+    await mailwright.forwardingPolicy.setMailbox({ address: MAILBOX, forwardingSmtpAddress: 'archive@partner.com' });
+    const bare = Buffer.from(
+      [
+        'From: "Núñez, Ana" <ana@example.com>',
+        'Subject: =?UTF-8?Q?R=C3=A9sum=C3=A9?=',
+        'MIME-Version: 1.0',
+        'Content-Type: multipart/mixed; boundary="b"',
+        '',
+        '--b',
+        'Content-Type: text/plain; charset=utf-8',
+        'Content-Transfer-Encoding: 8bit',
+        '',
+        'Voilà mon CV.',
+        '--b',
+        'Content-Type: application/pdf; name="../../etc/cv.pdf"',
+        'Content-Disposition: attachment; filename="../../etc/cv.pdf"',
+        'Content-Transfer-Encoding: base64',
+        '',
+        Buffer.from('%PDF-1.7 cv').toString('base64'),
+        '--b--',
+        '',
+      ].join('\r\n'),
+    );
+    const first = await mailwright.processInbound({ mailbox: MAILBOX, message: bare });
+    const again = await mailwright.processInbound({ mailbox: MAILBOX, message: bare });
+    expect(again.forwards.map((f) => f.emailId)).toEqual(first.forwards.map((f) => f.emailId));
+    await mailwright.distributor.runOnce();
+    const [received] = await server.waitForMessages(1);
+    expect(server.messages).toHaveLength(1);
+    expect(received!.envelope.rcptTo).toEqual(['archive@partner.com']);
+    expect(received!.parsed.from?.value).toEqual([{ name: 'Núñez, Ana', address: 'ana@example.com' }]);
+    expect(received!.parsed.to).toBeUndefined();
+    expect(received!.parsed.subject).toBe('Résumé');
+    expect(received!.parsed.text?.trim()).toBe('Voilà mon CV.');
+    expect(received!.parsed.attachments.map((a) => [a.filename, a.content.toString()])).toEqual([['.._.._etc_cv.pdf', '%PDF-1.7 cv']]);
+  });
+
   it('a mailbox without forwarding keeps the message and forwards nothing', async () => {
     expect(await mailwright.processInbound({ mailbox: 'other@contoso.com', message: raw })).toEqual({ mailbox: 'other@contoso.com', deliverToMailbox: true, forwards: [] });
   });
