@@ -30,6 +30,7 @@ import { RecordForwarder, type ForwardingConfig, type ForwardRecordOptions, type
 import { ForwardingPolicyService, type ForwardingAuditOptions } from './forwarding/policy/forwarding-policy-service.js';
 import { AutoForwarder, type InboundDelivery, type InboundResult } from './forwarding/policy/auto-forwarder.js';
 import type { ForwardingAuditEntry } from './forwarding/policy/forwarding-audit.js';
+import type { ForwardingPlan } from './forwarding/policy/plan-forwards.js';
 import type { ContactDirectory } from './users/contact-directory.js';
 import { ErrorCodes } from './errors/error-codes.js';
 import { MailwrightError } from './errors/mailwright-error.js';
@@ -102,6 +103,8 @@ export interface Mailwright {
    * its forwards, records blocked ones, says whether to keep it in the mailbox.
    */
   processInbound(delivery: InboundDelivery): Promise<InboundResult>;
+  /** What `processInbound` would do with the message, queuing and recording nothing (a dry run). */
+  previewInbound(delivery: InboundDelivery): Promise<ForwardingPlan & { mailbox: string }>;
   /** Every mailbox and inbox rule that forwards outside the organization (admin discovery). */
   auditForwarding(options?: ForwardingAuditOptions): Promise<ForwardingAuditEntry[]>;
   /** Sends a test email with one provider; returns the classified result. */
@@ -208,6 +211,7 @@ export async function createMailwright(options: MailwrightOptions): Promise<Mail
     forwardingEvents,
     forwardingPolicy,
     processInbound: (delivery) => autoForwarder.process(delivery),
+    previewInbound: (delivery) => autoForwarder.preview(delivery),
     auditForwarding: (auditOptions) => forwardingPolicy.audit(auditOptions),
     close: async () => {
       await distributor.stop();

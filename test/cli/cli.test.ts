@@ -97,7 +97,7 @@ describe('mailwright CLI (in-process, real SQLite file and SMTP server)', () => 
     expect((await cli('test-email')).code).toBe(ExitCodes.USAGE);
   });
 
-  it('forwarding set / show / audit: the policy from a JSON file, checked whole; the audit lists external forwards', async () => {
+  it('forwarding set / show / test / audit: the policy from a JSON file, checked whole; a dry run; the audit lists external forwards', async () => {
     const file = join(dir, 'policy.json');
     await writeFile(
       file,
@@ -121,6 +121,20 @@ describe('mailwright CLI (in-process, real SQLite file and SMTP server)', () => 
       'sales@contoso.com [policy] rule "Partner copy" (forward, disabled) -> desk@partner.com, team@contoso.com (internal)',
     ]);
     expect(JSON.parse((await cli('forwarding', 'audit', '--json')).out)).toHaveLength(2);
+
+    // Dry run: what would happen to a message arriving in a mailbox; nothing is queued or recorded.
+    const eml = join(dir, 'arrived.eml');
+    await writeFile(eml, 'From: Customer <customer@example.com>\r\nTo: sales@contoso.com\r\nSubject: Quote\r\nMessage-ID: <q-1@example.com>\r\n\r\nHello\r\n');
+    const historyBefore = (JSON.parse((await cli('history', '--json')).out) as unknown[]).length;
+    const dryRun = await cli('forwarding', 'test', '--mailbox', 'support@contoso.com', eml);
+    expect(dryRun.code).toBe(ExitCodes.OK);
+    expect(dryRun.out.trim().split('\n')).toEqual([
+      'support@contoso.com: keeps the message',
+      '  ForwardingSmtpAddress: redirect BLOCKED archive@gmail.com: Automatic forwarding to gmail.com is not allowed: remote domain "*" has auto-forward disabled',
+    ]);
+    expect((await cli('forwarding', 'test', '--mailbox', 'sales@contoso.com', eml)).out).toBe('sales@contoso.com: keeps the message\n  no forward\n');
+    expect((JSON.parse((await cli('history', '--json')).out) as unknown[]).length).toBe(historyBefore);
+    expect((await cli('forwarding', 'test', '--mailbox', 'support@contoso.com', join(dir, 'missing.eml'))).code).toBe(ExitCodes.USAGE);
 
     await writeFile(file, '{ "mailboxes": [ { "address": "not an address" } ] }');
     const bad = await cli('forwarding', 'set', file);

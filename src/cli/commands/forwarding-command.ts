@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { ErrorCodes } from '../../errors/error-codes.js';
 import { MailwrightError } from '../../errors/mailwright-error.js';
 import { formatAuditEntry } from '../../forwarding/policy/format-audit-entry.js';
+import { formatAddress } from '../../message/address.js';
 import type { CliContext } from '../cli-context.js';
 
 async function readPolicyFile(file: string): Promise<unknown> {
@@ -19,9 +20,9 @@ async function readPolicyFile(file: string): Promise<unknown> {
   }
 }
 
-/** `mailwright forwarding show|set|audit`: the automatic forwarding policy. */
+/** `mailwright forwarding show|set|test|audit`: the automatic forwarding policy. */
 export function registerForwardingCommand(program: Command, ctx: CliContext): void {
-  const forwarding = program.command('forwarding').description('Automatic forwarding policy (Exchange style): show, set, audit');
+  const forwarding = program.command('forwarding').description('Automatic forwarding policy (Exchange style): show, set, test, audit');
   forwarding
     .command('show')
     .description('Print the forwarding policy as JSON')
@@ -40,6 +41,24 @@ export function registerForwardingCommand(program: Command, ctx: CliContext): vo
       }
       const saved = await mailwright.forwardingPolicy.replace(input);
       ctx.io.out(`Forwarding policy saved: ${saved.mailboxes.length} mailbox(es), ${saved.remoteDomains.length} remote domain(s), ${saved.acceptedDomains.length} accepted domain(s).`);
+    });
+  forwarding
+    .command('test <file>')
+    .description('Dry run: what the policy would do with the message in FILE (RFC 5322, e.g. an .eml) arriving in --mailbox; nothing is queued or recorded')
+    .requiredOption('--mailbox <address>', 'the mailbox the message arrives in')
+    .action(async (file: string, flags: { mailbox: string }) => {
+      const mailwright = await ctx.open();
+      const message = await readFile(file).catch((cause: unknown) => {
+        throw new MailwrightError(ErrorCodes.INVALID_MESSAGE, `Cannot read ${file}: ${(cause as Error).message}`, { fix: 'Give the path of a message file (.eml).', cause });
+      });
+      const plan = await mailwright.previewInbound({ mailbox: flags.mailbox, message });
+      ctx.io.out(`${plan.mailbox}: ${plan.deliverToMailbox ? 'keeps the message' : 'does not keep the message (forwarded only)'}`);
+      for (const forward of plan.forwards) {
+        const what = forward.source.kind === 'inbox-rule' ? `rule "${forward.source.rule}"` : forward.source.kind === 'forwarding-contact' ? 'ForwardingAddress' : 'ForwardingSmtpAddress';
+        if (forward.to.length > 0) ctx.io.out(`  ${what}: ${forward.style} -> ${forward.to.map(formatAddress).join(', ')}`);
+        for (const blocked of forward.blocked) ctx.io.out(`  ${what}: ${forward.style} BLOCKED ${blocked.recipients.map(formatAddress).join(', ')}: ${blocked.reason}`);
+      }
+      if (plan.forwards.length === 0) ctx.io.out('  no forward');
     });
   forwarding
     .command('audit')

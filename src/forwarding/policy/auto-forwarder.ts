@@ -15,7 +15,7 @@ import type { ForwardEventEmitter } from '../forward-events.js';
 import { autoForwardMessage } from './auto-forward-message.js';
 import { findMailbox, type ForwardingPolicyService } from './forwarding-policy-service.js';
 import { parseInboundEmail, type InboundEmail } from './inbound-email.js';
-import { planForwards, type BlockedRecipients, type ForwardSource, type ForwardStyle, type PlannedForward } from './plan-forwards.js';
+import { planForwards, type BlockedRecipients, type ForwardingPlan, type ForwardSource, type ForwardStyle, type PlannedForward } from './plan-forwards.js';
 
 /** A message that arrived in a mailbox. */
 export interface InboundDelivery {
@@ -70,20 +70,33 @@ export class AutoForwarder {
   constructor(private readonly deps: AutoForwarderDeps) {}
 
   async process(delivery: InboundDelivery): Promise<InboundResult> {
+    const prepared = await this.prepare(delivery);
+    if (prepared === undefined) return { mailbox: delivery.mailbox, deliverToMailbox: true, forwards: [] };
+    const { policy, settings, inbound, mailbox, plan } = prepared;
+    const forwards = await this.carryOut(plan.forwards, inbound, mailbox);
+    if (plan.deliverToMailbox || forwards.some((f) => f.status === 'queued')) return { mailbox: mailbox.address, deliverToMailbox: plan.deliverToMailbox, forwards };
+    // The mailbox forward could not even be queued (too large…): the message stays, and its inbox rules run as on any kept message.
+    const rules = planForwards({ policy, mailbox: { ...settings, forwardingSmtpAddress: undefined, forwardingContactId: undefined }, message: inbound });
+    return { mailbox: mailbox.address, deliverToMailbox: true, forwards: [...forwards, ...(await this.carryOut(rules.forwards, inbound, mailbox))] };
+  }
+
+  /** What the policy would do with the message, without queuing or recording anything (an administrator's dry run). */
+  async preview(delivery: InboundDelivery): Promise<ForwardingPlan & { mailbox: string }> {
+    const prepared = await this.prepare(delivery);
+    return prepared === undefined ? { mailbox: delivery.mailbox, deliverToMailbox: true, forwards: [] } : { mailbox: prepared.mailbox.address, ...prepared.plan };
+  }
+
+  private async prepare(delivery: InboundDelivery) {
     const policy = await this.deps.policy.get();
     const settings = findMailbox(policy, delivery.mailbox);
-    if (settings === undefined) return { mailbox: delivery.mailbox, deliverToMailbox: true, forwards: [] };
+    if (settings === undefined) return undefined;
     const inbound = await parseInboundEmail(delivery.message);
     const contactId = settings.forwardingContactId;
     const contact = contactId === undefined ? undefined : ((await this.deps.policy.resolveContact(contactId)) ?? null);
     const plan = planForwards({ policy, mailbox: settings, message: inbound, ...(contact !== undefined ? { contact } : {}) });
     const parsed = parseAddress(settings.address, 'mailbox');
     const mailbox: Address = settings.displayName === undefined ? parsed : { name: settings.displayName, address: parsed.address };
-    const forwards = await this.carryOut(plan.forwards, inbound, mailbox);
-    if (plan.deliverToMailbox || forwards.some((f) => f.status === 'queued')) return { mailbox: mailbox.address, deliverToMailbox: plan.deliverToMailbox, forwards };
-    // The mailbox forward could not even be queued (too large…): the message stays, and its inbox rules run as on any kept message.
-    const rules = planForwards({ policy, mailbox: { ...settings, forwardingSmtpAddress: undefined, forwardingContactId: undefined }, message: inbound });
-    return { mailbox: mailbox.address, deliverToMailbox: true, forwards: [...forwards, ...(await this.carryOut(rules.forwards, inbound, mailbox))] };
+    return { policy, settings, inbound, mailbox, plan };
   }
 
   /** Queues each planned forward to its allowed recipients, and records its blocked ones. */
