@@ -1,9 +1,9 @@
-import { domainOf, parseAddress } from '../../message/address.js';
+import { parseAddress } from '../../message/address.js';
 import type { Address } from '../../message/message.js';
 import type { ForwardingPolicy, MailboxForwarding } from './forwarding-policy.js';
 import type { InboxRule } from './inbox-rule.js';
 import type { MailboxInboxRules } from './mailbox-inbox-rules.js';
-import { RULE_ACTIONS, screenRecipients, type ForwardSource, type ForwardStyle } from './plan-forwards.js';
+import { RULE_ACTIONS, recipientVerdict, type ForwardSource, type ForwardStyle } from './plan-forwards.js';
 
 /** One address a mailbox or rule forwards to. */
 export interface AuditTarget {
@@ -37,10 +37,9 @@ export interface ForwardingAuditEntry {
 type Policy = Pick<ForwardingPolicy, 'acceptedDomains' | 'remoteDomains'>;
 
 function targets(recipients: readonly Address[], stamped: boolean, policy: Policy): AuditTarget[] {
-  const blocked = new Set(stamped ? screenRecipients([...recipients], policy).blocked.flatMap((b) => b.recipients.map((r) => r.address)) : []);
   return recipients.map((r) => {
-    const domain = domainOf(r.address).toLowerCase();
-    return { address: r.address, domain, external: !policy.acceptedDomains.includes(domain), allowed: !blocked.has(r.address) };
+    const { domain, internal, allowed } = recipientVerdict(r.address, policy);
+    return { address: r.address, domain, external: !internal, allowed: !stamped || allowed };
   });
 }
 

@@ -11,6 +11,7 @@ import { auditForwarding, type ForwardingAuditEntry } from './forwarding-audit.j
 import type { MailboxInboxRules } from './mailbox-inbox-rules.js';
 import {
   forwardingPolicySchema,
+  mailboxKey,
   type ForwardingPolicy,
   type ForwardingPolicyInput,
   type MailboxForwarding,
@@ -68,7 +69,7 @@ export class ForwardingPolicyService {
   /** Adds a mailbox's forwarding, or replaces the one with the same address. */
   async setMailbox(mailbox: MailboxForwardingInput): Promise<MailboxForwarding> {
     const policy = await this.get();
-    const others = typeof mailbox.address === 'string' ? policy.mailboxes.filter((m) => !safeSame(m.address, mailbox.address)) : policy.mailboxes;
+    const others = typeof mailbox.address === 'string' ? policy.mailboxes.filter((m) => mailboxKey(m.address) !== mailboxKey(mailbox.address)) : policy.mailboxes;
     const saved = await this.save({ ...policy, mailboxes: [...others, mailbox] });
     return saved.mailboxes[saved.mailboxes.length - 1]!;
   }
@@ -143,13 +144,4 @@ export class ForwardingPolicyService {
 /** A mailbox's forwarding in the policy (address compared case-insensitively). */
 export function findMailbox(policy: ForwardingPolicy, address: string): MailboxForwarding | undefined {
   return policy.mailboxes.find((m) => sameAddress(m.address, address));
-}
-
-/** Same mailbox address, false when either is not an address (validation reports that). */
-function safeSame(a: string, b: string): boolean {
-  try {
-    return sameAddress(a, b);
-  } catch {
-    return false;
-  }
 }

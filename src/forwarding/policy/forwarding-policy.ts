@@ -13,6 +13,9 @@ const uniqueBy =
     });
   };
 
+/** What identifies a mailbox in the policy: its address, lower-cased, whatever the display name. */
+export const mailboxKey = (address: string): string => addressSpecOf(address).toLowerCase();
+
 /** Forwarding settings and inbox rules of one mailbox (Exchange `Set-Mailbox` / `New-InboxRule`). */
 export const mailboxForwardingSchema = z
   .strictObject({
@@ -62,7 +65,7 @@ export const forwardingPolicySchema = z
       .default([DEFAULT_REMOTE_DOMAIN])
       .superRefine(uniqueBy((d) => d.domain, 'The remote domain')),
     /** @default [] */
-    mailboxes: z.array(mailboxForwardingSchema).default([]).superRefine(uniqueBy((m) => addressSpecOf(m.address).toLowerCase(), 'The mailbox')),
+    mailboxes: z.array(mailboxForwardingSchema).default([]).superRefine(uniqueBy((m) => mailboxKey(m.address), 'The mailbox')),
   })
   .meta({ title: 'Forwarding policy' });
 

@@ -3,7 +3,7 @@ import { domainOf, parseAddress } from '../../message/address.js';
 import type { Address } from '../../message/message.js';
 import type { ForwardingPolicy, MailboxForwarding } from './forwarding-policy.js';
 import type { InboundEmail } from './inbound-email.js';
-import { remoteDomainFor } from './remote-domains.js';
+import { remoteDomainFor, type RemoteDomain } from './remote-domains.js';
 import { ruleApplies } from './rule-matcher.js';
 
 /** How a forward is made: the original redirected as it is, a new "FW:" message, or the original attached. */
@@ -59,14 +59,33 @@ export const RULE_ACTIONS = [
 
 const toAddresses = (recipients: readonly string[]): Address[] => recipients.map((r) => parseAddress(r, 'recipient'));
 
+/** What the policy says of one automatically forwarded (stamped) recipient. */
+export interface RecipientVerdict {
+  /** The recipient's domain, lower-cased. */
+  domain: string;
+  /** In the organization's accepted domains (never blocked). */
+  internal: boolean;
+  /** The remote domain entry that governs it. */
+  remote: RemoteDomain;
+  /** A stamped forward may go to it. */
+  allowed: boolean;
+}
+
+/** The remote domain policy's verdict on one recipient of a stamped forward. */
+export function recipientVerdict(address: string, policy: PlanInput['policy']): RecipientVerdict {
+  const domain = domainOf(address).toLowerCase();
+  const internal = policy.acceptedDomains.includes(domain);
+  const remote = remoteDomainFor(domain, policy.remoteDomains);
+  return { domain, internal, remote, allowed: internal || remote.autoForwardEnabled };
+}
+
 /** Splits a stamped forward's recipients into allowed and blocked by the remote domain policy. */
 export function screenRecipients(recipients: Address[], policy: PlanInput['policy']): Pick<PlannedForward, 'to' | 'blocked'> {
   const to: Address[] = [];
   const blocked = new Map<string, Address[]>();
   for (const recipient of recipients) {
-    const domain = domainOf(recipient.address).toLowerCase();
-    const remote = remoteDomainFor(domain, policy.remoteDomains);
-    if (policy.acceptedDomains.includes(domain) || remote.autoForwardEnabled) {
+    const { domain, remote, allowed } = recipientVerdict(recipient.address, policy);
+    if (allowed) {
       to.push(recipient);
       continue;
     }
