@@ -1,18 +1,22 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { ErrorCodes } from '../../errors/error-codes.js';
+import { ErrorCodes, type ErrorCode } from '../../errors/error-codes.js';
 import { MailwrightError } from '../../errors/mailwright-error.js';
 import { formatAuditEntry } from '../../forwarding/policy/format-audit-entry.js';
 import { formatAddress } from '../../message/address.js';
 import type { CliContext } from '../cli-context.js';
 
-async function readPolicyFile(file: string): Promise<unknown> {
-  let text: string;
+/** The bytes of a file the user named; a file that cannot be read is a usage error saying which. */
+async function readNamedFile(file: string, code: ErrorCode, fix: string): Promise<Buffer> {
   try {
-    text = await readFile(file, 'utf8');
+    return await readFile(file);
   } catch (cause) {
-    throw new MailwrightError(ErrorCodes.INVALID_SETTINGS, `Cannot read ${file}: ${(cause as Error).message}`, { fix: 'Give the path of a JSON file with the forwarding policy.', cause });
+    throw new MailwrightError(code, `Cannot read ${file}: ${(cause as Error).message}`, { fix, cause });
   }
+}
+
+async function readPolicyFile(file: string): Promise<unknown> {
+  const text = (await readNamedFile(file, ErrorCodes.INVALID_SETTINGS, 'Give the path of a JSON file with the forwarding policy.')).toString('utf8');
   try {
     return JSON.parse(text) as unknown;
   } catch (cause) {
@@ -48,9 +52,7 @@ export function registerForwardingCommand(program: Command, ctx: CliContext): vo
     .requiredOption('--mailbox <address>', 'the mailbox the message arrives in')
     .action(async (file: string, flags: { mailbox: string }) => {
       const mailwright = await ctx.open();
-      const message = await readFile(file).catch((cause: unknown) => {
-        throw new MailwrightError(ErrorCodes.INVALID_MESSAGE, `Cannot read ${file}: ${(cause as Error).message}`, { fix: 'Give the path of a message file (.eml).', cause });
-      });
+      const message = await readNamedFile(file, ErrorCodes.INVALID_MESSAGE, 'Give the path of a message file (.eml).');
       const plan = await mailwright.previewInbound({ mailbox: flags.mailbox, message });
       ctx.io.out(`${plan.mailbox}: ${plan.deliverToMailbox ? 'keeps the message' : 'does not keep the message (forwarded only)'}`);
       for (const forward of plan.forwards) {

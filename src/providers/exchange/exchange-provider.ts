@@ -86,6 +86,12 @@ export function exchangeProvider(options: ExchangeProviderOptions = {}): Provide
   let runtime: ProviderRuntime | undefined;
   let tokens: ExchangeTokens | undefined;
 
+  /** The runtime and token source `init()` set up; a call before it is a programming error. */
+  function started(): { runtime: ProviderRuntime; tokenSource: ExchangeTokens } {
+    if (tokens === undefined || runtime === undefined) throw new Error(`Provider "${id}" was used before init()`);
+    return { runtime, tokenSource: tokens };
+  }
+
   async function currentSettings(): Promise<ExchangeSettings> {
     if (inline !== undefined) return inline;
     const stored = runtime === undefined ? undefined : await runtime.settings.get<StoredExchangeSettings>(providerSettingsKey(id));
@@ -152,10 +158,9 @@ export function exchangeProvider(options: ExchangeProviderOptions = {}): Provide
           details: { userId: context.user.id, providerId: id },
         });
       }
-      if (tokens === undefined || runtime === undefined) throw new Error(`Provider "${id}" was used before init()`);
+      const { runtime: ready, tokenSource } = started();
       const settings = await currentSettings();
       const mailbox = mailboxFor(settings, context.mode, context.user);
-      const tokenSource = tokens;
       const transcript = new GraphTranscript();
       const state: GraphSendState = { sendPosted: false };
       const receipt = (response: string, providerMessageId?: string): SendReceipt => ({
@@ -183,21 +188,20 @@ export function exchangeProvider(options: ExchangeProviderOptions = {}): Provide
           transcript,
           sendPosted: state.sendPosted,
           canCheckSentItems: settings.saveToSentItems || state.route === 'draft',
-          nowMs: runtime.clock.now().toMillis(),
+          nowMs: ready.clock.now().toMillis(),
         });
       }
     },
     async readInboxRules(mailbox: string): Promise<MailboxInboxRules> {
       const address = parseAddress(mailbox, 'mailbox').address;
-      if (tokens === undefined || runtime === undefined) throw new Error(`Provider "${id}" was used before init()`);
+      const { runtime: ready, tokenSource } = started();
       const settings = await currentSettings();
-      const tokenSource = tokens;
       const transcript = new GraphTranscript();
       try {
         const rules = await inMailboxTurn(address, async () => fetchGraphInboxRules(graphClient(await tokenSource.appToken(settings), transcript), address));
         return { mailbox: address, rules: rules.map(readInboxRule) };
       } catch (error) {
-        const nowMs = runtime.clock.now().toMillis();
+        const nowMs = ready.clock.now().toMillis();
         throw inboxRulesFailure(graphFailure(error, { transcript, sendPosted: false, canCheckSentItems: false, nowMs }), address);
       }
     },
