@@ -1,25 +1,20 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fork } from 'node:child_process';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { benchMailwright } from './bench-mailwright.js';
 import { printFigures } from './bench-report.js';
+import { forkSink } from './forked-sink.js';
 
 const COUNT = Number(process.env.BENCH_LARGE_EMAILS ?? 200);
 const SIZE = 10 * 1024 * 1024;
 
 // The sink runs in its own process: the RSS measured here is mailwright's, not the mail server's.
-const compiled = import.meta.url.endsWith('.js');
-const sinkFile = fileURLToPath(new URL(compiled ? 'sink-process.js' : 'sink-process.ts', import.meta.url));
-const sinkProcess = fork(sinkFile, [], { execArgv: compiled ? [] : ['--import', 'tsx'] });
-const [{ port }] = (await once(sinkProcess, 'message')) as [{ port: number }];
+const sink = await forkSink();
 const dir = await mkdtemp(join(tmpdir(), 'mw-bench-mem-'));
 try {
   const file = join(dir, 'report.pdf');
   await writeFile(file, Buffer.alloc(SIZE, 0x5a));
-  const mailwright = await benchMailwright(dir, port);
+  const mailwright = await benchMailwright(dir, sink.port);
   const baselineRss = process.memoryUsage().rss;
   let peak = baselineRss;
   const sample = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
@@ -37,6 +32,6 @@ try {
   ]);
   process.exitCode = met && summary.sent === COUNT ? 0 : 1;
 } finally {
-  sinkProcess.disconnect();
+  await sink.close();
   await rm(dir, { recursive: true, force: true });
 }

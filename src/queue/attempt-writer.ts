@@ -13,12 +13,18 @@ interface Pending {
  * progress are written together in the next transaction. Each caller still
  * waits until its own attempt is stored, so nothing is reported sent before it
  * is persisted; concurrent sends just share a commit.
+ *
+ * With a `groupSize` above 1, attempts wait until that many are pending (or
+ * until {@link AttemptWriter.flush}), so that one transaction stores them all.
  */
 export class AttemptWriter {
   private pending: Pending[] = [];
   private writing = false;
 
-  constructor(private readonly store: Pick<Store, 'finishAttempts'>) {}
+  constructor(
+    private readonly store: Pick<Store, 'finishAttempts'>,
+    private readonly groupSize = 1,
+  ) {}
 
   /**
    * Resolves when the email's patch and attempt are stored: `true`, or `false`
@@ -28,8 +34,13 @@ export class AttemptWriter {
   finish(completion: AttemptCompletion): Promise<boolean> {
     return new Promise<boolean>((resolve, reject) => {
       this.pending.push({ completion, resolve, reject });
-      void this.drain();
+      if (this.pending.length >= this.groupSize) void this.drain();
     });
+  }
+
+  /** Writes the attempts pending now, however few. */
+  flush(): void {
+    if (this.pending.length > 0) void this.drain();
   }
 
   private async drain(): Promise<void> {

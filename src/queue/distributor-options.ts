@@ -20,6 +20,18 @@ export interface DistributorOptions {
   leaseMs?: number;
   /** Emails claimed per round trip to the store. @default 50 */
   claimBatch?: number;
+  /**
+   * Emails sent whose outcome may wait to be stored, at most. 0: each send's
+   * slot is held until its own outcome is stored, so a crash leaves at most
+   * `concurrency` emails sent but not recorded (sent again once their lease
+   * expires). Above 0, a slot is free as soon as the provider has answered and
+   * the outcomes are stored together, one transaction for every
+   * `maxUnrecorded` of them (and at the end of each claimed batch), while the
+   * next sends go on: fewer commits, less CPU per email; a crash can then leave
+   * up to `concurrency + maxUnrecorded` emails sent but not recorded.
+   * @default 0
+   */
+  maxUnrecorded?: number;
   /** Retry back-off for transient failures. */
   backoff?: BackoffOptions;
   /** Worker id recorded as lease owner. @default host:pid:random */
@@ -40,6 +52,7 @@ export function resolveDistributorOptions(options: DistributorOptions = {}): Res
     concurrency: options.concurrency ?? 4,
     leaseMs: options.leaseMs ?? 300_000,
     claimBatch: options.claimBatch ?? 50,
+    maxUnrecorded: options.maxUnrecorded ?? 0,
     backoff: options.backoff ?? {},
     workerId: options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
   };
@@ -48,12 +61,13 @@ export function resolveDistributorOptions(options: DistributorOptions = {}): Res
     wholeAtLeast(resolved.concurrency, 1) ? undefined : `concurrency must be a whole number >= 1 (got ${String(resolved.concurrency)})`,
     wholeAtLeast(resolved.leaseMs, 1000) ? undefined : `leaseMs must be a whole number of milliseconds >= 1000 (got ${String(resolved.leaseMs)})`,
     wholeAtLeast(resolved.claimBatch, 1) ? undefined : `claimBatch must be a whole number >= 1 (got ${String(resolved.claimBatch)})`,
+    wholeAtLeast(resolved.maxUnrecorded, 0) ? undefined : `maxUnrecorded must be a whole number >= 0 (got ${String(resolved.maxUnrecorded)})`,
     wholeAtLeast(baseMs, 0) && wholeAtLeast(maxMs, baseMs) ? undefined : `backoff needs whole milliseconds with 0 <= baseMs <= maxMs (got ${String(baseMs)} and ${String(maxMs)})`,
     resolved.workerId.trim() !== '' ? undefined : 'workerId must not be empty',
   ].filter((problem): problem is string => problem !== undefined);
   if (problems.length > 0) {
     throw new MailwrightError(ErrorCodes.INVALID_SETTINGS, `Invalid distributor options: ${problems.join('; ')}.`, {
-      fix: 'Pass e.g. { concurrency: 4, leaseMs: 300000, claimBatch: 50 }, or leave an option out for its default.',
+      fix: 'Pass e.g. { concurrency: 4, leaseMs: 300000, claimBatch: 50, maxUnrecorded: 0 }, or leave an option out for its default.',
       details: { problems },
     });
   }

@@ -17,6 +17,7 @@ import { missingMessage } from './missing-message.js';
 import { OutcomeRecorder, type Delivered } from './outcome-recorder.js';
 import { parseEvery } from './parse-every.js';
 import type { QueueEventEmitter } from './queue-events.js';
+import { UnrecordedOutcomes } from './unrecorded-outcomes.js';
 
 /** What one `runOnce()` shares across its batches. */
 interface Run {
@@ -72,8 +73,8 @@ export class Distributor {
     options: DistributorOptions = {},
   ) {
     this.options = resolveDistributorOptions(options);
-    const { workerId: owner, backoff } = this.options;
-    this.outcomes = new OutcomeRecorder({ store: deps.store, clock: deps.clock, logger: deps.logger, events: deps.events, owner, backoff });
+    const { workerId: owner, backoff, maxUnrecorded } = this.options;
+    this.outcomes = new OutcomeRecorder({ store: deps.store, clock: deps.clock, logger: deps.logger, events: deps.events, owner, backoff, groupSize: Math.max(1, maxUnrecorded) });
   }
 
   /**
@@ -144,6 +145,7 @@ export class Distributor {
     const { leaseMs, workerId: owner } = this.options;
     // Every claimed email is given back unless it is deferred or its send starts.
     const notStarted = new Set(claimed.map((r) => r.id));
+    const unrecorded = new UnrecordedOutcomes(this.options.maxUnrecorded, fail);
     const lease = new BatchLease({ store: this.deps.store, clock: this.deps.clock, logger: this.deps.logger, owner, leaseMs }, nowMs, [...notStarted]);
     const stopKeepingAlive = lease.keepAlive();
     // stop() drops the sends not started (see runOnce); give their emails back now, not after the
@@ -182,19 +184,24 @@ export class Distributor {
             this.deps.logger.warn('lease lost before sending; the email is left to the worker that took it over', { emailId: record.id });
             return;
           }
-          // The queue slot is held until the outcome is stored, so a crash can leave at most
-          // `concurrency` emails sent but not recorded (they are sent again after their lease).
-          const outcome = await this.outcomes.record(await this.deliverOne(record, payloads.get(record.id), provider, forced), provider, params);
-          lease.finished(record.id);
-          summary[outcome] += 1;
-          if (forced && outcome === 'sent') summary.forced += 1;
-          report();
+          const delivered = await this.deliverOne(record, payloads.get(record.id), provider, forced);
+          const recorded = this.outcomes.record(delivered, provider, params).then((outcome) => {
+            lease.finished(record.id);
+            summary[outcome] += 1;
+            if (forced && outcome === 'sent') summary.forced += 1;
+            report();
+          });
+          // The slot is free once at most `maxUnrecorded` outcomes wait to be stored, so a crash
+          // leaves at most concurrency + maxUnrecorded emails sent but not recorded.
+          await unrecorded.add(recorded);
         }).catch(fail);
       }
     } catch (error) {
       fail(error); // e.g. the store failing to record a deferral: the sends in flight settle first
     }
     await queue.onIdle();
+    this.outcomes.flush();
+    await unrecorded.settled();
     stopping?.removeEventListener('abort', giveBackNow);
     stopKeepingAlive();
     return notStarted;

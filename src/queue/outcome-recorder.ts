@@ -27,6 +27,8 @@ export interface OutcomeRecorderDeps {
   /** The distributor's worker id, the lease owner of the emails it records. */
   owner: string;
   backoff: BackoffOptions;
+  /** Outcomes stored per transaction: above 1, they wait for each other or a {@link OutcomeRecorder.flush}. */
+  groupSize: number;
 }
 
 /** The patch fields of an email that is no longer being sent: no lease, and no throttle slot (sentAt). */
@@ -35,14 +37,15 @@ const NOT_SENDING = { leaseOwner: undefined, leaseExpiresAt: undefined, sentAt: 
 /**
  * Turns a distributor's attempts into the emails' next state (sent, retrying
  * with back-off, failed, deferred), each with its attempt-log entry, through a
- * group commit, then emits the matching event.
+ * group commit, then emits the matching event. A deferral is stored at once; a
+ * send's outcome may wait for its group (see `groupSize`).
  */
 export class OutcomeRecorder {
   /** Group commit of finished attempts. */
   private readonly writer: AttemptWriter;
 
   constructor(private readonly deps: OutcomeRecorderDeps) {
-    this.writer = new AttemptWriter(deps.store);
+    this.writer = new AttemptWriter(deps.store, deps.groupSize);
   }
 
   /** Stores a send attempt's outcome; says what became of the email. */
@@ -79,16 +82,23 @@ export class OutcomeRecorder {
     return 'retried';
   }
 
+  /** Stores the outcomes waiting for their group now. */
+  flush(): void {
+    this.writer.flush();
+  }
+
   /** Stores a deferral: the email waits until `untilMs` with one more deferral. */
   async defer(record: EmailRecord, provider: Provider, untilMs: number): Promise<void> {
     const dueAt = new Date(untilMs).toISOString();
     const deferrals = record.deferrals + 1;
     const now = toIso(this.deps.clock.now());
-    await this.store({
+    const stored = this.store({
       emailId: record.id,
       patch: { status: 'deferred', deferrals, dueAt, ...NOT_SENDING },
       attempt: { emailId: record.id, attempt: record.attempts, providerId: provider.id, startedAt: now, finishedAt: now, outcome: 'deferred' },
     });
+    this.flush(); // the batch's loop waits for it
+    await stored;
     this.deps.events.emit('deferred', { emailId: record.id, providerId: provider.id, deferrals, dueAt });
   }
 

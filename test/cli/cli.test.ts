@@ -162,6 +162,12 @@ describe('mailwright CLI (in-process, real SQLite file and SMTP server)', () => 
     }
   });
 
+  it('distribute refuses a --max-unrecorded that is not a whole number >= 0 (exit 2)', async () => {
+    const run = await cli('distribute', '--once', '--max-unrecorded', '-1');
+    expect(run.code).toBe(ExitCodes.USAGE);
+    expect(run.err).toContain('maxUnrecorded must be a whole number >= 0 (got -1)');
+  });
+
   it('distribute --concurrency decides how many SMTP connections the CLI opens', async () => {
     expect((await cli('params', 'set', 'batchProviderId', 'smtp')).code).toBe(ExitCodes.OK);
     const app = await createMailwright({ store: createSqliteStore({ filename: db }), providers: [smtpProvider({ id: 'smtp' })], users: new InMemoryUserDirectory(), secretKey: key });

@@ -48,4 +48,30 @@ describe('AttemptWriter (group commit on a real SQLite file)', () => {
     await writer.finish({ emailId: records[0]!.id, patch: { attempts: 2 }, attempt: attemptOf(records[0]!.id, { attempt: 2 }) });
     expect(batches).toEqual([6, 1]);
   });
+
+  it('with a group size, attempts wait for the group to fill or for flush(), then share one transaction', async () => {
+    const records = Array.from({ length: 5 }, () => newRecord({ status: 'sending' }));
+    for (const r of records) await store.insertEmail(r);
+    const batches: number[] = [];
+    const writer = new AttemptWriter({ finishAttempts: (items) => (batches.push(items.length), store.finishAttempts(items)) }, 3);
+    const finish = (r: (typeof records)[number]) => writer.finish({ emailId: r.id, patch: { status: 'sent', attempts: 1 }, attempt: attemptOf(r.id, { outcome: 'sent' }) });
+    const turns = async (n: number) => {
+      for (let i = 0; i < n; i += 1) await new Promise((resolve) => setImmediate(resolve));
+    };
+
+    const firstTwo = [finish(records[0]!), finish(records[1]!)];
+    await turns(5);
+    expect(batches).toEqual([]); // two of three: nothing written yet
+    expect((await store.getEmail(records[0]!.id))?.status).toBe('sending');
+    await Promise.all([...firstTwo, finish(records[2]!)]);
+    expect(batches).toEqual([3]);
+
+    const lastTwo = [finish(records[3]!), finish(records[4]!)];
+    await turns(5);
+    expect(batches).toEqual([3]);
+    writer.flush();
+    await Promise.all(lastTwo);
+    expect(batches).toEqual([3, 2]);
+    for (const r of records) expect((await store.getEmail(r.id))?.status).toBe('sent');
+  });
 });

@@ -428,6 +428,51 @@ describe('batch queue and throttled distributor (ManualClock, SQLite file, real 
     expect(sending).toBe(1);
   });
 
+  it.each([
+    { maxUnrecorded: 2, sendsWhileStoring: 3 },
+    { maxUnrecorded: 0, sendsWhileStoring: 1 },
+  ])('while outcomes are being stored, sends go on until more than maxUnrecorded ($maxUnrecorded) wait', async ({ maxUnrecorded, sendsWhileStoring }) => {
+    // The real SQLite store, except that the first write of outcomes waits until the test lets it go.
+    let letGo!: () => void;
+    const gate = new Promise<void>((resolve) => (letGo = resolve));
+    let firstWrite!: () => void;
+    const writing = new Promise<void>((resolve) => (firstWrite = resolve));
+    const groups: number[] = [];
+    const wrapStore = (store: Store): Store =>
+      new Proxy(store, {
+        get(target, key, receiver) {
+          const value: unknown = Reflect.get(target, key, receiver);
+          if (key !== 'finishAttempts') return typeof value === 'function' ? value.bind(target) : value;
+          return async (items: AttemptCompletion[]) => {
+            groups.push(items.length);
+            if (groups.length === 1) {
+              firstWrite();
+              await gate;
+            }
+            return target.finishAttempts(items);
+          };
+        },
+      });
+    const { server, mailwright } = await setup({ wrapStore });
+    await enqueueMany(mailwright, 6);
+    let sending = 0;
+    mailwright.events.on('sending', () => (sending += 1));
+    const run = mailwright.createDistributor({ concurrency: 1, maxUnrecorded }).runOnce();
+    await writing;
+    await server.waitForMessages(sendsWhileStoring);
+    // Time for one more send to start, were the slot free (a local SMTP exchange takes a few ms).
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(sending).toBe(sendsWhileStoring);
+    expect(server.messages).toHaveLength(sendsWhileStoring);
+    expect((await all(mailwright)).filter((r) => r.status === 'sent')).toHaveLength(0); // nothing reported before it is stored
+    letGo();
+    expect(await run).toMatchObject({ sent: 6 });
+    expect((await all(mailwright)).map((r) => r.status)).toEqual(Array(6).fill('sent'));
+    // Outcomes are stored in groups of maxUnrecorded (the rest at the end of the batch).
+    expect(groups[0]).toBe(Math.max(1, maxUnrecorded));
+    expect(groups.reduce((a, b) => a + b, 0)).toBe(6);
+  });
+
   it('a store failure while deferring stops the batch: the email not deferred and the ones after it are given back', async () => {
     let failDeferral = true;
     const wrapStore = (store: Store): Store =>

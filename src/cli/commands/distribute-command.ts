@@ -7,6 +7,7 @@ interface DistributeFlags {
   once?: boolean;
   every: string;
   concurrency: string;
+  maxUnrecorded: string;
 }
 
 const line = (s: DistributionSummary): string => `sent ${s.sent}, deferred ${s.deferred}, retrying ${s.retried}, failed ${s.failed}, forced ${s.forced}`;
@@ -19,9 +20,10 @@ export function registerDistributeCommand(program: Command, ctx: CliContext): vo
     .option('--once', 'send what is due now, then exit')
     .option('--every <interval>', 'how often to run, e.g. "1 minute", "30 seconds"', '1 minute')
     .option('--concurrency <n>', 'emails sent in parallel (a provider from --config may cap it: SMTP maxConnections, Exchange mailboxConcurrency)', '4')
+    .option('--max-unrecorded <n>', 'sent emails whose outcome may wait to be stored together (fewer commits; a crash may send up to concurrency + n again)', '0')
     .action(async (flags: DistributeFlags) => {
       const mailwright = await ctx.open();
-      const distributor = mailwright.createDistributor({ concurrency: Number(flags.concurrency) });
+      const distributor = mailwright.createDistributor({ concurrency: Number(flags.concurrency), maxUnrecorded: Number(flags.maxUnrecorded) });
       const progress = (s: DistributionSummary): void => {
         if (ctx.io.isTTY) ctx.io.progress(`[${'#'.repeat(Math.min(30, s.sent + s.failed))}${' '.repeat(Math.max(0, 30 - s.sent - s.failed))}] ${line(s)}`);
       };
