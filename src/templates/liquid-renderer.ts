@@ -1,4 +1,3 @@
-import { Liquid } from 'liquidjs';
 import { ErrorCodes } from '../errors/error-codes.js';
 import { MailwrightError } from '../errors/mailwright-error.js';
 
@@ -12,8 +11,10 @@ export interface TemplateLabel {
 }
 
 const strict = { strictVariables: true, strictFilters: true, jsTruthy: false } as const;
-const htmlEngine = new Liquid({ ...strict, outputEscape: 'escape' });
-const plainEngine = new Liquid(strict);
+
+/** LiquidJS engines for HTML (escaped output) and plain parts, loaded on first use so an application without templates does not carry them. */
+let engines: Promise<Record<'html' | 'plain', import('liquidjs').Liquid>> | undefined;
+const loadEngines = () => (engines ??= import('liquidjs').then(({ Liquid }) => ({ html: new Liquid({ ...strict, outputEscape: 'escape' }), plain: new Liquid(strict) })));
 
 /**
  * Renders one part of a template with LiquidJS in strict mode: a missing
@@ -22,9 +23,9 @@ const plainEngine = new Liquid(strict);
  * is escaped by default; subject and text are not.
  */
 export async function renderPart(source: string, part: TemplatePart, data: Record<string, unknown>, label: TemplateLabel): Promise<string> {
-  const engine = part === 'html' ? htmlEngine : plainEngine;
+  const { html, plain } = await loadEngines();
   try {
-    return await engine.parseAndRender(source, data);
+    return await (part === 'html' ? html : plain).parseAndRender(source, data);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const variable = /undefined variable: ([^,\s]+)/.exec(message)?.[1];

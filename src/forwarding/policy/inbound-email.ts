@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import type { AddressObject, ParsedMail } from 'mailparser';
 import type { Address, Attachment } from '../../message/message.js';
 
 /** An email that arrived in a mailbox, parsed once for rules and forwards. */
@@ -37,9 +37,14 @@ const addresses = (value: AddressObject | AddressObject[] | undefined): Address[
 const headerTexts = (parsed: ParsedMail, name: string): string[] =>
   parsed.headerLines.filter((line) => line.key === name.toLowerCase()).map((line) => line.line.slice(line.line.indexOf(':') + 1).trim());
 
-/** Parses a received message (RFC 5322 bytes) with mailparser. */
+/**
+ * Parses a received message (RFC 5322 bytes) with mailparser, loaded on first
+ * use: with its charset tables it adds over 20 MB to a process, which an
+ * application that never processes inbound email should not carry.
+ */
 export async function parseInboundEmail(raw: Buffer | string): Promise<InboundEmail> {
   const bytes = typeof raw === 'string' ? Buffer.from(raw) : raw;
+  const { simpleParser } = await import('mailparser');
   const parsed = await simpleParser(bytes, { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true });
   const threadHeaders: Record<string, string> = {};
   for (const name of ['In-Reply-To', 'References']) {

@@ -1,4 +1,4 @@
-import { AuthenticationHandler, Client } from '@microsoft/microsoft-graph-client';
+import type { Client } from '@microsoft/microsoft-graph-client';
 import PQueue from 'p-queue';
 import { ErrorCodes } from '../../errors/error-codes.js';
 import { MailwrightError } from '../../errors/mailwright-error.js';
@@ -122,7 +122,9 @@ export function exchangeProvider(options: ExchangeProviderOptions = {}): Provide
     return settings.batchMailbox;
   }
 
-  function graphClient(token: string, transcript: GraphTranscript): Client {
+  /** A Graph client sending with `token`; the Graph SDK is loaded on first use, so an application without Exchange does not carry it. */
+  async function graphClient(token: string, transcript: GraphTranscript): Promise<Client> {
+    const { AuthenticationHandler, Client } = await import('@microsoft/microsoft-graph-client');
     return Client.initWithMiddleware({
       baseUrl: graphUrlBase,
       defaultVersion: 'v1.0',
@@ -175,7 +177,7 @@ export function exchangeProvider(options: ExchangeProviderOptions = {}): Provide
         return await inMailboxTurn(mailbox, async () => {
           // The token is taken in the mailbox's turn, so that a long wait cannot leave it expired.
           const token = context.mode === 'interactive' ? await tokenSource.userToken(settings, context.user!) : await tokenSource.appToken(settings);
-          const sender = new GraphMailSender(graphClient(token, transcript), mailbox, settings.saveToSentItems);
+          const sender = new GraphMailSender(await graphClient(token, transcript), mailbox, settings.saveToSentItems);
           if (context.attempt > 1 && settings.saveToSentItems) {
             const sentId = await sender.findInSentItems(message.messageId);
             if (sentId !== undefined) return receipt('Found in Sent Items: an earlier attempt was accepted; not sent again', sentId);
@@ -198,7 +200,7 @@ export function exchangeProvider(options: ExchangeProviderOptions = {}): Provide
       const settings = await currentSettings();
       const transcript = new GraphTranscript();
       try {
-        const rules = await inMailboxTurn(address, async () => fetchGraphInboxRules(graphClient(await tokenSource.appToken(settings), transcript), address));
+        const rules = await inMailboxTurn(address, async () => fetchGraphInboxRules(await graphClient(await tokenSource.appToken(settings), transcript), address));
         return { mailbox: address, rules: rules.map(readInboxRule) };
       } catch (error) {
         const nowMs = ready.clock.now().toMillis();

@@ -1,4 +1,4 @@
-import { ConfidentialClientApplication, LogLevel, type Configuration } from '@azure/msal-node';
+import type { ConfidentialClientApplication, Configuration } from '@azure/msal-node';
 import { createHash } from 'node:crypto';
 import { failureError } from '../../errors/classify-failure.js';
 import { ErrorCodes } from '../../errors/error-codes.js';
@@ -52,7 +52,7 @@ export class ExchangeTokens {
 
   /** An app-only token for `https://graph.microsoft.com/.default`. */
   async appToken(settings: ExchangeSettings): Promise<string> {
-    return this.acquire('app', () => this.client(settings).acquireTokenByClientCredential({ scopes: [GRAPH_DEFAULT_SCOPE] }));
+    return this.acquire('app', async () => (await this.client(settings)).acquireTokenByClientCredential({ scopes: [GRAPH_DEFAULT_SCOPE] }));
   }
 
   /** A delegated token for the user's own mailbox. */
@@ -60,7 +60,7 @@ export class ExchangeTokens {
     if (this.delegated.userAssertion !== undefined) {
       const oboAssertion = await this.delegated.userAssertion(user);
       const key = `obo:${createHash('sha256').update(oboAssertion).digest('hex')}`;
-      return this.acquire(key, () => this.client(settings).acquireTokenOnBehalfOf({ oboAssertion, scopes: [GRAPH_MAIL_SEND_SCOPE] }));
+      return this.acquire(key, async () => (await this.client(settings)).acquireTokenOnBehalfOf({ oboAssertion, scopes: [GRAPH_MAIL_SEND_SCOPE] }));
     }
     if (this.delegated.userAccessToken !== undefined) return this.delegated.userAccessToken(user);
     throw new MailwrightError(ErrorCodes.PROVIDER_NOT_CONFIGURED, 'Interactive Exchange sending needs the signed-in user\'s token, and none can be obtained.', {
@@ -88,9 +88,12 @@ export class ExchangeTokens {
     return started;
   }
 
-  private client(settings: ExchangeSettings): ConfidentialClientApplication {
+  /** MSAL's client for these settings; msal-node is loaded on first use, so an application without Exchange does not carry it. */
+  private async client(settings: ExchangeSettings): Promise<ConfidentialClientApplication> {
     const fingerprint = createHash('sha256').update(JSON.stringify(settings)).digest('hex');
     if (this.app?.fingerprint === fingerprint) return this.app.client;
+    const { ConfidentialClientApplication, LogLevel } = await import('@azure/msal-node');
+    if (this.app?.fingerprint === fingerprint) return this.app.client; // made by a concurrent first call
     const client = new ConfidentialClientApplication({
       auth: {
         clientId: settings.clientId,

@@ -1,4 +1,4 @@
-import { LargeFileUploadTask, type Client } from '@microsoft/microsoft-graph-client';
+import type { Client } from '@microsoft/microsoft-graph-client';
 import { ErrorCodes } from '../../errors/error-codes.js';
 import { MailwrightError } from '../../errors/mailwright-error.js';
 import { encodeMessageToBuffer } from '../../message/encode-message.js';
@@ -99,6 +99,7 @@ export class GraphMailSender {
         if (attachment.sizeBytes <= INLINE_ATTACHMENT_LIMIT_BYTES) {
           await this.client.api(`${draftPath}/attachments`).post(await fileAttachmentJson(attachment));
         } else {
+          const { LargeFileUploadTask } = await import('@microsoft/microsoft-graph-client'); // loaded by graphClient() already
           const session = await LargeFileUploadTask.createUploadSession(this.client, `${draftPath}/attachments/createUploadSession`, attachmentItemJson(attachment));
           await new LargeFileUploadTask(this.client, attachmentFileObject(attachment), session, { rangeSize: UPLOAD_CHUNK_BYTES }).upload();
         }
