@@ -6,13 +6,14 @@ export const isInMemoryDatabase = (filename: string): boolean => filename === ':
  * the busy wait other processes' write locks need, 8 KiB pages for new files
  * (large purges are cheaper), WAL so readers work while one process writes,
  * NORMAL sync (durable at each checkpoint; WAL commits need no fsync), a
- * 64 MiB page cache, and a WAL file truncated back to 64 MiB after checkpoints.
+ * 64 MiB page cache, a WAL file truncated back to 64 MiB after checkpoints,
+ * and no automatic checkpoints: a worker thread runs them (`walCheckpointer`).
  */
 export function connectionPragmas(busyTimeoutMs: number, filename: string): string[] {
   return [
     `busy_timeout = ${busyTimeoutMs}`,
     'page_size = 8192',
-    ...(isInMemoryDatabase(filename) ? [] : ['journal_mode = WAL']),
+    ...(isInMemoryDatabase(filename) ? [] : ['journal_mode = WAL', 'wal_autocheckpoint = 0']),
     'synchronous = NORMAL',
     'cache_size = -65536',
     'journal_size_limit = 67108864',

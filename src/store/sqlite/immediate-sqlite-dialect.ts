@@ -8,6 +8,7 @@ class ImmediateSqliteDriver extends SqliteDriver {
   constructor(
     config: SqliteDialectConfig,
     private readonly fileLock: AsyncLock,
+    private readonly afterUse: () => void,
   ) {
     super(config);
   }
@@ -29,6 +30,7 @@ class ImmediateSqliteDriver extends SqliteDriver {
     this.release = undefined;
     await super.releaseConnection();
     release?.();
+    this.afterUse();
   }
 
   /**
@@ -52,11 +54,13 @@ export class ImmediateSqliteDialect extends SqliteDialect {
   constructor(
     private readonly driverConfig: SqliteDialectConfig,
     private readonly fileLock: AsyncLock,
+    /** Called after each use of the connection (the WAL checkpointer counts them). @default nothing */
+    private readonly afterUse: () => void = () => undefined,
   ) {
     super(driverConfig);
   }
 
   override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.driverConfig, this.fileLock);
+    return new ImmediateSqliteDriver(this.driverConfig, this.fileLock, this.afterUse);
   }
 }

@@ -1,10 +1,9 @@
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { CompiledQuery } from 'kysely';
 import type { LongPurge } from '../shared/purge-finished.js';
 import { HISTORY_INDEXES } from '../shared/store-migrations.js';
 import type { AsyncLock } from './process-file-lock.js';
+import { SQLITE_DRIVER_URL } from './sqlite-driver-url.js';
 
 /**
  * Share of the table at or above which the purge drops the history indexes,
@@ -61,8 +60,6 @@ const WORKER_SOURCE = `
 })();
 `;
 
-/** better-sqlite3's entry point, as a URL the worker can import(). */
-const driver = pathToFileURL(createRequire(import.meta.url).resolve('better-sqlite3')).href;
 
 /**
  * Runs the purge on a worker thread with its own connection, so the host's event loop keeps
@@ -72,7 +69,7 @@ export async function purgeOnWorker(filename: string, busyTimeoutMs: number, pra
   const statement = ({ sql, parameters }: CompiledQuery) => ({ sql, parameters });
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { driver, filename, busyTimeoutMs, pragmas, remove: statement(remove), countExpired: statement(countExpired), indexes: HISTORY_INDEXES, share: REBUILD_INDEXES_SHARE },
+    workerData: { driver: SQLITE_DRIVER_URL, filename, busyTimeoutMs, pragmas, remove: statement(remove), countExpired: statement(countExpired), indexes: HISTORY_INDEXES, share: REBUILD_INDEXES_SHARE },
   });
   try {
     const answer = (await Promise.race([

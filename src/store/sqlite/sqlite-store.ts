@@ -14,6 +14,7 @@ import { ImmediateSqliteDialect } from './immediate-sqlite-dialect.js';
 import { offThreadPurge } from './off-thread-purge.js';
 import { processFileLock } from './process-file-lock.js';
 import { withStatementCache } from './statement-cache.js';
+import { walCheckpointer } from './wal-checkpointer.js';
 import { sqliteBulkInsert } from './sqlite-bulk-insert.js';
 import { workerSqliteStore } from './worker-sqlite-store.js';
 
@@ -84,8 +85,12 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): Store {
   let database: Database.Database | undefined;
   const open = (): Database.Database => (database ??= withStatementCache(openDatabase(filename, busyTimeoutMs)));
   const lock = processFileLock(filename);
+  const pragmas = connectionPragmas(busyTimeoutMs, filename);
+  // A private in-memory database has no file another connection could open (no WAL, no worker).
+  const onFile = !isInMemoryDatabase(filename);
+  const checkpointer = onFile ? walCheckpointer(filename, busyTimeoutMs, pragmas, () => database?.pragma('wal_autocheckpoint = 1000')) : undefined;
   const db = new Kysely<StoreDatabase>({
-    dialect: new ImmediateSqliteDialect({ database: () => Promise.resolve(open()) }, lock),
+    dialect: new ImmediateSqliteDialect({ database: () => Promise.resolve(open()) }, lock, () => checkpointer?.afterUse()),
   });
   return new KyselyStore({
     dialect: 'sqlite',
@@ -94,9 +99,11 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): Store {
     // 29 columns × 500 rows stays under SQLite's 32,766 bound parameters.
     insertChunkSize: 500,
     bulkInsert: sqliteBulkInsert(db, open),
-    // A private in-memory database has no file another connection could open.
-    ...(isInMemoryDatabase(filename) ? {} : { longPurge: offThreadPurge(filename, busyTimeoutMs, connectionPragmas(busyTimeoutMs, filename), lock) }),
+    ...(onFile ? { longPurge: offThreadPurge(filename, busyTimeoutMs, pragmas, lock) } : {}),
     migrate: () => migrateToLatest(db as Kysely<unknown>),
-    close: () => db.destroy(),
+    close: async () => {
+      await checkpointer?.close();
+      await db.destroy();
+    },
   });
 }

@@ -1,0 +1,85 @@
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { connectionPragmas } from '../../src/store/sqlite/connection-pragmas.js';
+import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { CHECKPOINT_EVERY_USES, walCheckpointer } from '../../src/store/sqlite/wal-checkpointer.js';
+import { newRecord } from './support/email-fixtures.js';
+
+const size = async (file: string): Promise<number> => (await stat(file).catch(() => ({ size: 0 }))).size;
+const payload = 'x'.repeat(4_000);
+
+describe('SQLite WAL checkpoints on a worker thread', () => {
+  let dir: string;
+  let counter = 0;
+  const freshFile = (): string => join(dir, `wal-${(counter += 1)}.db`);
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'mw-wal-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('the store\'s commits never checkpoint on the calling thread; close() leaves everything in the database file', async () => {
+    const file = freshFile();
+    const store = createSqliteStore({ filename: file });
+    await store.migrate();
+    const before = await size(file);
+    // About 1,500 pages of 8 KiB: with SQLite's automatic checkpoint (1,000 pages) this commit would copy them into the file.
+    await store.insertEmails(Array.from({ length: 3_000 }, () => ({ ...newRecord(), payload })));
+    expect(await size(file)).toBe(before);
+    expect(await size(`${file}-wal`)).toBeGreaterThan(10_000_000);
+    await store.close();
+    expect(await size(file)).toBeGreaterThan(10_000_000);
+    expect(await size(`${file}-wal`)).toBe(0); // the last connection checkpointed and removed it
+    const raw = new Database(file, { readonly: true });
+    expect(raw.prepare('select count(*) from emails').pluck().get()).toBe(3_000);
+    raw.close();
+  });
+
+  it('copies the WAL into the database file on its own thread, every CHECKPOINT_EVERY_USES uses, while the writer goes on', async () => {
+    const file = freshFile();
+    const writer = new Database(file);
+    for (const pragma of connectionPragmas(5_000, file)) writer.pragma(pragma);
+    writer.exec('create table t (v text)');
+    const insert = writer.prepare('insert into t (v) values (?)');
+    writer.transaction(() => {
+      for (let i = 0; i < 3_000; i += 1) insert.run(payload);
+    })();
+    const before = await size(file);
+    let unavailableCalls = 0;
+    const unavailable = (): void => {
+      unavailableCalls += 1;
+    };
+    const checkpointer = walCheckpointer(file, 5_000, connectionPragmas(5_000, file), unavailable);
+    try {
+      for (let i = 1; i < CHECKPOINT_EVERY_USES; i += 1) checkpointer.afterUse();
+      await checkpointer.idle();
+      expect(await size(file)).toBe(before); // not yet
+      checkpointer.afterUse();
+      insert.run('written while the checkpoint runs');
+      await checkpointer.idle();
+      expect(await size(file)).toBeGreaterThan(before + 10_000_000);
+      expect(unavailableCalls).toBe(0);
+    } finally {
+      await checkpointer.close();
+      writer.close();
+    }
+  });
+
+  it('when the checkpoint thread cannot run, says so once, so the connection goes back to automatic checkpoints', async () => {
+    let unavailableCalls = 0;
+    const unavailable = (): void => {
+      unavailableCalls += 1;
+    };
+    const checkpointer = walCheckpointer(join(dir, 'no-such-dir', 'x.db'), 100, [], unavailable);
+    for (let i = 0; i < CHECKPOINT_EVERY_USES * 3; i += 1) {
+      checkpointer.afterUse();
+      await checkpointer.idle();
+    }
+    await checkpointer.close();
+    expect(unavailableCalls).toBe(1);
+  });
+});
