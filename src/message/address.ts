@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
-import { domainToASCII } from 'node:url';
 import { ErrorCodes } from '../errors/error-codes.js';
 import { MailwrightError } from '../errors/mailwright-error.js';
+import { asciiDomain } from './ascii-domain.js';
 import type { Address, AddressInput } from './message.js';
 
 const ATOM = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~\\u0080-\\uFFFF-]+";
@@ -34,7 +34,7 @@ export function addressProblem(spec: string): string | undefined {
   if (domain.startsWith('[') && domain.endsWith(']')) {
     return isIP(domain.slice(1, -1).replace(/^IPv6:/i, '')) ? undefined : 'the address literal is not an IP address';
   }
-  const ascii = domainToASCII(domain);
+  const ascii = asciiDomain(domain);
   if (ascii === '' || ascii.endsWith('.')) return `"${domain}" is not a valid domain`;
   const labels = ascii.split('.');
   if (!labels.every((l) => LABEL.test(l))) return `"${domain}" is not a valid domain`;

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock/clock.js';
 import { toIso } from '../clock/clock.js';
+import { frozenClock } from '../clock/frozen-clock.js';
 import { ErrorCodes } from '../errors/error-codes.js';
 import { isMailwrightError, MailwrightError } from '../errors/mailwright-error.js';
 import { domainOf, parseAddress } from '../message/address.js';
@@ -63,7 +64,7 @@ export class Enqueuer {
       if (existing !== undefined) return existing.id;
     }
     const params = await this.deps.parameters.get();
-    const record = await this.prepare(input, options, params);
+    const record = await this.prepare(input, options, params, frozenClock(this.deps.clock));
     try {
       await store.insertEmail(record);
     } catch (error) {
@@ -86,6 +87,8 @@ export class Enqueuer {
   async enqueueMany(items: readonly EnqueueItem[]): Promise<string[]> {
     const { store } = this.deps;
     const params = await this.deps.parameters.get();
+    // The whole batch is queued at one instant (ids still sort in input order).
+    const clock = frozenClock(this.deps.clock);
     const ids: string[] = [];
     const records: NewEmailRecord[] = [];
     for (const [index, item] of items.entries()) {
@@ -96,7 +99,7 @@ export class Enqueuer {
         continue;
       }
       try {
-        const record = await this.prepare(item.message, options, params);
+        const record = await this.prepare(item.message, options, params, clock);
         records.push(record);
         ids.push(record.id);
       } catch (error) {
@@ -115,8 +118,7 @@ export class Enqueuer {
    * email whose bound passes the limit is encoded to measure it exactly. The
    * stored size is replaced by the size as sent.
    */
-  private async prepare(input: MessageInput, options: EnqueueOptions, params: EmailParameters): Promise<NewEmailRecord> {
-    const { clock } = this.deps;
+  private async prepare(input: MessageInput, options: EnqueueOptions, params: EmailParameters, clock: Clock): Promise<NewEmailRecord> {
     const from = await this.from(input, options.userId, params.batchProviderId);
     const now = clock.now();
     const message = await validateMessage(input, {

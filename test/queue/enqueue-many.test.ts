@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DateTime } from 'luxon';
+import type { Clock } from '../../src/clock/clock.js';
 import { ManualClock } from '../../src/clock/manual-clock.js';
 import { ErrorCodes } from '../../src/errors/error-codes.js';
 import type { MailwrightError } from '../../src/errors/mailwright-error.js';
@@ -92,5 +94,29 @@ describe('enqueueMany (one transaction, all or nothing)', () => {
     const exact = await measureEncodedSize(message);
     expect(bound).toBeGreaterThanOrEqual(exact);
     expect(bound).toBeLessThan(exact * 3 + 8192);
+  });
+
+  it('a batch is queued at one instant, read once: every record has the same created and due time, and ids sort in input order', async () => {
+    // A clock that moves 1 ms each time it is read.
+    let reads = 0;
+    const ticking: Clock = { now: () => DateTime.fromMillis(Date.parse('2026-11-24T10:00:00Z') + reads++, { zone: 'utc' }), sleep: () => Promise.resolve() };
+    const app = await createMailwright({
+      store: createSqliteStore({ filename: ':memory:', clock: ticking }),
+      providers: [smtpProvider({ settings: { host: '127.0.0.1', port: server.port, requireTls: false, requireAuth: false, mailbox: 'batch@contoso.com' } })],
+      users: new InMemoryUserDirectory(),
+      clock: ticking,
+    });
+    try {
+      await app.parameters.update({ batchProviderId: 'smtp' });
+      const readsBefore = reads;
+      const ids = await app.enqueueMany(Array.from({ length: 5 }, (_, i) => ({ message: { to: `c${i}@example.com`, subject: `n${i}`, text: 'x' } })));
+      expect(reads - readsBefore).toBe(2); // one for the batch, one by the store's insert: not one or more per email
+      const records = await Promise.all(ids.map((id) => app.history.get(id)));
+      expect(new Set(records.map((r) => r?.createdAt)).size).toBe(1);
+      expect(records.every((r) => r?.dueAt === r?.createdAt)).toBe(true);
+      expect([...ids].sort()).toEqual(ids);
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -8,7 +8,8 @@ import type { StoreDatabase } from '../shared/store-database.js';
  * in one IMMEDIATE transaction while holding the store's connection (and so its
  * process-wide file lock). Building one multi-row INSERT per 500 rows through
  * the query builder costs more than SQLite's own work; a prepared statement
- * does not. Rows bind by name: every `NewEmailRow` has every column.
+ * does not. Every `NewEmailRow` has every column; rows bind by position, which
+ * better-sqlite3 does about a quarter faster than by name.
  */
 export function sqliteBulkInsert(db: Kysely<StoreDatabase>, database: () => Database.Database): BulkInsert {
   return (rows, payloads) =>
@@ -16,13 +17,13 @@ export function sqliteBulkInsert(db: Kysely<StoreDatabase>, database: () => Data
       const first = rows[0];
       if (first === undefined) return;
       const sqlite = database();
-      const columns = Object.keys(first);
-      const insertEmail = sqlite.prepare(`INSERT INTO emails (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`);
-      const insertPayload = sqlite.prepare('INSERT INTO email_payloads (email_id, payload) VALUES (@email_id, @payload)');
+      const columns = Object.keys(first) as (keyof typeof first)[];
+      const insertEmail = sqlite.prepare(`INSERT INTO emails (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
+      const insertPayload = sqlite.prepare('INSERT INTO email_payloads (email_id, payload) VALUES (?, ?)');
       sqlite
         .transaction(() => {
-          rows.forEach((row) => insertEmail.run(row));
-          payloads.forEach((payload) => insertPayload.run(payload));
+          rows.forEach((row) => insertEmail.run(columns.map((c) => row[c])));
+          payloads.forEach((payload) => insertPayload.run(payload.email_id, payload.payload));
         })
         .immediate();
     });
