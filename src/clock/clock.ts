@@ -32,11 +32,20 @@ export const systemClock: Clock = {
     }),
 };
 
+/** The last instant {@link toIso} formatted. */
+const lastIso = { ms: Number.NaN, iso: '' };
+
 /**
  * Converts a clock instant to the ISO 8601 UTC form used in records
  * (`2026-11-24T10:00:00.000Z`; what luxon's `toUTC().toISO()` gives, at a
  * fraction of its cost).
  */
 export function toIso(time: DateTime): string {
-  return new Date(time.toMillis()).toISOString();
+  const ms = time.toMillis();
+  // The same instant is formatted many times in a row (every record of one enqueueMany()).
+  if (ms !== lastIso.ms) {
+    lastIso.ms = ms;
+    lastIso.iso = new Date(ms).toISOString();
+  }
+  return lastIso.iso;
 }
