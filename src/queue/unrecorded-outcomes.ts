@@ -23,6 +23,8 @@ export class UnrecordedOutcomes {
       },
     );
     this.pending.add(tracked);
+    // With limit 0 a slot waits for its own outcome, not also for those other slots added since.
+    if (this.limit === 0) return tracked;
     while (this.pending.size > this.limit) await Promise.race(this.pending);
   }
 
