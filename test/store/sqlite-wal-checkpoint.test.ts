@@ -2,6 +2,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { ErrorCodes } from '../../src/errors/error-codes.js';
 import { connectionPragmas } from '../../src/store/sqlite/connection-pragmas.js';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { CHECKPOINT_EVERY_USES, walCheckpointer } from '../../src/store/sqlite/wal-checkpointer.js';
@@ -37,6 +38,25 @@ describe('SQLite WAL checkpoints on a worker thread', () => {
     const raw = new Database(file, { readonly: true });
     expect(raw.prepare('select count(*) from emails').pluck().get()).toBe(3_000);
     raw.close();
+  });
+
+  it.each([
+    { label: "checkpoints: 'inline'", options: { checkpoints: 'inline' as const } },
+    { label: "thread: 'worker' (whose thread pays for its own checkpoints)", options: { thread: 'worker' as const } },
+  ])('with $label, the commit that grows the WAL past 1,000 pages checkpoints it at once', async ({ options }) => {
+    const file = freshFile();
+    const store = createSqliteStore({ filename: file, ...options });
+    await store.migrate();
+    const before = await size(file);
+    await store.insertEmails(Array.from({ length: 3_000 }, () => ({ ...newRecord(), payload })));
+    expect(await size(file)).toBeGreaterThan(before + 10_000_000);
+    await store.close();
+  });
+
+  it('refuses a checkpoints setting it does not know, saying which', () => {
+    expect(() => createSqliteStore({ filename: freshFile(), checkpoints: 'never' as 'inline' })).toThrow(
+      expect.objectContaining({ code: ErrorCodes.INVALID_SETTINGS, message: expect.stringContaining(`checkpoints must be 'thread' or 'inline'; got "never"`) }),
+    );
   });
 
   it('copies the WAL into the database file on its own thread, every CHECKPOINT_EVERY_USES uses, while the writer goes on', async () => {

@@ -7,13 +7,14 @@ export const isInMemoryDatabase = (filename: string): boolean => filename === ':
  * (large purges are cheaper), WAL so readers work while one process writes,
  * NORMAL sync (durable at each checkpoint; WAL commits need no fsync), a
  * 64 MiB page cache, a WAL file truncated back to 64 MiB after checkpoints,
- * and no automatic checkpoints: a worker thread runs them (`walCheckpointer`).
+ * and, unless `autoCheckpoint`, no automatic checkpoints: a worker thread runs
+ * them (`walCheckpointer`).
  */
-export function connectionPragmas(busyTimeoutMs: number, filename: string): string[] {
+export function connectionPragmas(busyTimeoutMs: number, filename: string, { autoCheckpoint = false }: { autoCheckpoint?: boolean } = {}): string[] {
   return [
     `busy_timeout = ${busyTimeoutMs}`,
     'page_size = 8192',
-    ...(isInMemoryDatabase(filename) ? [] : ['journal_mode = WAL', 'wal_autocheckpoint = 0']),
+    ...(isInMemoryDatabase(filename) ? [] : ['journal_mode = WAL', autoCheckpoint ? 'wal_autocheckpoint = 1000' : 'wal_autocheckpoint = 0']),
     'synchronous = NORMAL',
     'cache_size = -65536',
     'journal_size_limit = 67108864',

@@ -45,14 +45,23 @@ export interface SqliteStoreOptions {
    * @default 'caller'
    */
   thread?: 'caller' | 'worker';
+  /**
+   * Where WAL checkpoints run (copying committed pages into the database file).
+   * `'thread'`: on a worker thread of their own, every 50 store uses and at
+   * `close()`, so no commit on the store's thread pays for one (the thread
+   * costs 6–8 MB). `'inline'`: SQLite's automatic checkpoints, inside the
+   * commit that grows the WAL past 1,000 pages (20–40 ms on that thread).
+   * @default 'thread', or 'inline' with `thread: 'worker'` (the store's own thread pays then)
+   */
+  checkpoints?: 'thread' | 'inline';
 }
 
 /** Opens the database file with the pragmas several processes need to share it. */
-function openDatabase(filename: string, busyTimeoutMs: number): Database.Database {
+function openDatabase(filename: string, busyTimeoutMs: number, pragmas: readonly string[]): Database.Database {
   if (!isInMemoryDatabase(filename)) mkdirSync(dirname(resolve(filename)), { recursive: true });
   const db = new Database(filename, { timeout: busyTimeoutMs });
   try {
-    for (const pragma of connectionPragmas(busyTimeoutMs, filename)) db.pragma(pragma);
+    for (const pragma of pragmas) db.pragma(pragma);
   } catch (error) {
     db.close();
     throw error;
@@ -79,16 +88,24 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): Store {
       details: { field: 'busyTimeoutMs' },
     });
   }
-  if (options.thread === 'worker') {
-    return workerSqliteStore({ filename, busyTimeoutMs, clock: options.clock ?? systemClock });
+  const checkpoints = options.checkpoints ?? (options.thread === 'worker' ? 'inline' : 'thread');
+  if (checkpoints !== 'thread' && checkpoints !== 'inline') {
+    throw new MailwrightError(ErrorCodes.INVALID_SETTINGS, `checkpoints must be 'thread' or 'inline'; got ${JSON.stringify(checkpoints)}.`, {
+      fix: "Pass { checkpoints: 'thread' } or { checkpoints: 'inline' }, or leave it out for the default.",
+      details: { field: 'checkpoints' },
+    });
   }
-  let database: Database.Database | undefined;
-  const open = (): Database.Database => (database ??= withStatementCache(openDatabase(filename, busyTimeoutMs)));
-  const lock = processFileLock(filename);
-  const pragmas = connectionPragmas(busyTimeoutMs, filename);
+  if (options.thread === 'worker') {
+    return workerSqliteStore({ filename, busyTimeoutMs, checkpoints, clock: options.clock ?? systemClock });
+  }
   // A private in-memory database has no file another connection could open (no WAL, no worker).
   const onFile = !isInMemoryDatabase(filename);
-  const checkpointer = onFile ? walCheckpointer(filename, busyTimeoutMs, pragmas, () => database?.pragma('wal_autocheckpoint = 1000')) : undefined;
+  const onThread = onFile && checkpoints === 'thread';
+  const pragmas = connectionPragmas(busyTimeoutMs, filename, { autoCheckpoint: !onThread });
+  let database: Database.Database | undefined;
+  const open = (): Database.Database => (database ??= withStatementCache(openDatabase(filename, busyTimeoutMs, pragmas)));
+  const lock = processFileLock(filename);
+  const checkpointer = onThread ? walCheckpointer(filename, busyTimeoutMs, pragmas, () => database?.pragma('wal_autocheckpoint = 1000')) : undefined;
   const db = new Kysely<StoreDatabase>({
     dialect: new ImmediateSqliteDialect({ database: () => Promise.resolve(open()) }, lock, () => checkpointer?.afterUse()),
   });

@@ -48,8 +48,8 @@ function startWorker(workerData: unknown): Worker {
  * time (statements, commits, busy waits) moves to another core, and the
  * JavaScript thread only sends and receives plain objects.
  */
-export function workerSqliteStore(options: { filename: string; busyTimeoutMs: number; clock: Clock }): Store {
-  const worker = startWorker({ filename: options.filename, busyTimeoutMs: options.busyTimeoutMs });
+export function workerSqliteStore(options: { filename: string; busyTimeoutMs: number; checkpoints: 'thread' | 'inline'; clock: Clock }): Store {
+  const worker = startWorker({ filename: options.filename, busyTimeoutMs: options.busyTimeoutMs, checkpoints: options.checkpoints });
   worker.unref();
   const pending = new Map<number, Pending>();
   let nextId = 0;
