@@ -1,5 +1,5 @@
 import { Kysely, PostgresDialect, type PostgresPool } from 'kysely';
-import pg from 'pg';
+import type { Pool } from 'pg';
 import { systemClock, type Clock } from '../../clock/clock.js';
 import { ErrorCodes } from '../../errors/error-codes.js';
 import { MailwrightError } from '../../errors/mailwright-error.js';
@@ -13,7 +13,7 @@ export interface PostgresStoreOptions {
   /** e.g. `postgres://mailwright@db.internal:5432/erp`. Used when no `pool` is given. */
   connectionString?: string;
   /** A node-postgres pool you own; the store uses it and does not end it on close. */
-  pool?: pg.Pool;
+  pool?: Pool;
   /**
    * Schema holding the tables (created by `migrate()` when missing).
    * @default the connection's search_path (normally `public`)
@@ -30,8 +30,13 @@ function parseBigint(value: string): number {
   return Number(value);
 }
 
-/** A pool of ours: BIGINT parsed as numbers for this pool only (not pg's global type table). */
-function createPool(connectionString: string, max: number): pg.Pool {
+/**
+ * A pool of ours: BIGINT parsed as numbers for this pool only (not pg's global
+ * type table). node-postgres is loaded here, on the store's first query, so an
+ * application on SQLite does not carry it (about 15 MB).
+ */
+async function createPool(connectionString: string, max: number): Promise<Pool> {
+  const { default: pg } = await import('pg');
   const pool = new pg.Pool({
     connectionString,
     max,
@@ -48,7 +53,7 @@ function createPool(connectionString: string, max: number): pg.Pool {
 }
 
 /** Lets Kysely use a caller's pool without ending it when the store closes. */
-function borrowedPool(pool: pg.Pool): PostgresPool {
+function borrowedPool(pool: Pool): PostgresPool {
   return {
     connect: () => pool.connect(),
     end: () => Promise.resolve(),
@@ -76,9 +81,9 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       details: { field: 'maxConnections' },
     });
   }
-  const pool = options.pool === undefined ? createPool(options.connectionString ?? '', maxConnections) : undefined;
+  const { pool: ownPool, connectionString = '' } = options;
   const base = new Kysely<StoreDatabase>({
-    dialect: new PostgresDialect({ pool: pool ?? borrowedPool(options.pool as pg.Pool) }),
+    dialect: new PostgresDialect({ pool: ownPool !== undefined ? borrowedPool(ownPool) : () => createPool(connectionString, maxConnections) }),
   });
   const db = options.schema === undefined ? base : base.withSchema(options.schema);
   return new KyselyStore({
