@@ -1,3 +1,4 @@
+import type { Liquid } from 'liquidjs';
 import { ErrorCodes } from '../errors/error-codes.js';
 import { MailwrightError } from '../errors/mailwright-error.js';
 
@@ -13,8 +14,8 @@ export interface TemplateLabel {
 const strict = { strictVariables: true, strictFilters: true, jsTruthy: false } as const;
 
 /** LiquidJS engines for HTML (escaped output) and plain parts, loaded on first use so an application without templates does not carry them. */
-let engines: Promise<Record<'html' | 'plain', import('liquidjs').Liquid>> | undefined;
-const loadEngines = () => (engines ??= import('liquidjs').then(({ Liquid }) => ({ html: new Liquid({ ...strict, outputEscape: 'escape' }), plain: new Liquid(strict) })));
+let engines: Promise<Record<'html' | 'plain', Liquid>> | undefined;
+const loadEngines = () => (engines ??= import('liquidjs').then((liquid) => ({ html: new liquid.Liquid({ ...strict, outputEscape: 'escape' }), plain: new liquid.Liquid(strict) })));
 
 /**
  * Renders one part of a template with LiquidJS in strict mode: a missing
