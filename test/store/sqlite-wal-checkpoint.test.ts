@@ -5,7 +5,8 @@ import Database from 'better-sqlite3';
 import { ErrorCodes } from '../../src/errors/error-codes.js';
 import { connectionPragmas } from '../../src/store/sqlite/connection-pragmas.js';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { CHECKPOINT_EVERY_USES, walCheckpointer } from '../../src/store/sqlite/wal-checkpointer.js';
+import { AsyncLock } from '../../src/store/sqlite/process-file-lock.js';
+import { CHECKPOINT_EVERY_USES, RESTART_WAL_FRAMES, walCheckpointer } from '../../src/store/sqlite/wal-checkpointer.js';
 import { newRecord } from './support/email-fixtures.js';
 
 const size = async (file: string): Promise<number> => (await stat(file).catch(() => ({ size: 0 }))).size;
@@ -35,6 +36,24 @@ describe('SQLite WAL checkpoints on a worker thread', () => {
     await store.close();
     expect(await size(file)).toBeGreaterThan(10_000_000);
     expect(await size(`${file}-wal`)).toBe(0); // the last connection checkpointed and removed it
+    const raw = new Database(file, { readonly: true });
+    expect(raw.prepare('select count(*) from emails').pluck().get()).toBe(3_000);
+    raw.close();
+  });
+
+  it('under writes awaited one by one in a loop that never lets the event loop turn, the WAL still starts over instead of growing with every write', async () => {
+    const file = freshFile();
+    const store = createSqliteStore({ filename: file });
+    await store.migrate();
+    // Each insert is its own commit of a few 8 KiB pages: about 150 MB of WAL in all, were it never started over.
+    for (let i = 0; i < 3_000; i += 1) {
+      await store.insertEmail({ ...newRecord(), payload });
+    }
+    // The WAL file keeps its largest size (SQLite writes it over from the start): a few times the restart threshold at most.
+    const largest = await size(`${file}-wal`);
+    expect(largest).toBeGreaterThan(0);
+    expect(largest).toBeLessThan(RESTART_WAL_FRAMES * 8192 * 4);
+    await store.close();
     const raw = new Database(file, { readonly: true });
     expect(raw.prepare('select count(*) from emails').pluck().get()).toBe(3_000);
     raw.close();
@@ -73,7 +92,7 @@ describe('SQLite WAL checkpoints on a worker thread', () => {
     const unavailable = (): void => {
       unavailableCalls += 1;
     };
-    const checkpointer = walCheckpointer(file, 5_000, connectionPragmas(5_000, file), unavailable);
+    const checkpointer = walCheckpointer(file, 5_000, connectionPragmas(5_000, file), new AsyncLock(), unavailable);
     try {
       for (let i = 1; i < CHECKPOINT_EVERY_USES; i += 1) checkpointer.afterUse();
       await checkpointer.idle();
@@ -89,12 +108,41 @@ describe('SQLite WAL checkpoints on a worker thread', () => {
     }
   });
 
+  it('after a checkpoint of a WAL over RESTART_WAL_FRAMES pages, checkpoints once more under the store lock, after which the next write starts the WAL over', async () => {
+    const file = freshFile();
+    const writer = new Database(file);
+    for (const pragma of connectionPragmas(5_000, file)) writer.pragma(pragma);
+    writer.exec('create table t (v text)');
+    const insert = writer.prepare('insert into t (v) values (?)');
+    writer.transaction(() => {
+      for (let i = 0; i < 3_000; i += 1) insert.run(payload);
+    })();
+    const walFrames = (): number => (writer.pragma('wal_checkpoint(PASSIVE)') as { log: number }[])[0]?.log ?? -1;
+    const lock = new AsyncLock();
+    const checkpointer = walCheckpointer(file, 5_000, connectionPragmas(5_000, file), lock, () => undefined);
+    try {
+      const release = await lock.acquire(); // a use of the store in progress
+      for (let i = 0; i < CHECKPOINT_EVERY_USES; i += 1) checkpointer.afterUse();
+      let idle = false;
+      const idled = checkpointer.idle().then(() => (idle = true));
+      await new Promise((done) => setTimeout(done, 500)); // the first, unlocked pass ends meanwhile
+      expect(idle).toBe(false); // the second pass waits for the lock
+      release();
+      await idled;
+      insert.run('the first write after the checkpoint');
+      expect(walFrames()).toBeLessThan(10);
+    } finally {
+      await checkpointer.close();
+      writer.close();
+    }
+  });
+
   it('when the checkpoint thread cannot run, says so once, so the connection goes back to automatic checkpoints', async () => {
     let unavailableCalls = 0;
     const unavailable = (): void => {
       unavailableCalls += 1;
     };
-    const checkpointer = walCheckpointer(join(dir, 'no-such-dir', 'x.db'), 100, [], unavailable);
+    const checkpointer = walCheckpointer(join(dir, 'no-such-dir', 'x.db'), 100, [], new AsyncLock(), unavailable);
     for (let i = 0; i < CHECKPOINT_EVERY_USES * 3; i += 1) {
       checkpointer.afterUse();
       await checkpointer.idle();

@@ -105,7 +105,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): Store {
   let database: Database.Database | undefined;
   const open = (): Database.Database => (database ??= withStatementCache(openDatabase(filename, busyTimeoutMs, pragmas)));
   const lock = processFileLock(filename);
-  const checkpointer = onThread ? walCheckpointer(filename, busyTimeoutMs, pragmas, () => database?.pragma('wal_autocheckpoint = 1000')) : undefined;
+  const checkpointer = onThread ? walCheckpointer(filename, busyTimeoutMs, pragmas, lock, () => database?.pragma('wal_autocheckpoint = 1000')) : undefined;
   const db = new Kysely<StoreDatabase>({
     dialect: new ImmediateSqliteDialect({ database: () => Promise.resolve(open()) }, lock, () => checkpointer?.afterUse()),
   });
