@@ -9,7 +9,7 @@ import { KyselyStore } from '../shared/kysely-store.js';
 import type { StoreDatabase } from '../shared/store-database.js';
 import { migrateToLatest } from '../shared/store-migrations.js';
 import type { Store } from '../store.js';
-import { connectionPragmas, isInMemoryDatabase } from './connection-pragmas.js';
+import { AUTO_CHECKPOINT_PRAGMA, connectionPragmas, isInMemoryDatabase } from './connection-pragmas.js';
 import { ImmediateSqliteDialect } from './immediate-sqlite-dialect.js';
 import { offThreadPurge } from './off-thread-purge.js';
 import { processFileLock } from './process-file-lock.js';
@@ -105,7 +105,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): Store {
   let database: Database.Database | undefined;
   const open = (): Database.Database => (database ??= withStatementCache(openDatabase(filename, busyTimeoutMs, pragmas)));
   const lock = processFileLock(filename);
-  const checkpointer = onThread ? walCheckpointer(filename, busyTimeoutMs, pragmas, lock, () => database?.pragma('wal_autocheckpoint = 1000')) : undefined;
+  const checkpointer = onThread ? walCheckpointer(filename, busyTimeoutMs, pragmas, lock, () => database?.pragma(AUTO_CHECKPOINT_PRAGMA)) : undefined;
   const db = new Kysely<StoreDatabase>({
     dialect: new ImmediateSqliteDialect({ database: () => Promise.resolve(open()) }, lock, () => checkpointer?.afterUse()),
   });

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { AUTO_CHECKPOINT_PAGES } from './connection-pragmas.js';
 import type { AsyncLock } from './process-file-lock.js';
 import { SQLITE_DRIVER_URL } from './sqlite-driver-url.js';
 
@@ -7,10 +8,10 @@ export const CHECKPOINT_EVERY_USES = 50;
 
 /**
  * WAL frames (pages) above which a checkpoint is followed by a second one under
- * the store's lock, so that the WAL starts over; SQLite's own automatic
+ * the store's lock, so that the WAL starts over: SQLite's own automatic
  * checkpoint threshold.
  */
-export const RESTART_WAL_FRAMES = 1000;
+export const RESTART_WAL_FRAMES = AUTO_CHECKPOINT_PAGES;
 
 /**
  * Store uses after which a checkpoint that has not answered yet makes the
