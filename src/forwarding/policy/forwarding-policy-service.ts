@@ -39,7 +39,8 @@ export interface ForwardingAuditOptions {
   includeInternal?: boolean;
 }
 
-const sameAddress = (a: string, b: string): boolean => parseAddress(a, 'mailbox').address.toLowerCase() === parseAddress(b, 'mailbox').address.toLowerCase();
+/** The policy key of an address a caller asks about; MW_INVALID_ADDRESS when it is not an address. */
+const queriedKey = (address: string): string => mailboxKey(parseAddress(address, 'mailbox').address);
 
 /**
  * The organization's automatic forwarding policy, persisted in the store:
@@ -77,7 +78,8 @@ export class ForwardingPolicyService {
   /** Removes a mailbox's forwarding and rules; false when it had none. */
   async removeMailbox(address: string): Promise<boolean> {
     const policy = await this.get();
-    const kept = policy.mailboxes.filter((m) => !sameAddress(m.address, address));
+    const key = queriedKey(address);
+    const kept = policy.mailboxes.filter((m) => mailboxKey(m.address) !== key);
     if (kept.length === policy.mailboxes.length) return false;
     await this.save({ ...policy, mailboxes: kept });
     return true;
@@ -143,5 +145,6 @@ export class ForwardingPolicyService {
 
 /** A mailbox's forwarding in the policy (address compared case-insensitively). */
 export function findMailbox(policy: ForwardingPolicy, address: string): MailboxForwarding | undefined {
-  return policy.mailboxes.find((m) => sameAddress(m.address, address));
+  const key = queriedKey(address);
+  return policy.mailboxes.find((m) => mailboxKey(m.address) === key);
 }

@@ -283,6 +283,18 @@ const autoForwardSuite = (makeStore: StoreFactory) => (): void => {
     expect(await mailwright.processInbound({ mailbox: 'other@contoso.com', message: raw })).toEqual({ mailbox: 'other@contoso.com', deliverToMailbox: true, forwards: [] });
   });
 
+  it('a mailbox is one address whatever its display name and casing: set, looked up and removed as such; a bad address is refused', async () => {
+    await mailwright.forwardingPolicy.setMailbox({ address: 'Sales Desk <Sales@Contoso.com>', forwardingSmtpAddress: 'archive@partner.com' });
+    await mailwright.forwardingPolicy.setMailbox({ address: 'sales@CONTOSO.com', forwardingSmtpAddress: 'other@partner.com' }); // replaces it
+    expect((await mailwright.forwardingPolicy.get()).mailboxes.filter((m) => m.address.toLowerCase().includes('sales@'))).toHaveLength(1);
+    expect(await mailwright.forwardingPolicy.mailbox('"Sales" <SALES@contoso.com>')).toMatchObject({ forwardingSmtpAddress: 'other@partner.com' });
+    await expect(mailwright.forwardingPolicy.mailbox('not a mailbox')).rejects.toMatchObject({ code: ErrorCodes.INVALID_ADDRESS });
+    await expect(mailwright.forwardingPolicy.removeMailbox('not a mailbox')).rejects.toMatchObject({ code: ErrorCodes.INVALID_ADDRESS });
+    expect(await mailwright.forwardingPolicy.removeMailbox('Sales@contoso.COM')).toBe(true);
+    expect(await mailwright.forwardingPolicy.removeMailbox('sales@contoso.com')).toBe(false);
+    expect(await mailwright.forwardingPolicy.mailbox('sales@contoso.com')).toBeUndefined();
+  });
+
   it('bad policy settings: one MW_INVALID_SETTINGS listing every field, nothing changed', async () => {
     const before = await mailwright.forwardingPolicy.get();
     const error = await mailwright.forwardingPolicy
