@@ -152,6 +152,7 @@ export class Distributor {
     // sends in flight, one of which may take minutes.
     const giveBackNow = (): void => {
       const ids = [...notStarted];
+      notStarted.clear(); // given back here, so not again by runOnce
       ids.forEach((id) => lease.finished(id));
       void this.deps.store.releaseLeases(ids, owner).catch((error: unknown) => this.deps.logger.warn('could not give back unstarted emails; they wait for their lease', { error: String(error) }));
     };

@@ -412,7 +412,12 @@ describe('batch queue and throttled distributor (ManualClock, SQLite file, real 
         return { status: 'sent', messageId: message.messageId, recipients: [] };
       },
     };
-    const { mailwright } = await setup({ provider: relay });
+    const released: string[][] = [];
+    const wrapStore = (store: Store): Store =>
+      new Proxy(store, {
+        get: (target, key) => (key === 'releaseLeases' ? (ids: string[], owner: string) => (released.push([...ids]), target.releaseLeases(ids, owner)) : Reflect.get(target, key, target)),
+      });
+    const { mailwright } = await setup({ provider: relay, wrapStore });
     for (let i = 1; i <= 4; i += 1) await mailwright.enqueue({ from: 'batch@contoso.com', to: `c${i}@example.com`, subject: `email ${i}`, text: 'x' });
     const distributor = mailwright.createDistributor({ concurrency: 1, claimBatch: 4 });
     distributor.start();
@@ -426,6 +431,7 @@ describe('batch queue and throttled distributor (ManualClock, SQLite file, real 
     await stopped;
     expect((await all(mailwright)).map((r) => r.status).sort()).toEqual(['queued', 'queued', 'queued', 'sent']);
     expect(sending).toBe(1);
+    expect(released.flat()).toHaveLength(3); // each given back once, not again when the run ends
   });
 
   it.each([
