@@ -25,10 +25,11 @@ interface CheckpointResult {
   checkpointed: number;
 }
 
-// The checkpoint thread: its own connection, one PASSIVE checkpoint per message. A PASSIVE
-// checkpoint takes no write lock: it copies the WAL frames every reader is done with into the
-// database file and syncs it, while the store goes on writing. Evaluated from a string, like the
-// purge worker, so it runs the same under either module type, compiled or under Jest.
+// The checkpoint thread: its own connection, one checkpoint per message. A PASSIVE checkpoint
+// takes no write lock: it copies the WAL frames every reader is done with into the database file
+// and syncs it, while the store goes on writing. A FULL one first waits (busy_timeout) for the
+// writer of the moment, then keeps writers out while it copies every frame. Evaluated from a
+// string, like the purge worker, so it runs the same under either module type, compiled or under Jest.
 const WORKER_SOURCE = `
 (async () => {
   const { parentPort, workerData } = await import('node:worker_threads');
@@ -38,7 +39,7 @@ const WORKER_SOURCE = `
   parentPort.on('message', (message) => {
     let answer;
     try {
-      answer = db.pragma('wal_checkpoint(PASSIVE)')[0];
+      answer = db.pragma(message === 'full' ? 'wal_checkpoint(FULL)' : 'wal_checkpoint(PASSIVE)')[0];
     } catch (error) {
       answer = { error: String((error && error.message) || error) };
     }
@@ -72,9 +73,10 @@ export interface WalCheckpointer {
  * 110 MB per 2,000 emails distributed). Once the WAL holds more than
  * {@link RESTART_WAL_FRAMES}, the checkpoint is therefore followed by a second,
  * short one (the frames written meanwhile) under `lock`, the lock every store
- * of this process takes for each use of the file: no write of this process
- * comes in between, and the store's next write starts the WAL over. Waiting for
- * the lock is asynchronous, so the JavaScript thread goes on sending meanwhile.
+ * of this process takes for each use of the file, so no write of this process
+ * comes in between; it is a FULL checkpoint, which also keeps other processes'
+ * writers out while it runs. The next write then starts the WAL over. Waiting
+ * for the lock is asynchronous, so the JavaScript thread goes on sending meanwhile.
  *
  * The thread's answer is an event, which a caller awaiting store calls in a
  * loop never lets the event loop deliver (each call settles in microtasks):
@@ -102,8 +104,8 @@ export function walCheckpointer(filename: string, busyTimeoutMs: number, pragmas
     created.unref();
     return created;
   };
-  /** Runs one PASSIVE checkpoint on the thread; undefined when it failed or the thread ended. */
-  const checkpoint = (message: 'checkpoint' | 'close'): Promise<CheckpointResult | undefined> => {
+  /** Runs one checkpoint on the thread (PASSIVE unless 'full'); undefined when it failed or the thread ended. */
+  const checkpoint = (message: 'passive' | 'full' | 'close'): Promise<CheckpointResult | undefined> => {
     const thread = (worker ??= start());
     thread.ref();
     return new Promise((resolve) => {
@@ -120,13 +122,13 @@ export function walCheckpointer(filename: string, busyTimeoutMs: number, pragmas
   };
   /** A checkpoint; if the WAL has grown long, a second one under the store's lock, so the WAL starts over. */
   const checkpointAndRestart = async (): Promise<void> => {
-    firstPass = checkpoint('checkpoint');
+    firstPass = checkpoint('passive');
     const first = await firstPass;
     firstPass = undefined;
     if (first === undefined || first.log < RESTART_WAL_FRAMES) return;
     const release = await lock.acquire();
     try {
-      await checkpoint('checkpoint');
+      await checkpoint('full');
     } finally {
       release();
     }
