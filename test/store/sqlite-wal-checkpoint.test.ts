@@ -78,7 +78,8 @@ describe('SQLite WAL checkpoints on a worker thread', () => {
     );
   });
 
-  it('copies the WAL into the database file on its own thread, every CHECKPOINT_EVERY_USES uses, while the writer goes on', async () => {
+  /** A connection to a fresh file with the store's pragmas, and a WAL of about 1,500 pages it has not checkpointed. */
+  const writerWithLongWal = (): { file: string; writer: Database.Database; insert: Database.Statement } => {
     const file = freshFile();
     const writer = new Database(file);
     for (const pragma of connectionPragmas(5_000, file)) writer.pragma(pragma);
@@ -87,6 +88,11 @@ describe('SQLite WAL checkpoints on a worker thread', () => {
     writer.transaction(() => {
       for (let i = 0; i < 3_000; i += 1) insert.run(payload);
     })();
+    return { file, writer, insert };
+  };
+
+  it('copies the WAL into the database file on its own thread, every CHECKPOINT_EVERY_USES uses, while the writer goes on', async () => {
+    const { file, writer, insert } = writerWithLongWal();
     const before = await size(file);
     let unavailableCalls = 0;
     const unavailable = (): void => {
@@ -109,14 +115,7 @@ describe('SQLite WAL checkpoints on a worker thread', () => {
   });
 
   it('after a checkpoint of a WAL over RESTART_WAL_FRAMES pages, checkpoints once more under the store lock, after which the next write starts the WAL over', async () => {
-    const file = freshFile();
-    const writer = new Database(file);
-    for (const pragma of connectionPragmas(5_000, file)) writer.pragma(pragma);
-    writer.exec('create table t (v text)');
-    const insert = writer.prepare('insert into t (v) values (?)');
-    writer.transaction(() => {
-      for (let i = 0; i < 3_000; i += 1) insert.run(payload);
-    })();
+    const { file, writer, insert } = writerWithLongWal();
     const walFrames = (): number => (writer.pragma('wal_checkpoint(PASSIVE)') as { log: number }[])[0]?.log ?? -1;
     const lock = new AsyncLock();
     const checkpointer = walCheckpointer(file, 5_000, connectionPragmas(5_000, file), lock, () => undefined);
