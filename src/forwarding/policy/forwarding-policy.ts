@@ -13,7 +13,7 @@ const uniqueBy =
     });
   };
 
-/** What identifies a mailbox in the policy: its address, lower-cased, whatever the display name. */
+/** What identifies an address of the policy (a mailbox, a rule's recipient): its address, lower-cased, whatever the display name. */
 export const mailboxKey = (address: string): string => addressSpecOf(address).toLowerCase();
 
 /** Forwarding settings and inbox rules of one mailbox (Exchange `Set-Mailbox` / `New-InboxRule`). */

@@ -1,7 +1,7 @@
 import { ErrorCodes } from '../../errors/error-codes.js';
 import { domainOf, parseAddress } from '../../message/address.js';
 import type { Address } from '../../message/message.js';
-import type { ForwardingPolicy, MailboxForwarding } from './forwarding-policy.js';
+import { mailboxKey, type ForwardingPolicy, type MailboxForwarding } from './forwarding-policy.js';
 import type { InboundEmail } from './inbound-email.js';
 import { remoteDomainFor, type RemoteDomain } from './remote-domains.js';
 import { ruleApplies } from './rule-matcher.js';
@@ -132,7 +132,7 @@ export function planForwards(input: PlanInput): ForwardingPlan {
   if (!deliverToMailbox) return { deliverToMailbox, forwards };
 
   const { mailbox, message, policy } = input;
-  const looped = message.ruleLoopMailboxes.includes(parseAddress(mailbox.address, 'mailbox').address.toLowerCase());
+  const looped = message.ruleLoopMailboxes.includes(mailboxKey(mailbox.address));
   const rules = mailbox.inboxRules.map((rule, index) => ({ rule, index })).sort((a, b) => a.rule.sequence - b.rule.sequence || a.index - b.index);
   for (const { rule } of rules) {
     if (!ruleApplies(rule, message)) continue;

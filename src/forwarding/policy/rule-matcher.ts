@@ -1,4 +1,4 @@
-import { parseAddress } from '../../message/address.js';
+import { mailboxKey } from './forwarding-policy.js';
 import type { InboundEmail } from './inbound-email.js';
 import type { InboxRule, RuleConditions } from './inbox-rule.js';
 
@@ -10,7 +10,7 @@ const containsAny = (haystack: string, phrases: readonly string[]): boolean => {
 };
 
 const addressIn = (address: string | undefined, recipients: readonly string[]): boolean =>
-  address !== undefined && recipients.some((r) => parseAddress(r, 'rule').address.toLowerCase() === address.toLowerCase());
+  address !== undefined && recipients.some((r) => mailboxKey(r) === address.toLowerCase());
 
 /** The outcome of each condition that is set (unset ones are left out). */
 function conditionOutcomes(conditions: RuleConditions, message: MessageFacts): boolean[] {

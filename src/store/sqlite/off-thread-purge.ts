@@ -60,7 +60,6 @@ const WORKER_SOURCE = `
 })();
 `;
 
-
 /**
  * Runs the purge on a worker thread with its own connection, so the host's event loop keeps
  * turning for the seconds a large purge takes; resolves with what it did.
