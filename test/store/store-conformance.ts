@@ -206,6 +206,23 @@ export function describeStoreConformance(name: string, factory: () => Promise<St
         expect(again).toEqual({ ...expected, deferrals: 2, updatedAt: again.updatedAt });
       });
 
+      it('applies a patch through finishAttempts exactly as updateEmail does, with the attempt logged', async () => {
+        const patch = { status: 'failed', attempts: 3, forced: false, failure: sendAsDenied, response: '550 5.7.60', meta: { step: 3 }, sentAt: undefined, leaseOwner: undefined, leaseExpiresAt: undefined } satisfies EmailPatch;
+        const sending = (): NewEmailRecord => newRecord({ status: 'sending', leaseOwner: 'w1', leaseExpiresAt: at(60_000), sentAt: at(1), providerMessageId: 'kept', payload: 'p' });
+        const viaUpdate = sending();
+        const viaAttempt = sending();
+        await store.insertEmails([viaUpdate, viaAttempt]);
+        const updated = await store.updateEmail(viaUpdate.id, patch);
+        const attempt = attemptOf(viaAttempt.id, { outcome: 'failed', failure: sendAsDenied });
+        expect(await store.finishAttempts([{ emailId: viaAttempt.id, patch, attempt, leaseOwner: 'w1' }])).toEqual({ missing: [], takenOver: [] });
+        const finished = await store.getEmail(viaAttempt.id);
+        expect(finished).toEqual({ ...updated, id: viaAttempt.id, messageId: viaAttempt.messageId, updatedAt: finished?.updatedAt });
+        expect(finished).not.toHaveProperty('sentAt');
+        expect(finished?.providerMessageId).toBe('kept');
+        expect(await store.listAttempts(viaAttempt.id)).toEqual([attempt]);
+        expect(await store.getPayloads([viaUpdate.id, viaAttempt.id])).toEqual(new Map());
+      });
+
       it('refuses to update an unknown id with MW_EMAIL_NOT_FOUND', async () => {
         const id = randomUUID();
         const error = await expectMailwrightError(store.updateEmail(id, { status: 'sent' }), ErrorCodes.EMAIL_NOT_FOUND);

@@ -82,7 +82,8 @@ export function rowToEmail(row: EmailRow): EmailRecord {
   };
 }
 
-type PatchColumns = Updateable<EmailsTable>;
+/** The columns of `emails` a patch writes. */
+export type PatchColumns = Updateable<EmailsTable>;
 
 /** Has the patch got this key at all (an explicit `undefined` clears an optional field)? */
 function has<K extends keyof EmailPatch>(patch: EmailPatch, key: K): boolean {

@@ -2,11 +2,47 @@ import type { Kysely } from 'kysely';
 import type { AttemptCompletion } from '../store.js';
 import { appendedLog, attemptLogLine } from './attempt-log.js';
 import { becomesFinal, dropPayloads } from './email-payloads.js';
-import { patchToColumns } from './email-row.js';
+import { patchToColumns, type PatchColumns } from './email-row.js';
 import type { StoreDatabase } from './store-database.js';
 
+/** One completion as what it writes: the email's columns and its attempt-log line. */
+export interface PlannedCompletion {
+  emailId: string;
+  columns: PatchColumns;
+  logLine: string;
+  /** The email becomes final, so its payload goes. */
+  final: boolean;
+  leaseOwner?: string;
+}
+
+/** What ending attempts found: emails gone (nothing written) and emails another worker took over (only logged). */
+export interface FinishedAttempts {
+  missing: string[];
+  takenOver: string[];
+}
+
+/** Ends attempts in one transaction (a dialect's fast path for `finishAttempts`). */
+export type FinishAttempts = (planned: readonly PlannedCompletion[]) => Promise<FinishedAttempts>;
+
 /** Code-unit order of email ids: the order PostgreSQL's lease updates lock rows in (see leases.ts). */
-const byEmailId = (a: AttemptCompletion, b: AttemptCompletion): number => (a.emailId < b.emailId ? -1 : a.emailId > b.emailId ? 1 : 0);
+const byEmailId = (a: PlannedCompletion, b: PlannedCompletion): number => (a.emailId < b.emailId ? -1 : a.emailId > b.emailId ? 1 : 0);
+
+/**
+ * The writes of ending attempts, in email id order (as lease renewals lock rows,
+ * so the two never deadlock on PostgreSQL). Times are checked here, before any
+ * write.
+ */
+export function planCompletions(items: readonly AttemptCompletion[], nowMs: number): PlannedCompletion[] {
+  return items
+    .map(({ emailId, patch, attempt, leaseOwner }) => ({
+      emailId,
+      columns: patchToColumns(patch, nowMs),
+      logLine: attemptLogLine(attempt),
+      final: becomesFinal(patch),
+      ...(leaseOwner !== undefined ? { leaseOwner } : {}),
+    }))
+    .sort(byEmailId);
+}
 
 /**
  * Ends attempts in one transaction: per email, the record patch and the
@@ -15,26 +51,23 @@ const byEmailId = (a: AttemptCompletion, b: AttemptCompletion): number => (a.ema
  * `leaseOwner` no longer holds the lease) is only logged. Returns the emails
  * that no longer exist (nothing written) and those taken over.
  */
-export async function finishAttemptsIn(db: Kysely<StoreDatabase>, items: readonly AttemptCompletion[], nowMs: number): Promise<{ missing: string[]; takenOver: string[] }> {
+export async function finishAttemptsIn(db: Kysely<StoreDatabase>, planned: readonly PlannedCompletion[]): Promise<FinishedAttempts> {
   const missing: string[] = [];
   const takenOver: string[] = [];
-  if (items.length === 0) return { missing, takenOver };
   await db.transaction().execute(async (trx) => {
     const final: string[] = [];
-    // In id order, as lease renewals lock rows (no deadlock between the two on PostgreSQL).
-    for (const { emailId, patch, attempt, leaseOwner } of [...items].sort(byEmailId)) {
-      const logLine = appendedLog(attemptLogLine(attempt));
+    for (const { emailId, columns, logLine, final: isFinal, leaseOwner } of planned) {
       const result = await trx
         .updateTable('emails')
-        .set({ ...patchToColumns(patch, nowMs), attempt_log: logLine })
+        .set({ ...columns, attempt_log: appendedLog(logLine) })
         .where('id', '=', emailId)
         .$if(leaseOwner !== undefined, (q) => q.where((eb) => eb.or([eb('lease_owner', 'is', null), eb('lease_owner', '=', leaseOwner as string)])))
         .executeTakeFirst();
       if (Number(result.numUpdatedRows) > 0) {
-        if (becomesFinal(patch)) final.push(emailId);
+        if (isFinal) final.push(emailId);
         continue;
       }
-      const logged = leaseOwner === undefined ? undefined : await trx.updateTable('emails').set({ attempt_log: logLine }).where('id', '=', emailId).executeTakeFirst();
+      const logged = leaseOwner === undefined ? undefined : await trx.updateTable('emails').set({ attempt_log: appendedLog(logLine) }).where('id', '=', emailId).executeTakeFirst();
       if (logged !== undefined && Number(logged.numUpdatedRows) > 0) takenOver.push(emailId);
       else missing.push(emailId);
     }

@@ -7,7 +7,7 @@ import type { HistoryPage, HistoryQuery } from '../history-query.js';
 import type { AttemptCompletion, ClaimOptions, ExtendLeasesOptions, ReserveSendsOptions, SendReservation, Store } from '../store.js';
 import { appendedLog, attemptLogLine, parseAttemptLog } from './attempt-log.js';
 import { claimDueEmails } from './claim-due-emails.js';
-import { finishAttemptsIn } from './finish-attempts.js';
+import { finishAttemptsIn, planCompletions, type FinishAttempts, type FinishedAttempts } from './finish-attempts.js';
 import { purgeFinished, type LongPurge } from './purge-finished.js';
 import { becomesFinal, dropPayloads } from './email-payloads.js';
 import { patchToColumns, rowToEmail } from './email-row.js';
@@ -38,6 +38,8 @@ export interface KyselyStoreConfig extends InsertEmailsConfig {
    * rows it deleted. @default run like every other query
    */
   longPurge?: LongPurge;
+  /** Ends attempts faster than the shared query code. @default `finishAttemptsIn` through Kysely */
+  finishAttempts?: FinishAttempts;
 }
 
 const notFound = (id: string): MailwrightError =>
@@ -180,8 +182,12 @@ export class KyselyStore implements Store {
     if (missing.length > 0) throw notFound(emailId);
   }
 
-  finishAttempts(items: readonly AttemptCompletion[]): Promise<{ missing: string[]; takenOver: string[] }> {
-    return this.run('finish attempts', () => finishAttemptsIn(this.db, items, this.nowMs()));
+  finishAttempts(items: readonly AttemptCompletion[]): Promise<FinishedAttempts> {
+    return this.run('finish attempts', async () => {
+      if (items.length === 0) return { missing: [], takenOver: [] };
+      const planned = planCompletions(items, this.nowMs());
+      return this.config.finishAttempts === undefined ? finishAttemptsIn(this.db, planned) : this.config.finishAttempts(planned);
+    });
   }
 
   listAttempts(emailId: string): Promise<AttemptRecord[]> {

@@ -16,6 +16,7 @@ import { processFileLock } from './process-file-lock.js';
 import { withStatementCache } from './statement-cache.js';
 import { walCheckpointer } from './wal-checkpointer.js';
 import { sqliteBulkInsert } from './sqlite-bulk-insert.js';
+import { sqliteFinishAttempts } from './sqlite-finish-attempts.js';
 import { workerSqliteStore } from './worker-sqlite-store.js';
 
 /** Default database file of the embedded store. */
@@ -116,6 +117,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): Store {
     // 29 columns × 500 rows stays under SQLite's 32,766 bound parameters.
     insertChunkSize: 500,
     bulkInsert: sqliteBulkInsert(db, open),
+    finishAttempts: sqliteFinishAttempts(db, open),
     ...(onFile ? { longPurge: offThreadPurge(filename, busyTimeoutMs, pragmas, lock) } : {}),
     migrate: () => migrateToLatest(db as Kysely<unknown>),
     close: async () => {
