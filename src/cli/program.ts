@@ -38,7 +38,8 @@ export async function runCli(argv: string[], io: CliIo, extra: CommandRegistrati
       exitCode = Math.max(exitCode, code) as ExitCode;
     },
   };
-  for (const register of [registerHistoryCommand, registerPurgeCommand, registerTestEmailCommand, registerParamsCommand, registerSmtpCommand, registerForwardingCommand, ...extra]) {
+  // The extra commands come first: `distribute`, the main job, heads `--help`.
+  for (const register of [...extra, registerHistoryCommand, registerPurgeCommand, registerTestEmailCommand, registerParamsCommand, registerSmtpCommand, registerForwardingCommand]) {
     register(program, ctx);
   }
 

@@ -93,6 +93,8 @@ describe('mailwright CLI (in-process, real SQLite file and SMTP server)', () => 
       expect(help.code).toBe(ExitCodes.OK);
       expect(help.out).toContain(`Usage: mailwright ${command}`);
     }
+    const commands = (await cli('--help')).out.split('Commands:')[1] ?? '';
+    expect(commands.trim().split(/\s+/)[0]).toBe('distribute');
     expect((await cli('history', '--bogus')).code).toBe(ExitCodes.USAGE);
     expect((await cli('test-email')).code).toBe(ExitCodes.USAGE);
   });
