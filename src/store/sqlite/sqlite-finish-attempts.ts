@@ -15,7 +15,7 @@ const updateText = (columns: readonly string[], leased: boolean): string =>
  * (see `finishAttemptsIn`), prepared once per SQL text (the statement cache)
  * and run in one IMMEDIATE transaction while holding the store's connection.
  * This is the distributor's write per email; through the query builder,
- * building the queries and the transaction's turns cost about a sixth of the
+ * building the queries and the transaction's turns cost up to a sixth of the
  * distributor's time per email (docs/performance.md).
  */
 export function sqliteFinishAttempts(db: Kysely<StoreDatabase>, database: () => Database.Database): FinishAttempts {
