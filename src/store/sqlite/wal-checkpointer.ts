@@ -92,6 +92,8 @@ export function walCheckpointer(filename: string, busyTimeoutMs: number, pragmas
   /** The running checkpoint's first, unlocked pass. */
   let firstPass: Promise<CheckpointResult | undefined> | undefined;
   let holding = false;
+  /** The pass the store's uses last had to wait for. */
+  let heldFor: Promise<unknown> | undefined;
 
   const fallBack = (): void => {
     failed = true;
@@ -120,12 +122,17 @@ export function walCheckpointer(filename: string, busyTimeoutMs: number, pragmas
       thread.postMessage(message);
     });
   };
-  /** A checkpoint; if the WAL has grown long, a second one under the store's lock, so the WAL starts over. */
+  /**
+   * A checkpoint; if the WAL has grown long, or the store's uses had to wait for
+   * the answer (they went on writing meanwhile, so its count is stale), a second
+   * one under the store's lock, so the WAL starts over.
+   */
   const checkpointAndRestart = async (): Promise<void> => {
-    firstPass = checkpoint('passive');
-    const first = await firstPass;
+    const pass = checkpoint('passive');
+    firstPass = pass;
+    const first = await pass;
     firstPass = undefined;
-    if (first === undefined || first.log < RESTART_WAL_FRAMES) return;
+    if (first === undefined || (first.log < RESTART_WAL_FRAMES && heldFor !== pass)) return;
     const release = await lock.acquire();
     try {
       await checkpoint('full');
@@ -137,6 +144,7 @@ export function walCheckpointer(filename: string, busyTimeoutMs: number, pragmas
   /** Holds the store's lock until the pass has answered, so the store's next use waits (asynchronously) for it. */
   const holdUntilAnswered = (pass: Promise<unknown>): void => {
     holding = true;
+    heldFor = pass;
     void lock.acquire().then((release) =>
       pass.finally(() => {
         holding = false;
