@@ -15,6 +15,12 @@ export interface AttemptCompletion {
   leaseOwner?: string;
 }
 
+/** What {@link Store.finishAttempts} found: emails gone (nothing written) and emails another worker took over (only logged). */
+export interface FinishedAttempts {
+  missing: string[];
+  takenOver: string[];
+}
+
 /** Options for {@link Store.claimDue}. */
 export interface ClaimOptions {
   /** The instant used for due and lease checks (epoch ms). */
@@ -110,7 +116,7 @@ export interface Store {
    * exist, for which nothing was written, and of emails another worker had
    * taken over, for which only the attempt was logged (see `leaseOwner`).
    */
-  finishAttempts(items: readonly AttemptCompletion[]): Promise<{ missing: string[]; takenOver: string[] }>;
+  finishAttempts(items: readonly AttemptCompletion[]): Promise<FinishedAttempts>;
   listAttempts(emailId: string): Promise<AttemptRecord[]>;
 
   /**

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { AttemptCompletion } from '../store.js';
+import type { AttemptCompletion, FinishedAttempts } from '../store.js';
 import { appendedLog, attemptLogLine } from './attempt-log.js';
 import { becomesFinal, dropPayloads } from './email-payloads.js';
 import { patchToColumns, type PatchColumns } from './email-row.js';
@@ -13,12 +13,6 @@ export interface PlannedCompletion {
   /** The email becomes final, so its payload goes. */
   final: boolean;
   leaseOwner?: string;
-}
-
-/** What ending attempts found: emails gone (nothing written) and emails another worker took over (only logged). */
-export interface FinishedAttempts {
-  missing: string[];
-  takenOver: string[];
 }
 
 /** Ends attempts in one transaction (a dialect's fast path for `finishAttempts`). */
