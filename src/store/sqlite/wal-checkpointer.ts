@@ -91,8 +91,7 @@ export function walCheckpointer(filename: string, busyTimeoutMs: number, pragmas
   let running: Promise<void> | undefined;
   /** The running checkpoint's first, unlocked pass. */
   let firstPass: Promise<CheckpointResult | undefined> | undefined;
-  let holding = false;
-  /** The pass the store's uses last had to wait for. */
+  /** The pass the store's uses last had to wait for (held while it runs). */
   let heldFor: Promise<unknown> | undefined;
 
   const fallBack = (): void => {
@@ -143,14 +142,8 @@ export function walCheckpointer(filename: string, busyTimeoutMs: number, pragmas
 
   /** Holds the store's lock until the pass has answered, so the store's next use waits (asynchronously) for it. */
   const holdUntilAnswered = (pass: Promise<unknown>): void => {
-    holding = true;
     heldFor = pass;
-    void lock.acquire().then((release) =>
-      pass.finally(() => {
-        holding = false;
-        release();
-      }),
-    );
+    void lock.acquire().then((release) => pass.finally(release));
   };
 
   return {
@@ -161,7 +154,7 @@ export function walCheckpointer(filename: string, busyTimeoutMs: number, pragmas
         if (uses < CHECKPOINT_EVERY_USES) return;
         uses = 0;
         running = checkpointAndRestart().finally(() => (running = undefined));
-      } else if (uses >= MAX_USES_BEHIND && firstPass !== undefined && !holding) {
+      } else if (uses >= MAX_USES_BEHIND && firstPass !== undefined && heldFor !== firstPass) {
         holdUntilAnswered(firstPass);
       }
     },
