@@ -8,6 +8,7 @@ import {
   InMemoryUserDirectory,
   isMailwrightError,
   smtpProvider,
+  type DistributionSummary,
   type EmailRecord,
 } from '../src/index.js';
 import { startDemoSmtpSink } from './support/demo-smtp-sink.js';
@@ -16,14 +17,21 @@ import { startDemoSmtpSink } from './support/demo-smtp-sink.js';
 export interface QuickstartResult {
   databaseFile: string;
   emlFile: string | undefined;
+  /** What the distributor's run did with the queued statements. */
+  distributed: DistributionSummary;
   history: EmailRecord[];
   table: string;
 }
 
+/** The batch job's emails: one statement per customer, queued for the distributor. */
+const STATEMENT_CUSTOMERS = ['north@example.com', 'south@example.com', 'west@example.com'];
+const PER_MINUTE_LIMIT = 4;
+
 /**
  * The quickstart: a SQLite history under `dataDir`, a local SMTP sink, a few
  * emails (one with an attachment, one the sink refuses with 550 5.7.1), one
- * .eml written, and the history with the refused email's explanation and fix.
+ * .eml written, a batch of statements queued and sent by the throttled
+ * distributor, and the history with the refused email's explanation and fix.
  */
 export async function runQuickstart(dataDir: string, log: (line: string) => void = () => undefined): Promise<QuickstartResult> {
   await mkdir(dataDir, { recursive: true });
@@ -51,7 +59,9 @@ export async function runQuickstart(dataDir: string, log: (line: string) => void
   });
 
   try {
-    await mailwright.parameters.update({ batchProviderId: 'smtp', attachmentSizeLimitBytes: 5 * 1024 * 1024 });
+    // At most 4 emails a minute through this provider, counting every send of the last 60 s:
+    // after the two sends below, the third queued statement has to wait.
+    await mailwright.parameters.update({ batchProviderId: 'smtp', perMinuteLimits: { smtp: PER_MINUTE_LIMIT }, attachmentSizeLimitBytes: 5 * 1024 * 1024 });
 
     const welcome = await mailwright.compose(
       { to: 'Customer <customer@example.com>', subject: 'Welcome to Contoso', text: 'Hello!\n\nThanks for your order.' },
@@ -90,10 +100,25 @@ export async function runQuickstart(dataDir: string, log: (line: string) => void
     const emlFile = exported.receipt.artifact?.path;
     log(`Wrote ${emlFile ?? 'an .eml'}: open it in Outlook or Thunderbird to send it`);
 
+    // The batch job: statements go through the persistent queue, From the batch mailbox. A key
+    // makes a job that runs twice queue each statement once (this run's keys are its own).
+    const run = Date.now().toString(36);
+    const statement = (to: string) => ({ to, subject: 'Your November statement', text: 'Your statement for November is ready.' });
+    const queue = (to: string) => mailwright.enqueue(statement(to), { idempotencyKey: `statement-${run}-${to}` });
+    const ids = [];
+    for (const to of STATEMENT_CUSTOMERS) ids.push(await queue(to));
+    const again = await queue(STATEMENT_CUSTOMERS[0] as string);
+    log(`Queued ${ids.length} statements; queuing the first again with its key ${again === ids[0] ? 'returned its id and added nothing' : 'queued a duplicate'}`);
+    const distributed = await mailwright.distributor.runOnce();
+    log(
+      `Distributor: ${distributed.sent} sent, ${distributed.deferred} deferred by the limit of ${PER_MINUTE_LIMIT} emails a minute; ` +
+        'a deferred email is due again as soon as the window frees a slot, for the next run (distributor.start() runs every minute)',
+    );
+
     const { items } = await mailwright.history.list({ limit: 20 });
     const history = [...items].reverse();
     const table = formatHistoryTable(history, { width: process.stdout.columns ?? 140 });
-    return { databaseFile, emlFile, history, table };
+    return { databaseFile, emlFile, distributed, history, table };
   } finally {
     await mailwright.close();
     await sink.close();

@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import type { EmailRecord } from '../store/email-record.js';
+import type { EmailRecord, EmailStatus } from '../store/email-record.js';
 
 /** Human-readable size: 1536 → "1.5 KB". */
 export function formatBytes(bytes: number): string {
@@ -14,16 +14,32 @@ export function formatBytes(bytes: number): string {
   return `${value.toFixed(1)} ${units[unit]}`;
 }
 
+/** An ISO instant as `YYYY-MM-DD HH:MM:SS` (UTC). */
+const utc = (iso: string): string => iso.slice(0, 19).replace('T', ' ');
+
+/** Statuses whose size is still the enqueue-time upper bound (docs/queue.md). */
+const NOT_SENT_YET = new Set<EmailStatus>(['queued', 'deferred', 'sending']);
+
+/** Where a waiting email stands, or undefined once it is no longer waiting. */
+function waiting(record: EmailRecord): string | undefined {
+  if (record.status === 'deferred') {
+    const times = record.deferrals === 1 ? 'once' : `${record.deferrals} times`;
+    return `Deferred ${times} by the per-minute limit; next attempt ${utc(record.dueAt)}`;
+  }
+  if (record.status === 'queued') return `${record.failure === undefined ? 'Queued' : 'Will retry'}; due ${utc(record.dueAt)}`;
+  if (record.status === 'sending') return 'Being sent';
+  return undefined;
+}
+
 function outcome(record: EmailRecord): string {
+  const pending = waiting(record);
   if (record.failure !== undefined) {
     const f = record.failure;
     const reply = [f.smtpCode ?? f.httpStatus, f.enhancedCode].filter((x) => x !== undefined).join(' ');
-    return [
-      `${f.code}${reply ? ` (${reply})` : ''} — ${f.permanent ? 'permanent' : 'transient'}`,
-      f.explanation,
-      `Fix: ${f.fix}`,
-    ].join('\n');
+    const lines = [`${f.code}${reply ? ` (${reply})` : ''} — ${f.permanent ? 'permanent' : 'transient'}`, f.explanation, `Fix: ${f.fix}`];
+    return (pending === undefined ? lines : [...lines, pending]).join('\n');
   }
+  if (pending !== undefined) return pending;
   if (record.blockedReason !== undefined) return `Blocked: ${record.blockedReason}`;
   if (record.exportPath !== undefined) return `Saved to ${record.exportPath}`;
   const rejected = record.recipients.filter((r) => r.status === 'rejected');
@@ -34,8 +50,9 @@ function outcome(record: EmailRecord): string {
 
 /**
  * Renders history records as a text table for terminals: status, provider,
- * sender, recipients, subject, size, attempts, and for failures the
- * classified explanation and fix.
+ * sender, recipients, subject, size (an upper bound, marked `≤`, until the
+ * email is sent), attempts, and the detail: for failures the classified
+ * explanation and fix, for waiting email when it is next due.
  */
 export function formatHistoryTable(records: readonly EmailRecord[], options: { width?: number } = {}): string {
   const width = Math.max(options.width ?? 140, 100);
@@ -49,13 +66,13 @@ export function formatHistoryTable(records: readonly EmailRecord[], options: { w
   });
   for (const r of records) {
     table.push([
-      r.createdAt.slice(0, 19).replace('T', ' '),
+      utc(r.createdAt),
       r.status,
       r.providerId ?? '-',
       r.from,
       r.recipients.map((x) => x.address).join(', '),
       r.subject,
-      formatBytes(r.sizeBytes),
+      NOT_SENT_YET.has(r.status) ? `≤ ${formatBytes(r.sizeBytes)}` : formatBytes(r.sizeBytes),
       String(r.attempts),
       outcome(r),
     ]);

@@ -1,0 +1,46 @@
+import { ErrorCodes } from '../../src/errors/error-codes.js';
+import { formatHistoryTable } from '../../src/history/format-history-table.js';
+import type { EmailRecord } from '../../src/store/email-record.js';
+import { newRecord, sendAsDenied } from '../store/support/email-fixtures.js';
+
+const record = (overrides: Partial<EmailRecord>): EmailRecord => ({ ...newRecord(), createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z', ...overrides });
+
+/** The table's text with borders and wrapping removed, one string per record. */
+const row = (r: EmailRecord): string =>
+  formatHistoryTable([r], { width: 400 })
+    .split('\n')
+    .slice(3, -1)
+    .join(' ')
+    .replace(/[│┌┐└┘├┤┬┴┼─]/g, ' ')
+    .replace(/\s+/g, ' ');
+
+describe('formatHistoryTable', () => {
+  it('says when a waiting email is next due, and marks its size as the enqueue-time bound', () => {
+    expect(row(record({ status: 'queued', dueAt: '2026-01-01T00:05:00.000Z', sizeBytes: 2970 }))).toContain('≤ 2.9 KB');
+    expect(row(record({ status: 'queued', dueAt: '2026-01-01T00:05:00.000Z' }))).toContain('Queued; due 2026-01-01 00:05:00');
+    expect(row(record({ status: 'deferred', deferrals: 1, dueAt: '2026-01-01T00:01:00.000Z' }))).toContain(
+      'Deferred once by the per-minute limit; next attempt 2026-01-01 00:01:00',
+    );
+    expect(row(record({ status: 'deferred', deferrals: 3, dueAt: '2026-01-01T00:03:00.000Z' }))).toContain('Deferred 3 times by the per-minute limit');
+    expect(row(record({ status: 'sending' }))).toContain('Being sent');
+  });
+
+  it('shows a retrying email’s last failure with when it is retried', () => {
+    const transient = { ...sendAsDenied, code: ErrorCodes.TRANSIENT_FAILURE, permanent: false, smtpCode: 451, enhancedCode: '4.3.0' };
+    const text = row(record({ status: 'queued', attempts: 1, failure: transient, dueAt: '2026-01-01T00:02:00.000Z' }));
+    expect(text).toContain('MW_TRANSIENT_FAILURE (451 4.3.0) — transient');
+    expect(text).toContain('Will retry; due 2026-01-01 00:02:00');
+  });
+
+  it('shows sent and failed email with their size as sent, the server reply or the classified failure', () => {
+    const sent = row(record({ status: 'sent', sizeBytes: 324, response: '250 OK: queued as 7F3A' }));
+    expect(sent).toContain(' 324 B ');
+    expect(sent).not.toContain('≤');
+    expect(sent).toContain('250 OK: queued as 7F3A');
+    expect(row(record({ status: 'sent', forced: true, response: '250 OK' }))).toContain('sent over the throttle limit after the maximum deferrals');
+    const failed = row(record({ status: 'failed', failure: sendAsDenied }));
+    expect(failed).toContain('MW_SEND_AS_DENIED (550 5.7.1) — permanent');
+    expect(failed).toContain('Fix: Grant Send As');
+    expect(failed).not.toContain('due');
+  });
+});
