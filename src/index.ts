@@ -71,7 +71,8 @@ export type { TestEmailOptions } from './send/immediate-sender.js';
 
 // Queue and distributor
 export { Enqueuer, type EnqueueItem, type EnqueueOptions } from './queue/enqueuer.js';
-export { Distributor, type DistributionSummary } from './queue/distributor.js';
+export { Distributor } from './queue/distributor.js';
+export type { DistributionSummary, RunOnceOptions, StartOptions } from './queue/distributor-run.js';
 export { parseEvery } from './queue/parse-every.js';
 export type { DistributorOptions } from './queue/distributor-options.js';
 export { QueueEventEmitter, type QueueEventName, type QueueEvents } from './queue/queue-events.js';

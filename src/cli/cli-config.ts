@@ -1,9 +1,11 @@
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
+import { z } from 'zod';
 import { ErrorCodes } from '../errors/error-codes.js';
 import { MailwrightError } from '../errors/mailwright-error.js';
 import type { Provider } from '../providers/provider.js';
 import type { UserDirectory } from '../users/user-directory.js';
+import { settingsIssues } from '../parameters/parse-settings.js';
 
 /**
  * What a `--config` module exports as `config` (an object or a function
@@ -15,6 +17,20 @@ export interface CliConfig {
   users?: UserDirectory;
   messageIdDomain?: string;
 }
+
+const hasMethods = (value: unknown, names: readonly string[]): boolean =>
+  typeof value === 'object' && value !== null && names.every((name) => typeof (value as Record<string, unknown>)[name] === 'function');
+
+/** What a config file's `config` must look like (checked: it is plain JavaScript). */
+const cliConfigSchema = z
+  .object({
+    providers: z
+      .array(z.custom<Provider>((p) => hasMethods(p, ['send']) && typeof (p as { id?: unknown }).id === 'string', 'must be a provider, e.g. smtpProvider({ … }), with an id and send()'))
+      .optional(),
+    users: z.custom<UserDirectory>((u) => hasMethods(u, ['getUser', 'updateOptions']), 'must be a user directory with getUser(id) and updateOptions(id, options)').optional(),
+    messageIdDomain: z.string().min(1).optional(),
+  })
+  .strict();
 
 /** Loads a `--config` ES module. */
 export async function loadCliConfig(path: string): Promise<CliConfig> {
@@ -32,5 +48,14 @@ export async function loadCliConfig(path: string): Promise<CliConfig> {
       fix: 'Add `export const config = { providers: [...], users }` to the file.',
     });
   }
-  return typeof module.config === 'function' ? await module.config() : module.config;
+  const config: unknown = typeof module.config === 'function' ? await module.config() : module.config;
+  const parsed = cliConfigSchema.safeParse(config);
+  if (!parsed.success) {
+    const issues = settingsIssues(parsed.error);
+    throw new MailwrightError(ErrorCodes.INVALID_SETTINGS, `The \`config\` exported by ${path} is not valid:\n${issues.map((i) => `- ${i.field || '(config)'}: ${i.message}`).join('\n')}`, {
+      fix: 'Export `config = { providers?: Provider[], users?: UserDirectory, messageIdDomain?: string }`, e.g. `{ providers: [smtpProvider({ … })] }`.',
+      details: { issues },
+    });
+  }
+  return parsed.data;
 }

@@ -24,6 +24,8 @@ export type CommandRegistration = (program: Command, ctx: CliContext) => void;
 export async function runCli(argv: string[], io: CliIo, extra: CommandRegistration[] = []): Promise<ExitCode> {
   let exitCode: ExitCode = ExitCodes.OK;
   let instance: Promise<Mailwright> | undefined;
+  /** Opening failed: the database, the config file or the secret key is the problem, not the command. */
+  let openFailed = false;
   const program = new Command('mailwright')
     .description('mailwright: outbound email for business applications')
     .option('--db <path>', 'SQLite database file (default: $MAILWRIGHT_DB or ./.mailwright/mailwright.db)')
@@ -33,7 +35,11 @@ export async function runCli(argv: string[], io: CliIo, extra: CommandRegistrati
 
   const ctx: CliContext = {
     io,
-    open: () => (instance ??= openMailwright(program.opts<GlobalOptions>(), io.env)),
+    open: () =>
+      (instance ??= openMailwright(program.opts<GlobalOptions>(), io.env).catch((error: unknown) => {
+        openFailed = true;
+        throw error;
+      })),
     exit: (code) => {
       exitCode = Math.max(exitCode, code) as ExitCode;
     },
@@ -51,11 +57,12 @@ export async function runCli(argv: string[], io: CliIo, extra: CommandRegistrati
     }
     if (isMailwrightError(error)) {
       io.err(`Error ${error.code}: ${error.message}${error.fix ? `\nFix: ${error.fix}` : ''}`);
-      return CONFIG_CODES.has(error.code) ? ExitCodes.CONFIG : ExitCodes.USAGE;
+      return openFailed || CONFIG_CODES.has(error.code) ? ExitCodes.CONFIG : ExitCodes.USAGE;
     }
     throw error;
   } finally {
-    if (instance !== undefined) await (await instance).close();
+    // An instance that failed to open has nothing to close (its error was reported above).
+    await (await instance?.catch(() => undefined))?.close();
   }
   return exitCode;
 }

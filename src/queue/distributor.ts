@@ -12,6 +12,7 @@ import { applySenderMode } from '../users/sender-identity.js';
 import { BatchLease } from './batch-lease.js';
 import { batchThrottle } from './batch-throttle.js';
 import { resolveDistributorOptions, type DistributorOptions, type ResolvedDistributorOptions } from './distributor-options.js';
+import type { DistributionSummary, RunOnceOptions, StartOptions } from './distributor-run.js';
 import { deserializeMessage } from './message-payload.js';
 import { missingMessage } from './missing-message.js';
 import { OutcomeRecorder, type Delivered } from './outcome-recorder.js';
@@ -34,15 +35,6 @@ interface Run {
   failed(): boolean;
   /** Aborted by `stop()`. */
   stopping: AbortSignal | undefined;
-}
-
-/** Progress of one `runOnce()`. */
-export interface DistributionSummary {
-  sent: number;
-  failed: number;
-  deferred: number;
-  retried: number;
-  forced: number;
 }
 
 /** Dependencies of {@link Distributor}: those of immediate sending, plus history and events. */
@@ -81,8 +73,7 @@ export class Distributor {
    * Sends every email that is due now (priority, then due time). Email the
    * throttle cannot take now is deferred to the moment a slot frees.
    */
-  async runOnce(options: { onProgress?: (summary: DistributionSummary) => void } = {}): Promise<DistributionSummary> {
-    const summary: DistributionSummary = { sent: 0, failed: 0, deferred: 0, retried: 0, forced: 0 };
+  async runOnce(options: RunOnceOptions = {}): Promise<DistributionSummary> {
     const params = await this.deps.parameters.get();
     await this.purgeDaily();
     if (params.batchProviderId === null) {
@@ -92,6 +83,8 @@ export class Distributor {
       });
     }
     const provider = this.deps.providers.get(params.batchProviderId);
+    const due = await this.deps.store.countDue(this.deps.clock.now().toMillis());
+    const summary: DistributionSummary = { due, sent: 0, failed: 0, deferred: 0, retried: 0, forced: 0 };
     const queue = new PQueue({ concurrency: this.options.concurrency });
     // The first error (e.g. the store failing) stops the run once the sends in flight have settled;
     // emails in flight whose outcome was not stored are taken again when their lease expires.
@@ -110,6 +103,7 @@ export class Distributor {
       failed: () => firstError !== undefined,
       stopping: this.stopping?.signal,
     };
+    run.report();
     // stop(): sends not started yet are dropped, and their emails given back at once (sendBatch)
     // so that any worker may take them instead of waiting out their lease.
     const dropWaiting = (): void => queue.clear();
@@ -209,7 +203,7 @@ export class Distributor {
   }
 
   /** Runs `runOnce()` now and then every `every` (default each minute) until `stop()`. */
-  start(options: { every?: string | number; onError?: (error: unknown) => void } = {}): void {
+  start(options: StartOptions = {}): void {
     if (this.running !== undefined) return;
     const everyMs = typeof options.every === 'number' ? options.every : parseEvery(options.every ?? '1 minute');
     const stopping = new AbortController();
@@ -217,7 +211,7 @@ export class Distributor {
     this.running = (async () => {
       while (!stopping.signal.aborted) {
         try {
-          await this.runOnce();
+          await this.runOnce(options);
         } catch (error) {
           (options.onError ?? ((e) => this.deps.logger.error('distributor run failed', { error: String(e) })))(error);
         }

@@ -127,6 +127,11 @@ export interface Store {
    */
   claimDue(options: ClaimOptions): Promise<EmailRecord[]>;
   /**
+   * How many emails `claimDue` would hand out at `now` (epoch ms) if it had no
+   * limit: a distributor run's progress total.
+   */
+  countDue(now: number): Promise<number>;
+  /**
    * Gives back leases that `owner` holds on emails it will not send after all
    * (a distributor stopping with claimed emails it has not started): each is
    * waiting again (`deferred` if it was deferred before, else `queued`) and any

@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { CliIo } from '../../src/cli/cli-io.js';
 import { registerDistributeCommand } from '../../src/cli/commands/distribute-command.js';
 import { ExitCodes } from '../../src/cli/exit-codes.js';
@@ -31,14 +32,16 @@ describe('mailwright CLI (in-process, real SQLite file and SMTP server)', () => 
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const cli = (...argv: string[]) => cliOn({ isTTY: false }, ...argv);
+  /** Runs the CLI in-process; on a "terminal", each progress redraw is recorded as `\r` + text. */
+  async function cliOn({ isTTY }: { isTTY: boolean }, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
     let out = '';
     let err = '';
     const io: CliIo = {
       out: (t) => (out += `${t}\n`),
       err: (t) => (err += `${t}\n`),
-      progress: (t) => (out += t),
-      isTTY: false,
+      progress: (t) => (out += `\r${t}`),
+      isTTY,
       columns: 160,
       env: { MAILWRIGHT_SECRET_KEY: key, MAILWRIGHT_SMTP_PASSWORD: 'Cli!pass' },
     };
@@ -148,6 +151,44 @@ describe('mailwright CLI (in-process, real SQLite file and SMTP server)', () => 
     expect((await cli('forwarding', 'audit', '--rules-from', 'smtp')).code).toBe(ExitCodes.USAGE);
   });
 
+  it('--config loads providers from an ES module; a bad config file is a configuration error (exit 3) that names each problem', async () => {
+    const file = (name: string, text: string): Promise<string> => {
+      const path = join(dir, name);
+      return writeFile(path, text).then(() => path);
+    };
+    // A provider written in plain JavaScript, as a host's config file would hold: it records what it is given.
+    const good = await file(
+      'good-config.mjs',
+      `export const sent = [];
+       export const config = () => ({
+         messageIdDomain: 'cli.example',
+         providers: [{ id: 'capture', kind: 'custom', displayName: 'Capture', interactive: true, batch: true, microsoft365: false,
+           send: async (message) => { sent.push(message); return { status: 'sent', messageId: message.messageId, recipients: message.to.map((a) => ({ address: a.address, status: 'accepted' })), response: '250 captured' }; } }],
+       });`,
+    );
+    const ok = await cli('--config', good, 'test-email', '--provider', 'capture', '--to', 'admin@example.com', '--from', 'noreply@contoso.com');
+    expect(ok).toMatchObject({ code: ExitCodes.OK, err: '' });
+    expect(ok.out).toContain('Test email sent with "capture"');
+    const { sent } = (await import(pathToFileURL(good).href)) as { sent: { messageId: string; to: { address: string }[] }[] };
+    expect(sent.map((m) => [m.to[0]?.address, m.messageId.endsWith('@cli.example>')])).toEqual([['admin@example.com', true]]);
+
+    const bad = [
+      [await file('no-export.mjs', 'export const settings = {};'), 'has no export named "config"'],
+      [join(dir, 'missing.mjs'), 'Cannot load the config file'],
+      [await file('not-array.mjs', 'export const config = { providers: 5 };'), '- providers: Invalid input: expected array'],
+      [await file('bad-parts.mjs', 'export const config = { providers: [{ id: "x" }], users: {}, extra: true };'), '- providers.0: must be a provider'],
+    ] as const;
+    for (const [path, message] of bad) {
+      const run = await cli('--config', path, 'history');
+      expect(run.code).toBe(ExitCodes.CONFIG);
+      expect(run.err).toContain('Error MW_INVALID_SETTINGS');
+      expect(run.err).toContain(message);
+    }
+    const parts = await cli('--config', bad[3][0], 'history');
+    expect(parts.err).toContain('- users: must be a user directory with getUser(id) and updateOptions(id, options)');
+    expect(parts.err).toContain('Unrecognized key: "extra"');
+  });
+
   it('a missing batch provider is a configuration error (exit 3)', async () => {
     await cli('params', 'set', 'batchProviderId', 'null');
     const run = await cli('distribute', '--once');
@@ -180,5 +221,26 @@ describe('mailwright CLI (in-process, real SQLite file and SMTP server)', () => 
     expect(run.out).toContain('Done: sent 16');
     // Eight sends start at once and each opens a connection (one AUTH each); the provider's default cap (5) would allow five.
     expect(server.authAttempts.length - connectionsBefore).toBe(8);
+  });
+
+  it('distribute shows a progress bar over the due emails on a terminal, and a plain line per email otherwise', async () => {
+    const enqueue = async (n: number): Promise<string[]> => {
+      const app = await createMailwright({ store: createSqliteStore({ filename: db }), providers: [smtpProvider({ id: 'smtp' })], users: new InMemoryUserDirectory(), secretKey: key });
+      const ids = await app.enqueueMany(Array.from({ length: n }, (_, i) => ({ message: { from: 'mailer@contoso.com', to: `p${i}@example.com`, subject: `p${i}`, text: 'x' } })));
+      await app.close();
+      return ids;
+    };
+    await enqueue(4);
+    const terminal = await cliOn({ isTTY: true }, 'distribute', '--once');
+    const redraws = terminal.out.split('\r').filter((t) => t.startsWith('['));
+    expect(redraws[0]).toBe(`[${' '.repeat(30)}] 0/4  sent 0, deferred 0, retrying 0, failed 0, forced 0`);
+    expect(redraws.at(-1)).toBe(`[${'#'.repeat(30)}] 4/4  sent 4, deferred 0, retrying 0, failed 0, forced 0\nDone: sent 4, deferred 0, retrying 0, failed 0, forced 0\n`);
+    expect(redraws.map((t) => t.slice(0, 32))).toContain(`[${'#'.repeat(15)}${' '.repeat(15)}]`);
+
+    const ids = await enqueue(2);
+    const piped = await cli('distribute', '--once');
+    const lines = piped.out.trim().split('\n');
+    expect(lines.pop()).toBe('Done: sent 2, deferred 0, retrying 0, failed 0, forced 0');
+    expect(lines.sort()).toEqual(ids.map((id) => `sent ${id}`).sort()); // sent in parallel: either may finish first
   });
 });

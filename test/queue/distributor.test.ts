@@ -7,6 +7,7 @@ import { ErrorCodes } from '../../src/errors/error-codes.js';
 import { MailwrightError } from '../../src/errors/mailwright-error.js';
 import { createMailwright, type Mailwright } from '../../src/mailwright.js';
 import type { Provider } from '../../src/providers/provider.js';
+import type { DistributionSummary } from '../../src/queue/distributor-run.js';
 import { smtpProvider } from '../../src/providers/smtp/smtp-provider.js';
 import type { EmailRecord } from '../../src/store/email-record.js';
 import type { AttemptCompletion, Store } from '../../src/store/store.js';
@@ -251,6 +252,26 @@ describe('batch queue and throttled distributor (ManualClock, SQLite file, real 
     clock.advance({ days: 31 });
     await mailwright.distributor.runOnce(); // daily purge: the 31-day-old email goes
     expect(await all(mailwright)).toHaveLength(0);
+  });
+
+  it('reports progress against the emails due when the run started, from start() too', async () => {
+    const { clock, mailwright } = await setup({ limit: 2 });
+    await enqueueMany(mailwright, 5);
+    await mailwright.enqueue({ to: 'later@example.com', subject: 'later', text: 'x' }, { sendAfter: '2026-11-24T11:00:00.000Z' });
+    const reports: DistributionSummary[] = [];
+    const summary = await mailwright.distributor.runOnce({ onProgress: (s) => reports.push(s) });
+    expect(reports[0]).toEqual({ due: 5, sent: 0, failed: 0, deferred: 0, retried: 0, forced: 0 });
+    expect(reports.map((r) => r.sent + r.deferred)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(reports.at(-1)).toEqual(summary);
+    expect(summary).toMatchObject({ due: 5, sent: 2, deferred: 3 });
+
+    clock.advance({ minutes: 1 });
+    const started: DistributionSummary[] = [];
+    const distributor = mailwright.createDistributor();
+    distributor.start({ onProgress: (s) => started.push(s) });
+    while (clock.pendingSleeps === 0) await new Promise((r) => setImmediate(r));
+    await distributor.stop();
+    expect(started.at(-1)).toMatchObject({ due: 3, sent: 2, deferred: 1 });
   });
 
   it('start() repeats on the clock and stop() ends the loop', async () => {

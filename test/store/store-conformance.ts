@@ -514,8 +514,12 @@ export function describeStoreConformance(name: string, factory: () => Promise<St
         ];
         for (const r of records) await store.insertEmail(r);
 
+        expect(await store.countDue(now)).toBe(6);
         const claimed = await claim('worker-a');
         expect(claimed.map((r) => r.subject)).toEqual(['high-early', 'high-late', 'deferred-due', 'low-early', 'low-early-created-later', 'negative']);
+        // Leased now, so not due; once the leases expire they are due again, with 'not-due' come due.
+        expect(await store.countDue(now)).toBe(0);
+        expect(await store.countDue(now + 60_000)).toBe(7);
         for (const r of claimed) {
           expect(r.status).toBe('sending');
           expect(r.leaseOwner).toBe('worker-a');
@@ -620,6 +624,7 @@ export function describeStoreConformance(name: string, factory: () => Promise<St
         await expectMailwrightError(store.claimDue({ now, limit: 0, leaseMs: 1000, owner: 'w' }), ErrorCodes.INVALID_QUERY);
         await expectMailwrightError(store.claimDue({ now, limit: 1, leaseMs: 0, owner: 'w' }), ErrorCodes.INVALID_QUERY);
         await expectMailwrightError(store.claimDue({ now, limit: 1, leaseMs: 1000, owner: ' ' }), ErrorCodes.INVALID_QUERY);
+        await expectMailwrightError(store.countDue(Number.NaN), ErrorCodes.INVALID_QUERY);
       });
     });
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { DistributionSummary } from '../../queue/distributor.js';
+import type { DistributionSummary } from '../../queue/distributor-run.js';
 import type { CliContext } from '../cli-context.js';
 import { ExitCodes } from '../exit-codes.js';
 
@@ -11,6 +11,20 @@ interface DistributeFlags {
 }
 
 const line = (s: DistributionSummary): string => `sent ${s.sent}, deferred ${s.deferred}, retrying ${s.retried}, failed ${s.failed}, forced ${s.forced}`;
+
+const BAR_WIDTH = 30;
+
+/**
+ * A progress bar over the emails due when the run started. Each sent, failed,
+ * deferred or retried email is done with for this run; email that comes due
+ * during the run raises the total.
+ */
+export function progressBar(s: DistributionSummary): string {
+  const done = s.sent + s.failed + s.deferred + s.retried;
+  const total = Math.max(s.due, done);
+  const filled = total === 0 ? BAR_WIDTH : Math.floor((BAR_WIDTH * done) / total);
+  return `[${'#'.repeat(filled)}${' '.repeat(BAR_WIDTH - filled)}] ${done}/${total}  ${line(s)}`;
+}
 
 /** `mailwright distribute`: run the email distributor once or on a schedule. */
 export function registerDistributeCommand(program: Command, ctx: CliContext): void {
@@ -24,20 +38,27 @@ export function registerDistributeCommand(program: Command, ctx: CliContext): vo
     .action(async (flags: DistributeFlags) => {
       const mailwright = await ctx.open();
       const distributor = mailwright.createDistributor({ concurrency: Number(flags.concurrency), maxUnrecorded: Number(flags.maxUnrecorded) });
-      const progress = (s: DistributionSummary): void => {
-        if (ctx.io.isTTY) ctx.io.progress(`[${'#'.repeat(Math.min(30, s.sent + s.failed))}${' '.repeat(Math.max(0, 30 - s.sent - s.failed))}] ${line(s)}`);
+      // On a terminal, a progress bar with failures printed above it; otherwise a plain line per email.
+      const { io } = ctx;
+      const above = (write: (text: string) => void, text: string): void => {
+        if (io.isTTY) io.progress(''); // clears the bar's line; the next progress draws it again
+        write(text);
       };
+      mailwright.events.on('failed', (e) => above(io.out, `failed ${e.emailId}: ${e.failure.code} — ${e.failure.fix}`));
+      if (!io.isTTY) {
+        mailwright.events.on('sent', (e) => io.out(`sent ${e.emailId}${e.forced ? ' (forced over the limit)' : ''}`));
+        mailwright.events.on('deferred', (e) => io.out(`deferred ${e.emailId} until ${e.dueAt}`));
+        mailwright.events.on('retrying', (e) => io.out(`retrying ${e.emailId} at ${e.dueAt}: ${e.failure.code}`));
+      }
+      const onProgress = io.isTTY ? (s: DistributionSummary): void => io.progress(progressBar(s)) : undefined;
       if (flags.once) {
-        const summary = await distributor.runOnce({ onProgress: progress });
-        ctx.io.out(`${ctx.io.isTTY ? '\n' : ''}Done: ${line(summary)}`);
+        const summary = await distributor.runOnce(onProgress === undefined ? {} : { onProgress });
+        io.out(`${io.isTTY ? '\n' : ''}Done: ${line(summary)}`);
         if (summary.failed > 0) ctx.exit(ExitCodes.EMAIL_FAILED);
         return;
       }
-      mailwright.events.on('sent', (e) => !ctx.io.isTTY && ctx.io.out(`sent ${e.emailId}${e.forced ? ' (forced over the limit)' : ''}`));
-      mailwright.events.on('failed', (e) => ctx.io.out(`failed ${e.emailId}: ${e.failure.code} — ${e.failure.fix}`));
-      mailwright.events.on('deferred', (e) => !ctx.io.isTTY && ctx.io.out(`deferred ${e.emailId} until ${e.dueAt}`));
-      distributor.start({ every: flags.every, onError: (error) => ctx.io.err(`Distributor run failed: ${(error as Error).message}`) });
-      ctx.io.out(`Distributing every ${flags.every}; press Ctrl+C to stop.`);
+      io.out(`Distributing every ${flags.every}; press Ctrl+C to stop.`);
+      distributor.start({ every: flags.every, ...(onProgress === undefined ? {} : { onProgress }), onError: (error) => above(io.err, `Distributor run failed: ${(error as Error).message}`) });
       await new Promise<void>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
       await distributor.stop();
     });

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
 import type { EmailRecord } from '../email-record.js';
 import type { ClaimOptions } from '../store.js';
 import { checkCallOptions } from './call-options.js';
@@ -18,6 +18,14 @@ function checkClaimOptions(options: ClaimOptions): void {
     ],
     'Pass { now: clock.now().toMillis(), limit: 10, leaseMs: 60000, owner: "<worker id>" }.',
   );
+}
+
+/** Due at `now`: waiting (queued or deferred) and due, or `sending` under an expired lease. */
+function isDue(eb: ExpressionBuilder<StoreDatabase, 'emails'>, now: number) {
+  return eb.or([
+    eb.and([eb('status', 'in', ['queued', 'deferred']), eb('due_at_ms', '<=', now)]),
+    eb.and([eb('status', '=', 'sending'), eb('lease_expires_at_ms', '<=', now)]),
+  ]);
 }
 
 /**
@@ -44,12 +52,7 @@ async function candidateIds(trx: Transaction<StoreDatabase>, dialect: StoreDiale
     .select('id')
     // Same literal predicate as the partial claim index.
     .where(statusInLiterals(CLAIMABLE_STATUSES))
-    .where((eb) =>
-      eb.or([
-        eb.and([eb('status', 'in', ['queued', 'deferred']), eb('due_at_ms', '<=', now)]),
-        eb.and([eb('status', '=', 'sending'), eb('lease_expires_at_ms', '<=', now)]),
-      ]),
-    )
+    .where((eb) => isDue(eb, now))
     .orderBy('priority', 'desc')
     .orderBy('due_at_ms', 'asc')
     .orderBy('created_at_ms', 'asc')
@@ -81,4 +84,17 @@ export async function claimDueEmails(db: Kysely<StoreDatabase>, dialect: StoreDi
     const order = new Map(ids.map((id, index) => [id, index]));
     return rows.map(rowToEmail).sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
   });
+}
+
+/** How many emails {@link claimDueEmails} would hand out at `now` with no limit. */
+export async function countDueEmails(db: Kysely<StoreDatabase>, now: number): Promise<number> {
+  checkCallOptions('countDue', [!Number.isSafeInteger(now) && 'now must be epoch milliseconds'], 'Pass clock.now().toMillis().');
+  const row = await db
+    .selectFrom('emails')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    // Same literal predicate as the partial claim index, so the count walks only waiting rows.
+    .where(statusInLiterals(CLAIMABLE_STATUSES))
+    .where((eb) => isDue(eb, now))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }

@@ -6,7 +6,7 @@ import type { AttemptRecord, EmailPatch, EmailRecord, NewEmailRecord } from '../
 import type { HistoryPage, HistoryQuery } from '../history-query.js';
 import type { AttemptCompletion, ClaimOptions, ExtendLeasesOptions, FinishedAttempts, ReserveSendsOptions, SendReservation, Store } from '../store.js';
 import { appendedLog, attemptLogLine, parseAttemptLog } from './attempt-log.js';
-import { claimDueEmails } from './claim-due-emails.js';
+import { claimDueEmails, countDueEmails } from './claim-due-emails.js';
 import { finishAttemptsIn, planCompletions, type FinishAttempts } from './finish-attempts.js';
 import { purgeFinished, type LongPurge } from './purge-finished.js';
 import { becomesFinal, dropPayloads } from './email-payloads.js';
@@ -199,6 +199,10 @@ export class KyselyStore implements Store {
 
   claimDue(options: ClaimOptions): Promise<EmailRecord[]> {
     return this.run('claim due emails', () => claimDueEmails(this.db, this.dialect, options));
+  }
+
+  countDue(now: number): Promise<number> {
+    return this.run('count due emails', () => countDueEmails(this.db, now));
   }
 
   releaseLeases(ids: readonly string[], owner: string): Promise<number> {

@@ -105,6 +105,7 @@ export function workerSqliteStore(options: { filename: string; busyTimeoutMs: nu
     finishAttempts: (items) => call('finishAttempts', [items]),
     listAttempts: (emailId) => call('listAttempts', [emailId]),
     claimDue: (claim) => call('claimDue', [claim]),
+    countDue: (now) => call('countDue', [now]),
     releaseLeases: (ids, owner) => call('releaseLeases', [ids, owner]),
     extendLeases: (extend) => call('extendLeases', [extend]),
     reserveSends: (reserve) => call('reserveSends', [reserve]),
