@@ -61,6 +61,11 @@ describe('mailwright CLI (in-process, real SQLite file and SMTP server)', () => 
     expect((await cli('params', 'set', 'perMinuteLimits.smtp', '30')).code).toBe(ExitCodes.OK);
     const shown = JSON.parse((await cli('params', 'show')).out) as { batchProviderId: string; effective: { perMinuteLimits: Record<string, number>; historyRetentionDays: number } };
     expect(shown).toMatchObject({ batchProviderId: 'smtp', effective: { perMinuteLimits: { smtp: 30, eml: 0 }, historyRetentionDays: 30 } });
+    for (const key of ['nonsense', 'perMinuteLimits', 'maxAttempts.smtp']) {
+      const unknown = await cli('params', 'set', key, '1');
+      expect(unknown.code).toBe(ExitCodes.USAGE);
+      expect(unknown.err).toContain(`- ${key}: not a parameter; use batchProviderId | attachmentSizeLimitBytes | historyRetentionDays | maxDeferrals | maxAttempts | perMinuteLimits.<providerId>`);
+    }
     const bad = await cli('params', 'set', 'historyRetentionDays', '-3');
     expect(bad.code).toBe(ExitCodes.USAGE);
     expect(bad.err).toContain('MW_INVALID_SETTINGS');
@@ -203,6 +208,12 @@ describe('mailwright CLI (in-process, real SQLite file and SMTP server)', () => 
       expect(run.err).toContain('MW_INVALID_SETTINGS');
       expect(run.err).toContain(`concurrency must be a whole number >= 1 (got ${Number(value)})`);
     }
+  });
+
+  it('distribute refuses an --every it cannot read before it says it is distributing (exit 2)', async () => {
+    const run = await cli('distribute', '--every', 'soon');
+    expect(run).toMatchObject({ code: ExitCodes.USAGE, out: '' });
+    expect(run.err).toContain('Cannot read the interval "soon"');
   });
 
   it('distribute refuses a --max-unrecorded that is not a whole number >= 0 (exit 2)', async () => {

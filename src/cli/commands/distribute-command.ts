@@ -57,8 +57,9 @@ export function registerDistributeCommand(program: Command, ctx: CliContext): vo
         if (summary.failed > 0) ctx.exit(ExitCodes.EMAIL_FAILED);
         return;
       }
-      io.out(`Distributing every ${flags.every}; press Ctrl+C to stop.`);
+      // start() checks the interval before anything runs; the first run reports after this line.
       distributor.start({ every: flags.every, ...(onProgress === undefined ? {} : { onProgress }), onError: (error) => above(io.err, `Distributor run failed: ${(error as Error).message}`) });
+      io.out(`Distributing every ${flags.every}; press Ctrl+C to stop.`);
       await new Promise<void>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
       await distributor.stop();
     });

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { effectivePerMinuteLimit, effectiveRetentionDays, type EmailParametersInput } from '../../parameters/email-parameters.js';
+import { effectivePerMinuteLimit, effectiveRetentionDays, emailParametersSchema, type EmailParametersInput } from '../../parameters/email-parameters.js';
+import { invalidSettings } from '../../parameters/parse-settings.js';
 import type { CliContext } from '../cli-context.js';
 
 /** Parses a command-line value: JSON when it parses (numbers, null, booleans), else the text. */
@@ -11,7 +12,10 @@ function parseValue(text: string): unknown {
   }
 }
 
-/** Turns `perMinuteLimits.smtp 45` into a parameters patch. */
+/** The keys `params set` takes, from the parameters schema. */
+const PARAMETER_KEYS = [...Object.keys(emailParametersSchema.shape).filter((k) => k !== 'perMinuteLimits'), 'perMinuteLimits.<providerId>'].join(' | ');
+
+/** Turns `perMinuteLimits.smtp 45` into a parameters patch; an unknown key is MW_INVALID_SETTINGS listing the known ones. */
 export function parameterPatch(key: string, value: string, current: { perMinuteLimits: Record<string, number> }): Partial<EmailParametersInput> {
   const [head, ...rest] = key.split('.');
   if (head === 'perMinuteLimits' && rest.length === 1 && rest[0]) {
@@ -19,6 +23,9 @@ export function parameterPatch(key: string, value: string, current: { perMinuteL
     if (value === 'auto') delete limits[rest[0]];
     else limits[rest[0]] = parseValue(value) as number;
     return { perMinuteLimits: limits };
+  }
+  if (rest.length > 0 || head === 'perMinuteLimits' || !Object.hasOwn(emailParametersSchema.shape, key)) {
+    throw invalidSettings('email parameters', [{ field: key, message: `not a parameter; use ${PARAMETER_KEYS}` }]);
   }
   return { [key]: parseValue(value) } as Partial<EmailParametersInput>;
 }
@@ -40,7 +47,7 @@ export function registerParamsCommand(program: Command, ctx: CliContext): void {
   params
     .command('set')
     .description('Change one parameter, e.g. `params set historyRetentionDays 60` or `params set perMinuteLimits.smtp 30` (`auto` restores the default)')
-    .argument('<key>', 'batchProviderId | attachmentSizeLimitBytes | historyRetentionDays | maxDeferrals | maxAttempts | perMinuteLimits.<providerId>')
+    .argument('<key>', PARAMETER_KEYS)
     .argument('<value>', 'the new value (JSON: numbers, null, strings)')
     .action(async (key: string, value: string) => {
       const mailwright = await ctx.open();
