@@ -70,7 +70,8 @@ export type { SendResult, TestEmailResult } from './send/send-result.js';
 export type { TestEmailOptions } from './send/immediate-sender.js';
 
 // Queue and distributor
-export { Enqueuer, type EnqueueItem, type EnqueueOptions } from './queue/enqueuer.js';
+export { Enqueuer, type EnqueueItem } from './queue/enqueuer.js';
+export type { EnqueueOptions } from './queue/enqueue-options.js';
 export { Distributor } from './queue/distributor.js';
 export type { DistributionSummary, RunOnceOptions, StartOptions } from './queue/distributor-run.js';
 export { parseEvery } from './queue/parse-every.js';

@@ -17,21 +17,8 @@ import { requireUser } from '../users/require-user.js';
 import { userFromAddress } from '../users/sender-identity.js';
 import type { UserDirectory } from '../users/user-directory.js';
 import { serializeMessage } from './message-payload.js';
+import { parseEnqueueOptions, type EnqueueOptions } from './enqueue-options.js';
 import type { QueueEventEmitter } from './queue-events.js';
-
-/** Options of `enqueue()`. */
-export interface EnqueueOptions {
-  /** Higher is sent first. @default 0 */
-  priority?: number;
-  /** Not before this instant (ISO 8601 or Date). @default now */
-  sendAfter?: string | Date;
-  /** The same key returns the existing email's id and queues nothing new. */
-  idempotencyKey?: string;
-  /** Send as this user (From = their identity). */
-  userId?: string;
-  /** Host facts stored with the history record. */
-  meta?: Record<string, unknown>;
-}
 
 /** One email of `enqueueMany()`. */
 export interface EnqueueItem {
@@ -57,8 +44,9 @@ export interface EnqueuerDeps {
 export class Enqueuer {
   constructor(private readonly deps: EnqueuerDeps) {}
 
-  async enqueue(input: MessageInput, options: EnqueueOptions = {}): Promise<string> {
+  async enqueue(input: MessageInput, given: EnqueueOptions = {}): Promise<string> {
     const { store } = this.deps;
+    const options = parseEnqueueOptions(given);
     if (options.idempotencyKey !== undefined) {
       const existing = await store.findByIdempotencyKey(options.idempotencyKey);
       if (existing !== undefined) return existing.id;
@@ -92,13 +80,13 @@ export class Enqueuer {
     const ids: string[] = [];
     const records: NewEmailRecord[] = [];
     for (const [index, item] of items.entries()) {
-      const options = item.options ?? {};
-      const existing = options.idempotencyKey === undefined ? undefined : await store.findByIdempotencyKey(options.idempotencyKey);
-      if (existing !== undefined) {
-        ids.push(existing.id);
-        continue;
-      }
       try {
+        const options = parseEnqueueOptions(item.options ?? {});
+        const existing = options.idempotencyKey === undefined ? undefined : await store.findByIdempotencyKey(options.idempotencyKey);
+        if (existing !== undefined) {
+          ids.push(existing.id);
+          continue;
+        }
         const record = await this.prepare(item.message, options, params, clock);
         records.push(record);
         ids.push(record.id);
@@ -118,7 +106,7 @@ export class Enqueuer {
    * email whose bound passes the limit is encoded to measure it exactly. The
    * stored size is replaced by the size as sent.
    */
-  private async prepare(input: MessageInput, options: EnqueueOptions, params: EmailParameters, clock: Clock): Promise<NewEmailRecord> {
+  private async prepare(input: MessageInput, options: EnqueueOptions & { sendAfter?: string }, params: EmailParameters, clock: Clock): Promise<NewEmailRecord> {
     const from = await this.from(input, options.userId, params.batchProviderId);
     const now = clock.now();
     const message = await validateMessage(input, {
@@ -128,7 +116,7 @@ export class Enqueuer {
     });
     const bound = await encodedSizeUpperBound(message);
     const sizeBytes = bound <= params.attachmentSizeLimitBytes ? bound : await assertWithinSizeLimit(message, params.attachmentSizeLimitBytes);
-    const dueAt = options.sendAfter === undefined ? toIso(now) : new Date(options.sendAfter).toISOString();
+    const dueAt = options.sendAfter === undefined ? toIso(now) : options.sendAfter;
     return newEmailRecord(message, clock, {
       status: 'queued',
       mode: 'batch',

@@ -1,7 +1,7 @@
 import { ErrorCodes } from '../errors/error-codes.js';
 import { isMailwrightError, type MailwrightError } from '../errors/mailwright-error.js';
 import type { MessageInput } from '../message/message.js';
-import type { EnqueueOptions } from '../queue/enqueuer.js';
+import type { EnqueueOptions } from '../queue/enqueue-options.js';
 import type { DirectoryUser, UserDirectory } from '../users/user-directory.js';
 import type { RenderedTemplate, TemplateCatalog } from './template-catalog.js';
 

@@ -6,7 +6,8 @@ import { createPostgresStore } from '../../src/store/postgres/postgres-store.js'
 import type { Store } from '../../src/store/store.js';
 import { at, msAt, newRecord } from './support/email-fixtures.js';
 import { describePostgres, pgConnectionString, pgSchemas } from '../support/postgres.js';
-import { describeStoreConformance, expectMailwrightError } from './store-conformance.js';
+import { expectMailwrightError } from '../support/expect-mailwright-error.js';
+import { describeStoreConformance } from './store-conformance.js';
 
 const connectionString = pgConnectionString;
 const schemas = pgSchemas();

@@ -11,7 +11,8 @@ import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { fileWorkerExecArgv } from '../../src/store/sqlite/worker-sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
 import { at, attemptOf, msAt, newRecord } from './support/email-fixtures.js';
-import { describeStoreConformance, expectMailwrightError } from './store-conformance.js';
+import { expectMailwrightError } from '../support/expect-mailwright-error.js';
+import { describeStoreConformance } from './store-conformance.js';
 
 let dir: string;
 let counter = 0;

@@ -1,20 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { ErrorCodes, type ErrorCode } from '../../src/errors/error-codes.js';
-import { MailwrightError } from '../../src/errors/mailwright-error.js';
+import { ErrorCodes } from '../../src/errors/error-codes.js';
 import type { EmailPatch, EmailRecord, EmailStatus, NewEmailRecord } from '../../src/store/email-record.js';
 import type { Store } from '../../src/store/store.js';
+import { expectMailwrightError } from '../support/expect-mailwright-error.js';
 import { at, attemptOf, msAt, newRecord, sendAsDenied } from './support/email-fixtures.js';
-
-/** Awaits a promise that must reject with a MailwrightError of `code`; returns the error. */
-export async function expectMailwrightError(promise: Promise<unknown>, code: ErrorCode): Promise<MailwrightError> {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(MailwrightError);
-  expect((error as MailwrightError).code).toBe(code);
-  return error as MailwrightError;
-}
 
 /** The record the store should hand back for an inserted one (no payload; createdAt = updatedAt). */
 function stored(record: NewEmailRecord): EmailRecord {

@@ -6,7 +6,7 @@ import { isMailwrightError, MailwrightError } from '../../errors/mailwright-erro
 import { domainOf, formatAddress, parseAddress } from '../../message/address.js';
 import type { Address, EmailMessage, MessageInput } from '../../message/message.js';
 import { newMessageId } from '../../message/message-id.js';
-import type { EnqueueOptions } from '../../queue/enqueuer.js';
+import type { EnqueueOptions } from '../../queue/enqueue-options.js';
 import { toDeliveryFailure } from '../../send/delivery-failure.js';
 import { newEmailRecord } from '../../send/new-email-record.js';
 import type { EmailStatus } from '../../store/email-record.js';
