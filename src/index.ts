@@ -65,7 +65,8 @@ export { InMemoryContactDirectory } from './users/in-memory-contact-directory.js
 export { userFromAddress, applySenderMode, type SenderIdentity } from './users/sender-identity.js';
 
 // Sending
-export type { Draft, SendOptions } from './send/draft.js';
+export type { Draft } from './send/draft.js';
+export type { SendOptions } from './send/send-options.js';
 export type { SendResult, TestEmailResult } from './send/send-result.js';
 export type { TestEmailOptions } from './send/immediate-sender.js';
 

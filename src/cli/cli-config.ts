@@ -5,7 +5,7 @@ import { ErrorCodes } from '../errors/error-codes.js';
 import { MailwrightError } from '../errors/mailwright-error.js';
 import type { Provider } from '../providers/provider.js';
 import type { UserDirectory } from '../users/user-directory.js';
-import { settingsIssues } from '../parameters/parse-settings.js';
+import { parseOptions } from '../parameters/parse-settings.js';
 
 /**
  * What a `--config` module exports as `config` (an object or a function
@@ -49,13 +49,10 @@ export async function loadCliConfig(path: string): Promise<CliConfig> {
     });
   }
   const config: unknown = typeof module.config === 'function' ? await module.config() : module.config;
-  const parsed = cliConfigSchema.safeParse(config);
-  if (!parsed.success) {
-    const issues = settingsIssues(parsed.error);
-    throw new MailwrightError(ErrorCodes.INVALID_SETTINGS, `The \`config\` exported by ${path} is not valid:\n${issues.map((i) => `- ${i.field || '(config)'}: ${i.message}`).join('\n')}`, {
-      fix: 'Export `config = { providers?: Provider[], users?: UserDirectory, messageIdDomain?: string }`, e.g. `{ providers: [smtpProvider({ … })] }`.',
-      details: { issues },
-    });
-  }
-  return parsed.data;
+  return parseOptions(
+    cliConfigSchema,
+    config,
+    `config exported by ${path}`,
+    'Export `config = { providers?: Provider[], users?: UserDirectory, messageIdDomain?: string }`, e.g. `{ providers: [smtpProvider({ … })] }`.',
+  );
 }

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ErrorCodes } from '../errors/error-codes.js';
 import { MailwrightError } from '../errors/mailwright-error.js';
 
@@ -31,4 +31,21 @@ export function parseSettings<S extends z.ZodType>(schema: S, value: unknown, wh
   const result = schema.safeParse(value);
   if (!result.success) throw invalidSettings(what, settingsIssues(result.error));
   return result.data;
+}
+
+/** A string option that must not be empty or blank. */
+export const nonBlankString = (what: string) => z.string().refine((s) => s.trim() !== '', `${what} must not be empty`);
+
+/**
+ * Parses a call's options with a zod schema (JavaScript callers are not held to
+ * the types); on failure throws ONE MW_INVALID_SETTINGS naming every bad option.
+ */
+export function parseOptions<S extends z.ZodType>(schema: S, value: unknown, what: string, fix: string): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issues = settingsIssues(result.error);
+  throw new MailwrightError(ErrorCodes.INVALID_SETTINGS, `Invalid ${what}: ${issues.map((i) => `${i.field || '(options)'}: ${i.message}`).join('; ')}.`, {
+    fix,
+    details: { issues },
+  });
 }

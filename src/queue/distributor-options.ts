@@ -43,6 +43,9 @@ export type ResolvedDistributorOptions = Required<Omit<DistributorOptions, 'back
 
 const wholeAtLeast = (value: number, min: number): boolean => Number.isSafeInteger(value) && value >= min;
 
+/** Every option's name: JavaScript callers are not held to the types, and a typo must not pass silently. */
+const OPTION_NAMES = new Set<string>(['concurrency', 'leaseMs', 'claimBatch', 'maxUnrecorded', 'backoff', 'workerId'] satisfies (keyof DistributorOptions)[]);
+
 /**
  * Applies the defaults and checks the options; throws MW_INVALID_SETTINGS
  * naming every bad field (e.g. a `--concurrency` that is not a number).
@@ -64,6 +67,9 @@ export function resolveDistributorOptions(options: DistributorOptions = {}): Res
     wholeAtLeast(resolved.maxUnrecorded, 0) ? undefined : `maxUnrecorded must be a whole number >= 0 (got ${String(resolved.maxUnrecorded)})`,
     wholeAtLeast(baseMs, 0) && wholeAtLeast(maxMs, baseMs) ? undefined : `backoff needs whole milliseconds with 0 <= baseMs <= maxMs (got ${String(baseMs)} and ${String(maxMs)})`,
     resolved.workerId.trim() !== '' ? undefined : 'workerId must not be empty',
+    ...Object.keys(options)
+      .filter((name) => !OPTION_NAMES.has(name))
+      .map((name) => `"${name}" is not an option (${[...OPTION_NAMES].join(', ')})`),
   ].filter((problem): problem is string => problem !== undefined);
   if (problems.length > 0) {
     throw new MailwrightError(ErrorCodes.INVALID_SETTINGS, `Invalid distributor options: ${problems.join('; ')}.`, {

@@ -15,7 +15,8 @@ import { requireUser } from '../users/require-user.js';
 import { applySenderMode, userFromAddress } from '../users/sender-identity.js';
 import type { DirectoryUser, UserDirectory } from '../users/user-directory.js';
 import { attemptTranscript, deliverAttempt, successPatch } from './deliver-attempt.js';
-import type { Draft, SendOptions } from './draft.js';
+import type { Draft } from './draft.js';
+import { parseSendOptions, type SendOptions } from './send-options.js';
 import { newEmailRecord } from './new-email-record.js';
 import type { SendResult, TestEmailResult } from './send-result.js';
 
@@ -70,7 +71,8 @@ export class ImmediateSender {
    * Sends a draft interactively with the user's provider. Throws
    * {@link ProviderSelectionRequired} when the user has none and none is given.
    */
-  async send(draft: Draft | MessageInput, options: SendOptions = {}): Promise<SendResult> {
+  async send(draft: Draft | MessageInput, given: SendOptions = {}): Promise<SendResult> {
+    const options = parseSendOptions(given);
     const userId = options.userId ?? ('userId' in draft ? draft.userId : undefined);
     if (userId === undefined) {
       throw new MailwrightError(ErrorCodes.USER_NOT_FOUND, 'send() needs the sending user: pass { userId } or a draft from compose().', {

@@ -180,8 +180,8 @@ describe('mailwright CLI (in-process, real SQLite file and SMTP server)', () => 
     const bad = [
       [await file('no-export.mjs', 'export const settings = {};'), 'has no export named "config"'],
       [join(dir, 'missing.mjs'), 'Cannot load the config file'],
-      [await file('not-array.mjs', 'export const config = { providers: 5 };'), '- providers: Invalid input: expected array'],
-      [await file('bad-parts.mjs', 'export const config = { providers: [{ id: "x" }], users: {}, extra: true };'), '- providers.0: must be a provider'],
+      [await file('not-array.mjs', 'export const config = { providers: 5 };'), 'providers: Invalid input: expected array'],
+      [await file('bad-parts.mjs', 'export const config = { providers: [{ id: "x" }], users: {}, extra: true };'), 'providers.0: must be a provider'],
     ] as const;
     for (const [path, message] of bad) {
       const run = await cli('--config', path, 'history');
@@ -190,7 +190,7 @@ describe('mailwright CLI (in-process, real SQLite file and SMTP server)', () => 
       expect(run.err).toContain(message);
     }
     const parts = await cli('--config', bad[3][0], 'history');
-    expect(parts.err).toContain('- users: must be a user directory with getUser(id) and updateOptions(id, options)');
+    expect(parts.err).toContain('users: must be a user directory with getUser(id) and updateOptions(id, options)');
     expect(parts.err).toContain('Unrecognized key: "extra"');
   });
 

@@ -23,4 +23,10 @@ describe('distributor options', () => {
       'workerId must not be empty',
     ]);
   });
+
+  it('refuses an option it does not know (a typo), naming the ones it takes', () => {
+    expect(() => resolveDistributorOptions({ concurency: 8 } as never)).toThrow(
+      'Invalid distributor options: "concurency" is not an option (concurrency, leaseMs, claimBatch, maxUnrecorded, backoff, workerId).',
+    );
+  });
 });

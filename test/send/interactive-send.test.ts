@@ -117,6 +117,20 @@ describe('interactive send through a real SMTP server and a SQLite file', () => 
     expect(again.status).toBe('exported');
   });
 
+  it('refuses options it does not know, or of the wrong kind, before anything is sent or recorded', async () => {
+    const draft = await mailwright.compose({ to: 'c@example.com', subject: 'Hi', text: 'x' }, 'new');
+    const historyBefore = (await mailwright.history.list({})).items.length;
+    const typo = await mailwright.send(draft, { provder: 'eml' } as never).catch((e: unknown) => e);
+    expect(typo).toMatchObject({ code: ErrorCodes.INVALID_SETTINGS, message: 'Invalid send options: (options): Unrecognized key: "provder".' });
+    await expect(mailwright.send(draft, { provider: 'eml', rememberChoice: 'yes' } as never)).rejects.toThrow(
+      'Invalid send options: rememberChoice: Invalid input: expected boolean, received string.',
+    );
+    await expect(mailwright.send(draft, { provider: ' ' })).rejects.toThrow('provider must not be empty');
+    expect(server.messages).toHaveLength(0);
+    expect((await mailwright.history.list({})).items).toHaveLength(historyBefore);
+    expect((await users.getUser('new'))?.options?.providerId).toBeUndefined();
+  });
+
   it('refuses a provider that is not interactive', async () => {
     const draft = await mailwright.compose({ to: 'c@example.com', subject: 'Hi', text: 'x' }, 'ana');
     await expect(mailwright.send(draft, { provider: 'batch-only' })).rejects.toMatchObject({ code: ErrorCodes.PROVIDER_NOT_ALLOWED });
