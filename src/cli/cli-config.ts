@@ -5,7 +5,7 @@ import { ErrorCodes } from '../errors/error-codes.js';
 import { MailwrightError } from '../errors/mailwright-error.js';
 import type { Provider } from '../providers/provider.js';
 import type { UserDirectory } from '../users/user-directory.js';
-import { parseOptions } from '../parameters/parse-settings.js';
+import { nonBlankString, parseOptions } from '../parameters/parse-settings.js';
 
 /**
  * What a `--config` module exports as `config` (an object or a function
@@ -22,15 +22,13 @@ const hasMethods = (value: unknown, names: readonly string[]): boolean =>
   typeof value === 'object' && value !== null && names.every((name) => typeof (value as Record<string, unknown>)[name] === 'function');
 
 /** What a config file's `config` must look like (checked: it is plain JavaScript). */
-const cliConfigSchema = z
-  .object({
-    providers: z
-      .array(z.custom<Provider>((p) => hasMethods(p, ['send']) && typeof (p as { id?: unknown }).id === 'string', 'must be a provider, e.g. smtpProvider({ … }), with an id and send()'))
-      .optional(),
-    users: z.custom<UserDirectory>((u) => hasMethods(u, ['getUser', 'updateOptions']), 'must be a user directory with getUser(id) and updateOptions(id, options)').optional(),
-    messageIdDomain: z.string().min(1).optional(),
-  })
-  .strict();
+const cliConfigSchema = z.strictObject({
+  providers: z
+    .array(z.custom<Provider>((p) => hasMethods(p, ['send']) && typeof (p as { id?: unknown }).id === 'string', 'must be a provider, e.g. smtpProvider({ … }), with an id and send()'))
+    .optional(),
+  users: z.custom<UserDirectory>((u) => hasMethods(u, ['getUser', 'updateOptions']), 'must be a user directory with getUser(id) and updateOptions(id, options)').optional(),
+  messageIdDomain: nonBlankString('messageIdDomain').optional(),
+});
 
 /** Loads a `--config` ES module. */
 export async function loadCliConfig(path: string): Promise<CliConfig> {
