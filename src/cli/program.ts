@@ -11,6 +11,7 @@ import { registerSmtpCommand } from './commands/smtp-command.js';
 import { registerTestEmailCommand } from './commands/test-email-command.js';
 import { ExitCodes, type ExitCode } from './exit-codes.js';
 import { openMailwright, type GlobalOptions } from './open-mailwright.js';
+import { PACKAGE_VERSION } from './package-version.js';
 
 const CONFIG_CODES = new Set(['MW_NO_BATCH_PROVIDER', 'MW_PROVIDER_NOT_CONFIGURED', 'MW_PROVIDER_NOT_FOUND', 'MW_SECRET_UNREADABLE', 'MW_SECRET_KEY_MISSING', 'MW_SECRET_KEY_INVALID']);
 
@@ -28,6 +29,7 @@ export async function runCli(argv: string[], io: CliIo, extra: CommandRegistrati
   let openFailed = false;
   const program = new Command('mailwright')
     .description('mailwright: outbound email for business applications')
+    .version(PACKAGE_VERSION, '-V, --version', 'print the version')
     .option('--db <path>', 'SQLite database file (default: $MAILWRIGHT_DB or ./.mailwright/mailwright.db)')
     .option('--config <file>', 'ES module exporting `config` with providers and users')
     .exitOverride()

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -38,8 +38,9 @@ describe('mailwright CLI (in-process, real SQLite file and SMTP server)', () => 
     let out = '';
     let err = '';
     const io: CliIo = {
-      out: (t) => (out += `${t}\n`),
-      err: (t) => (err += `${t}\n`),
+      // As processIo: a line ends with one newline, whether or not the text brought its own.
+      out: (t) => (out += t.endsWith('\n') ? t : `${t}\n`),
+      err: (t) => (err += t.endsWith('\n') ? t : `${t}\n`),
       progress: (t) => (out += `\r${t}`),
       isTTY,
       columns: 160,
@@ -103,6 +104,7 @@ describe('mailwright CLI (in-process, real SQLite file and SMTP server)', () => 
     }
     const commands = (await cli('--help')).out.split('Commands:')[1] ?? '';
     expect(commands.trim().split(/\s+/)[0]).toBe('distribute');
+    expect(await cli('--version')).toEqual({ code: ExitCodes.OK, out: `${JSON.parse(await readFile(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')).version}\n`, err: '' });
     expect((await cli('history', '--bogus')).code).toBe(ExitCodes.USAGE);
     expect((await cli('test-email')).code).toBe(ExitCodes.USAGE);
   });
