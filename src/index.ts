@@ -1,6 +1,7 @@
 // Public API of mailwright. Everything a host application needs is exported here.
 
-export { createMailwright, type Mailwright, type MailwrightOptions } from './mailwright.js';
+export { createMailwright, type Mailwright } from './mailwright.js';
+export type { MailwrightOptions } from './mailwright-options.js';
 
 // Time
 export { systemClock, toIso, type Clock } from './clock/clock.js';

@@ -1,9 +1,9 @@
 import type { Clock } from './clock/clock.js';
 import { systemClock } from './clock/clock.js';
 import { HistoryService } from './history/history-service.js';
-import { silentLogger, type Logger } from './logger.js';
+import { silentLogger } from './logger.js';
 import { ParametersService } from './parameters/parameters-service.js';
-import type { Provider, ProviderInfo } from './providers/provider.js';
+import type { ProviderInfo } from './providers/provider.js';
 import { ProviderRegistry } from './providers/provider-registry.js';
 import { createSecretBox } from './secrets/aes-gcm-secret-box.js';
 import type { SecretBox } from './secrets/secret-box.js';
@@ -16,50 +16,25 @@ import type { SendResult, TestEmailResult } from './send/send-result.js';
 import type { MessageInput } from './message/message.js';
 import { createSqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
-import type { UserDirectory } from './users/user-directory.js';
 import { Distributor } from './queue/distributor.js';
 import type { DistributorOptions } from './queue/distributor-options.js';
 import type { EnqueueOptions } from './queue/enqueue-options.js';
 import { Enqueuer, type EnqueueItem } from './queue/enqueuer.js';
 import { QueueEventEmitter } from './queue/queue-events.js';
-import { TemplateCatalog, type TemplateCatalogSources } from './templates/template-catalog.js';
+import { TemplateCatalog } from './templates/template-catalog.js';
 import { InMemoryTemplateSource } from './templates/template-source.js';
 import { layeredTemplateSource } from './templates/layered-template-source.js';
 import { Notifier, type NotifyOptions, type NotifyResult } from './templates/notifier.js';
 import { defaultForwardTheme } from './forwarding/default-forward-theme.js';
 import { ForwardEventEmitter } from './forwarding/forward-events.js';
-import { RecordForwarder, type ForwardingConfig, type ForwardRecordOptions, type ForwardResult } from './forwarding/record-forwarder.js';
+import { RecordForwarder, type ForwardRecordOptions, type ForwardResult } from './forwarding/record-forwarder.js';
 import { ForwardingPolicyService, type ForwardingAuditOptions } from './forwarding/policy/forwarding-policy-service.js';
 import { AutoForwarder, type InboundDelivery, type InboundResult } from './forwarding/policy/auto-forwarder.js';
 import type { ForwardingAuditEntry } from './forwarding/policy/forwarding-audit.js';
 import type { ForwardingPlan } from './forwarding/policy/plan-forwards.js';
-import type { ContactDirectory } from './users/contact-directory.js';
+import { checkMailwrightOptions, type MailwrightOptions } from './mailwright-options.js';
 import { ErrorCodes } from './errors/error-codes.js';
 import { MailwrightError } from './errors/mailwright-error.js';
-
-/** Options of {@link createMailwright}. */
-export interface MailwrightOptions {
-  /** Persistence. @default a SQLite file at ./.mailwright/mailwright.db */
-  store?: Store;
-  /** Email providers (SMTP, Exchange, .eml, …). Ids must be unique. */
-  providers: Provider[];
-  /** The host application's user directory. */
-  users: UserDirectory;
-  /** Source of time. @default the system clock */
-  clock?: Clock;
-  /** Structured logger; never receives secrets. @default silent */
-  logger?: Logger;
-  /** Key for secrets at rest (32 bytes, base64 or hex). @default process.env.MAILWRIGHT_SECRET_KEY */
-  secretKey?: string | Buffer;
-  /** Domain used in generated Message-IDs. @default the From address's domain */
-  messageIdDomain?: string;
-  /** System and organization templates (notifications, forward themes). @default none (only the built-in forward theme) */
-  templates?: TemplateCatalogSources;
-  /** Record forwarding: the default outbound mailbox's provider and the record journal. @default forwarding disabled */
-  forwarding?: ForwardingConfig;
-  /** Mail contacts that mailboxes may forward to (forwarding policy). @default none: mailboxes forward to users or SMTP addresses */
-  contacts?: ContactDirectory;
-}
 
 /** One mailwright instance: the email subsystem of a host application. */
 export interface Mailwright {
@@ -120,6 +95,7 @@ export interface Mailwright {
  * parameters, user directory and clock. The one entry point.
  */
 export async function createMailwright(options: MailwrightOptions): Promise<Mailwright> {
+  checkMailwrightOptions(options);
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
   const store = options.store ?? createSqliteStore({});

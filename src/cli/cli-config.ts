@@ -5,6 +5,7 @@ import { ErrorCodes } from '../errors/error-codes.js';
 import { MailwrightError } from '../errors/mailwright-error.js';
 import type { Provider } from '../providers/provider.js';
 import type { UserDirectory } from '../users/user-directory.js';
+import { providerSchema, userDirectorySchema } from '../mailwright-options.js';
 import { nonBlankString, parseOptions } from '../parameters/parse-settings.js';
 
 /**
@@ -18,15 +19,10 @@ export interface CliConfig {
   messageIdDomain?: string;
 }
 
-const hasMethods = (value: unknown, names: readonly string[]): boolean =>
-  typeof value === 'object' && value !== null && names.every((name) => typeof (value as Record<string, unknown>)[name] === 'function');
-
 /** What a config file's `config` must look like (checked: it is plain JavaScript). */
 const cliConfigSchema = z.strictObject({
-  providers: z
-    .array(z.custom<Provider>((p) => hasMethods(p, ['send']) && typeof (p as { id?: unknown }).id === 'string', 'must be a provider, e.g. smtpProvider({ … }), with an id and send()'))
-    .optional(),
-  users: z.custom<UserDirectory>((u) => hasMethods(u, ['getUser', 'updateOptions']), 'must be a user directory with getUser(id) and updateOptions(id, options)').optional(),
+  providers: z.array(providerSchema).optional(),
+  users: userDirectorySchema.optional(),
   messageIdDomain: nonBlankString('messageIdDomain').optional(),
 });
 

@@ -534,11 +534,14 @@ describe('batch queue and throttled distributor (ManualClock, SQLite file, real 
     const wrapStore = (store: Store): Store =>
       new Proxy(store, {
         get(target, key, receiver) {
-          if (key === 'finishAttempts' && failures > 0) {
-            failures -= 1;
-            return () => Promise.reject(new MailwrightError(ErrorCodes.STORE_FAILED, 'The sqlite store could not finish attempts: database or disk is full'));
-          }
           const value: unknown = Reflect.get(target, key, receiver);
+          if (key === 'finishAttempts') {
+            return (...args: Parameters<Store['finishAttempts']>) => {
+              if (failures === 0) return target.finishAttempts(...args);
+              failures -= 1;
+              return Promise.reject(new MailwrightError(ErrorCodes.STORE_FAILED, 'The sqlite store could not finish attempts: database or disk is full'));
+            };
+          }
           return typeof value === 'function' ? value.bind(target) : value;
         },
       });
