@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { ErrorCodes } from '../errors/error-codes.js';
 import { MailwrightError } from '../errors/mailwright-error.js';
+import { optionNames } from '../parameters/option-names.js';
 import type { BackoffOptions } from './backoff.js';
 
 /** Options of the distributor. */
@@ -44,7 +45,7 @@ export type ResolvedDistributorOptions = Required<Omit<DistributorOptions, 'back
 const wholeAtLeast = (value: number, min: number): boolean => Number.isSafeInteger(value) && value >= min;
 
 /** Every option's name: JavaScript callers are not held to the types, and a typo must not pass silently. */
-const OPTION_NAMES = new Set<string>(['concurrency', 'leaseMs', 'claimBatch', 'maxUnrecorded', 'backoff', 'workerId'] satisfies (keyof DistributorOptions)[]);
+const OPTION_NAMES = optionNames<DistributorOptions>({ concurrency: true, leaseMs: true, claimBatch: true, maxUnrecorded: true, backoff: true, workerId: true });
 
 /**
  * Applies the defaults and checks the options; throws MW_INVALID_SETTINGS
@@ -68,8 +69,8 @@ export function resolveDistributorOptions(options: DistributorOptions = {}): Res
     wholeAtLeast(baseMs, 0) && wholeAtLeast(maxMs, baseMs) ? undefined : `backoff needs whole milliseconds with 0 <= baseMs <= maxMs (got ${String(baseMs)} and ${String(maxMs)})`,
     resolved.workerId.trim() !== '' ? undefined : 'workerId must not be empty',
     ...Object.keys(options)
-      .filter((name) => !OPTION_NAMES.has(name))
-      .map((name) => `"${name}" is not an option (${[...OPTION_NAMES].join(', ')})`),
+      .filter((name) => !OPTION_NAMES.includes(name))
+      .map((name) => `"${name}" is not an option (${OPTION_NAMES.join(', ')})`),
   ].filter((problem): problem is string => problem !== undefined);
   if (problems.length > 0) {
     throw new MailwrightError(ErrorCodes.INVALID_SETTINGS, `Invalid distributor options: ${problems.join('; ')}.`, {

@@ -1,6 +1,7 @@
 import { ErrorCodes } from '../errors/error-codes.js';
 import { isMailwrightError, type MailwrightError } from '../errors/mailwright-error.js';
 import type { MessageInput } from '../message/message.js';
+import { optionNames, refuseUnknownOptions } from '../parameters/option-names.js';
 import type { EnqueueOptions } from '../queue/enqueue-options.js';
 import type { DirectoryUser, UserDirectory } from '../users/user-directory.js';
 import type { RenderedTemplate, TemplateCatalog } from './template-catalog.js';
@@ -17,6 +18,8 @@ export interface NotifyOptions {
   /** Makes `notify()` safe to repeat: each user's email gets the key `${idempotencyKey}:${userId}`. */
   idempotencyKey?: string;
 }
+
+const NOTIFY_OPTIONS = optionNames<NotifyOptions>({ userIds: true, templateId: true, data: true, priority: true, idempotencyKey: true });
 
 /** Why a user got no notification. */
 export type SkipReason = 'not-opted-in' | 'unknown-user' | 'invalid-address';
@@ -44,6 +47,7 @@ export class Notifier {
   constructor(private readonly deps: NotifierDeps) {}
 
   async notify(options: NotifyOptions): Promise<NotifyResult> {
+    refuseUnknownOptions(options, NOTIFY_OPTIONS, 'notify options');
     const result: NotifyResult = { queued: [], skipped: [] };
     const ready: { user: DirectoryUser; rendered: RenderedTemplate }[] = [];
     for (const userId of options.userIds) {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { failureError } from '../../errors/classify-failure.js';
 import { encodeMessageToBuffer } from '../../message/encode-message.js';
 import type { EmailMessage } from '../../message/message.js';
+import { optionNames, refuseUnknownOptions } from '../../parameters/option-names.js';
 import type { Provider, SendContext, SendReceipt } from '../provider.js';
 import { refuseRedirect } from '../redirect-not-supported.js';
 
@@ -19,6 +20,8 @@ export interface EmlProviderOptions {
   write?: boolean;
 }
 
+const EML_OPTIONS = optionNames<EmlProviderOptions>({ id: true, displayName: true, directory: true, write: true });
+
 /**
  * "Use an email app": produces an RFC 5322 .eml file that Outlook and
  * Thunderbird open as an unsent draft (`X-Unsent: 1`), with every recipient
@@ -27,6 +30,7 @@ export interface EmlProviderOptions {
  * from their own email app.
  */
 export function emlProvider(options: EmlProviderOptions = {}): Provider {
+  refuseUnknownOptions(options, EML_OPTIONS, 'emlProvider options');
   const directory = options.directory ?? join(tmpdir(), 'mailwright-eml');
   const write = options.write ?? true;
   const provider: Provider = {

@@ -7,6 +7,7 @@ import { parseAddress } from '../../message/address.js';
 import type { Address, EmailMessage } from '../../message/message.js';
 import { exchangeSettingsSchema, type ExchangeSettings, type ExchangeSettingsInput, type StoredExchangeSettings } from '../../parameters/exchange-settings.js';
 import { parseSettings } from '../../parameters/parse-settings.js';
+import { optionNames, refuseUnknownOptions } from '../../parameters/option-names.js';
 import type { DirectoryUser, SenderMode } from '../../users/user-directory.js';
 import type { MailboxContext, Provider, ProviderRuntime, SendContext, SendReceipt } from '../provider.js';
 import { providerCountOption } from '../provider-count-option.js';
@@ -55,6 +56,8 @@ export interface ExchangeProviderOptions extends DelegatedAuth {
 
 const graphUrlBase = GRAPH_BASE_URL.replace(/\/v1\.0$/, '');
 
+const EXCHANGE_OPTIONS = optionNames<ExchangeProviderOptions>({ id: true, displayName: true, interactive: true, batch: true, settings: true, senderMode: true, network: true, mailboxConcurrency: true, userAssertion: true, userAccessToken: true });
+
 /**
  * "Use Exchange": email sent through Exchange Online with Microsoft Graph.
  * Batch mode sends from the batch account with an app-only token (client
@@ -65,6 +68,7 @@ const graphUrlBase = GRAPH_BASE_URL.replace(/\/v1\.0$/, '');
  * the failure catalogue with a redacted request transcript.
  */
 export function exchangeProvider(options: ExchangeProviderOptions = {}): Provider {
+  refuseUnknownOptions(options, EXCHANGE_OPTIONS, 'exchangeProvider options');
   const id = options.id ?? 'exchange';
   const displayName = options.displayName ?? 'Use Exchange';
   const inline = options.settings === undefined ? undefined : parseSettings(exchangeSettingsSchema, options.settings, 'Exchange settings');

@@ -9,6 +9,7 @@ import { domainOf } from '../../message/address.js';
 import { encodeMessage } from '../../message/encode-message.js';
 import type { Address, EmailMessage } from '../../message/message.js';
 import { parseSettings } from '../../parameters/parse-settings.js';
+import { optionNames, refuseUnknownOptions } from '../../parameters/option-names.js';
 import { smtpSettingsSchema, type SmtpSettings, type SmtpSettingsInput, type StoredSmtpSettings } from '../../parameters/smtp-settings.js';
 import type { SenderMode } from '../../users/user-directory.js';
 import type { Provider, ProviderRuntime, RecipientResult, SendContext, SendReceipt } from '../provider.js';
@@ -65,6 +66,8 @@ function recipientResults(accepted: string[], rejectedErrors: SmtpError[] | unde
   return [...accepted.map((address): RecipientResult => ({ address, status: 'accepted' })), ...rejected];
 }
 
+const SMTP_OPTIONS = optionNames<SmtpProviderOptions>({ id: true, displayName: true, interactive: true, batch: true, settings: true, senderMode: true, microsoft365: true, maxConnections: true });
+
 /**
  * SMTP provider (nodemailer's SMTPConnection): STARTTLS or implicit TLS as
  * configured and never AUTH in clear text when TLS is required; refuses to
@@ -72,6 +75,7 @@ function recipientResults(accepted: string[], rejectedErrors: SmtpError[] | unde
  * per-recipient results; a redacted protocol transcript for the history.
  */
 export function smtpProvider(options: SmtpProviderOptions = {}): Provider {
+  refuseUnknownOptions(options, SMTP_OPTIONS, 'smtpProvider options');
   const id = options.id ?? 'smtp';
   const inline = options.settings === undefined ? undefined : parseSettings(smtpSettingsSchema, options.settings, 'SMTP settings');
   const maxConnections = providerCountOption({ label: 'SMTP', id }, 'maxConnections', options.maxConnections, 5);

@@ -7,6 +7,7 @@ import { KyselyStore } from '../shared/kysely-store.js';
 import type { StoreDatabase } from '../shared/store-database.js';
 import { migrateToLatest } from '../shared/store-migrations.js';
 import type { Store } from '../store.js';
+import { optionNames, refuseUnknownOptions } from '../../parameters/option-names.js';
 
 /** Options of {@link createPostgresStore}: a connection string or your own pool. */
 export interface PostgresStoreOptions {
@@ -60,6 +61,8 @@ function borrowedPool(pool: Pool): PostgresPool {
   };
 }
 
+const POSTGRES_OPTIONS = optionNames<PostgresStoreOptions>({ connectionString: true, pool: true, schema: true, maxConnections: true, clock: true });
+
 /**
  * The PostgreSQL store (node-postgres through Kysely), for many workers on
  * many machines: `claimDue` locks candidates with `FOR UPDATE SKIP LOCKED`
@@ -68,6 +71,7 @@ function borrowedPool(pool: Pool): PostgresPool {
  * the shared `emails` table. Times are epoch-ms BIGINT columns, returned as numbers.
  */
 export function createPostgresStore(options: PostgresStoreOptions): Store {
+  refuseUnknownOptions(options, POSTGRES_OPTIONS, 'createPostgresStore options');
   if (options.pool === undefined && !options.connectionString) {
     throw new MailwrightError(ErrorCodes.INVALID_SETTINGS, 'createPostgresStore() needs a connectionString or a pool.', {
       fix: 'Pass { connectionString: "postgres://user@host:5432/db" } or { pool: new pg.Pool(...) }.',

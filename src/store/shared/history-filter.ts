@@ -1,5 +1,6 @@
 import { ErrorCodes } from '../../errors/error-codes.js';
 import { MailwrightError } from '../../errors/mailwright-error.js';
+import { optionNames, refuseUnknownOptions } from '../../parameters/option-names.js';
 import { EMAIL_STATUSES, type EmailStatus } from '../email-record.js';
 import type { HistoryQuery } from '../history-query.js';
 import { decodeHistoryCursor, type HistoryCursor } from './history-cursor.js';
@@ -49,8 +50,11 @@ function limitOf(limit: number | undefined): number {
   return limit;
 }
 
-/** Validates a history query; throws MW_INVALID_QUERY saying what to fix. */
+const QUERY_FIELDS = optionNames<HistoryQuery>({ status: true, sender: true, providerId: true, since: true, until: true, limit: true, cursor: true });
+
+/** Validates a history query; throws MW_INVALID_QUERY saying what to fix (an unknown filter too: a typo must not list everything). */
 export function toHistoryFilter(query: HistoryQuery): HistoryFilter {
+  refuseUnknownOptions(query, QUERY_FIELDS, 'history query', ErrorCodes.INVALID_QUERY);
   const statuses = statusesOf(query.status);
   const sender = query.sender?.trim().toLowerCase();
   return {

@@ -18,6 +18,7 @@ import { walCheckpointer } from './wal-checkpointer.js';
 import { sqliteBulkInsert } from './sqlite-bulk-insert.js';
 import { sqliteFinishAttempts } from './sqlite-finish-attempts.js';
 import { workerSqliteStore } from './worker-sqlite-store.js';
+import { optionNames, refuseUnknownOptions } from '../../parameters/option-names.js';
 
 /** Default database file of the embedded store. */
 export const DEFAULT_SQLITE_FILENAME = './.mailwright/mailwright.db';
@@ -70,6 +71,8 @@ function openDatabase(filename: string, busyTimeoutMs: number, pragmas: readonly
   return db;
 }
 
+const SQLITE_OPTIONS = optionNames<SqliteStoreOptions>({ filename: true, busyTimeoutMs: true, clock: true, thread: true, checkpoints: true });
+
 /**
  * The embedded store: one SQLite file (better-sqlite3 through Kysely), zero
  * setup. WAL mode lets readers work while one process writes; every write
@@ -81,6 +84,7 @@ function openDatabase(filename: string, busyTimeoutMs: number, pragmas: readonly
  * first use (`migrate()`), so opening errors surface there as MW_STORE_FAILED.
  */
 export function createSqliteStore(options: SqliteStoreOptions = {}): Store {
+  refuseUnknownOptions(options, SQLITE_OPTIONS, 'createSqliteStore options');
   const filename = options.filename ?? DEFAULT_SQLITE_FILENAME;
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
   if (!Number.isSafeInteger(busyTimeoutMs) || busyTimeoutMs < 0) {

@@ -1,0 +1,25 @@
+import { ErrorCodes, type ErrorCode } from '../errors/error-codes.js';
+import { MailwrightError } from '../errors/mailwright-error.js';
+
+/**
+ * The names of an options type, from an object literal that lists every one:
+ * the compiler refuses a missing or an extra name, so the list follows the type.
+ */
+export function optionNames<T>(names: Record<keyof T, true>): readonly string[] {
+  return Object.keys(names);
+}
+
+/**
+ * Refuses keys that `options` should not have, since JavaScript callers are
+ * not held to the types and a typo (`filname`, `setings`) must not pass
+ * silently. The values are checked where they are used.
+ */
+export function refuseUnknownOptions(options: object | undefined, names: readonly string[], what: string, code: ErrorCode = ErrorCodes.INVALID_SETTINGS): void {
+  const unknown = Object.keys(options ?? {}).filter((key) => !names.includes(key));
+  if (unknown.length === 0) return;
+  const listed = unknown.map((key) => `"${key}"`).join(', ');
+  throw new MailwrightError(code, `Invalid ${what}: ${listed} ${unknown.length === 1 ? 'is not an option' : 'are not options'}; the options are ${names.join(', ')}.`, {
+    fix: `Check the spelling of ${listed} against: ${names.join(', ')}.`,
+    details: { unknown, options: names },
+  });
+}

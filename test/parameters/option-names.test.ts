@@ -1,0 +1,45 @@
+import { ErrorCodes } from '../../src/errors/error-codes.js';
+import { MailwrightError } from '../../src/errors/mailwright-error.js';
+import { createMailwright } from '../../src/mailwright.js';
+import { emlProvider } from '../../src/providers/eml/eml-provider.js';
+import { exchangeProvider } from '../../src/providers/exchange/exchange-provider.js';
+import { smtpProvider } from '../../src/providers/smtp/smtp-provider.js';
+import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
+import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { InMemoryUserDirectory } from '../../src/users/in-memory-user-directory.js';
+import { expectMailwrightError } from '../support/expect-mailwright-error.js';
+
+/** Calls a factory with JavaScript-style options (not held to the types). */
+const untyped = <T>(factory: (options: never) => T, options: object): (() => T) => () => factory(options as never);
+
+describe('a misspelt option is refused, never silently ignored', () => {
+  it.each([
+    ['smtpProvider', untyped(smtpProvider, { setings: { host: 'smtp.contoso.com' } }), '"setings" is not an option; the options are id, displayName, interactive, batch, settings,'],
+    ['emlProvider', untyped(emlProvider, { directry: '/tmp' }), '"directry" is not an option; the options are id, displayName, directory, write.'],
+    ['exchangeProvider', untyped(exchangeProvider, { tenant: 'contoso', mailboxconcurrency: 2 }), '"tenant", "mailboxconcurrency" are not options; the options are id,'],
+    // Without the check, this one quietly opened ./.mailwright/mailwright.db instead.
+    ['createSqliteStore', untyped(createSqliteStore, { filname: '/data/mail.db' }), '"filname" is not an option; the options are filename, busyTimeoutMs, clock, thread, checkpoints.'],
+    ['createPostgresStore', untyped(createPostgresStore, { connectionstring: 'postgres://localhost/db' }), '"connectionstring" is not an option; the options are connectionString, pool,'],
+  ])('%s', (name, create, message) => {
+    let thrown: unknown;
+    try {
+      create();
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(MailwrightError);
+    expect(thrown).toMatchObject({ code: ErrorCodes.INVALID_SETTINGS, message: expect.stringContaining(`Invalid ${name} options: ${message}`) });
+  });
+
+  it('history.list() and notify(): a misspelt filter would list everything, a misspelt template id would skip everyone', async () => {
+    const mailwright = await createMailwright({ store: createSqliteStore({ filename: ':memory:' }), providers: [emlProvider()], users: new InMemoryUserDirectory([{ id: 'ana', email: 'ana@contoso.com' }]) });
+    try {
+      const query = await expectMailwrightError(mailwright.history.list({ statuss: 'failed' } as never), ErrorCodes.INVALID_QUERY);
+      expect(query.message).toBe('Invalid history query: "statuss" is not an option; the options are status, sender, providerId, since, until, limit, cursor.');
+      const notify = await expectMailwrightError(mailwright.notify({ userIds: ['ana'], templateid: 'approval', data: {} } as never), ErrorCodes.INVALID_SETTINGS);
+      expect(notify.details).toMatchObject({ unknown: ['templateid'] });
+    } finally {
+      await mailwright.close();
+    }
+  });
+});
