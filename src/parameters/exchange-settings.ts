@@ -13,7 +13,7 @@ const PUBLIC_CLOUD = /^(https:\/\/)?login\.microsoftonline\.com\/?$/i;
  * {@link StoredExchangeSettings} for the stored form.
  */
 export const exchangeSettingsSchema = z
-  .object({
+  .strictObject({
     /** Directory (tenant) ID: a GUID or a verified domain such as "contoso.onmicrosoft.com". */
     tenantId: z
       .string()

@@ -6,7 +6,7 @@ import type { EncryptedSecret } from '../secrets/secret-box.js';
  * Stored form: {@link StoredSmtpSettings}, with the password encrypted.
  */
 export const smtpSettingsSchema = z
-  .object({
+  .strictObject({
     /** SMTP server host name, e.g. "smtp.office365.com". */
     host: z.string().trim().min(1, 'Enter the SMTP server host name'),
     /** @default 587 */

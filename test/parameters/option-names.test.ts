@@ -31,6 +31,23 @@ describe('a misspelt option is refused, never silently ignored', () => {
     expect(thrown).toMatchObject({ code: ErrorCodes.INVALID_SETTINGS, message: expect.stringContaining(`Invalid ${name} options: ${message}`) });
   });
 
+  it('SMTP and Exchange settings refuse a field they do not have (a misspelt port used to fall back to 587)', async () => {
+    expect(() => smtpProvider({ settings: { host: 'smtp.contoso.com', prot: 465, requireAuth: false } as never })).toThrow('- (object): Unrecognized key: "prot"');
+    const mailwright = await createMailwright({ store: createSqliteStore({ filename: ':memory:' }), providers: [emlProvider()], users: new InMemoryUserDirectory(), secretKey: Buffer.alloc(32, 7) });
+    try {
+      const smtp = await expectMailwrightError(mailwright.smtpSettings.save('smtp', { host: 'smtp.contoso.com', prot: 465, requireAuth: false } as never), ErrorCodes.INVALID_SETTINGS);
+      expect(smtp.details).toMatchObject({ issues: [{ field: '', message: 'Unrecognized key: "prot"' }] });
+      const exchange = await expectMailwrightError(
+        mailwright.exchangeSettings.save('exchange', { tenantId: 'contoso.onmicrosoft.com', clientId: '00000000-0000-0000-0000-000000000001', clientSecret: 's', batchMailbox: 'batch@contoso.com', tennant: 'x' } as never),
+        ErrorCodes.INVALID_SETTINGS,
+      );
+      expect(exchange.message).toContain('Unrecognized key: "tennant"');
+      expect(await mailwright.smtpSettings.get('smtp')).toBeUndefined();
+    } finally {
+      await mailwright.close();
+    }
+  });
+
   it('history.list() and notify(): a misspelt filter would list everything, a misspelt template id would skip everyone', async () => {
     const mailwright = await createMailwright({ store: createSqliteStore({ filename: ':memory:' }), providers: [emlProvider()], users: new InMemoryUserDirectory([{ id: 'ana', email: 'ana@contoso.com' }]) });
     try {
