@@ -11,7 +11,7 @@ export interface Address {
 /** An address as callers may write it: `"Name <a@b.c>"`, `"a@b.c"` or an {@link Address}. */
 export type AddressInput = string | Address;
 
-/** A file attached to an email. Give exactly one of `content`, `path` or `stream`. */
+/** A file attached to an email. Give exactly one of `content` or `path`. */
 export interface Attachment {
   filename: string;
   /** MIME type. @default derived from the file name */

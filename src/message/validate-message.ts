@@ -2,6 +2,7 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { ErrorCodes } from '../errors/error-codes.js';
 import { MailwrightError } from '../errors/mailwright-error.js';
+import { optionNames, refuseUnknownOptions } from '../parameters/option-names.js';
 import { parseAddress, parseAddressList } from './address.js';
 import { MESSAGE_ID, newMessageId } from './message-id.js';
 import type { Address, Attachment, EmailMessage, MessageInput } from './message.js';
@@ -57,8 +58,21 @@ function checkHeaders(headers: Record<string, string> | undefined): Record<strin
   return result;
 }
 
+/**
+ * The fields a message may have; a misspelt one (`attachements`, `Bcc`) would
+ * silently send the email without it. A draft from compose() also carries its `userId`.
+ */
+const MESSAGE_FIELDS = [
+  ...optionNames<MessageInput>({ from: true, sender: true, replyTo: true, to: true, cc: true, bcc: true, subject: true, text: true, html: true, headers: true, attachments: true, messageId: true, envelopeTo: true }),
+  'userId',
+];
+const ATTACHMENT_FIELDS = optionNames<Attachment>({ filename: true, contentType: true, content: true, path: true, cid: true });
+
 async function checkAttachment(attachment: Attachment, index: number): Promise<Attachment> {
   const field = `attachments[${index}]`;
+  if (typeof attachment === 'object' && attachment !== null) {
+    refuseUnknownOptions(attachment, ATTACHMENT_FIELDS, `attachment ${index + 1}`, { code: ErrorCodes.INVALID_MESSAGE, noun: 'field', details: { field } });
+  }
   const name = attachment?.filename;
   if (typeof name !== 'string' || name.trim() === '' || LINE_BREAK.test(name) || /[\\/]/.test(name)) {
     throw new MailwrightError(ErrorCodes.INVALID_MESSAGE, `Attachment ${index + 1} has an invalid file name ${JSON.stringify(name)}.`, {
@@ -103,6 +117,7 @@ export async function validateMessage(input: MessageInput, options: ValidateOpti
   if (input === null || typeof input !== 'object') {
     throw new MailwrightError(ErrorCodes.INVALID_MESSAGE, 'The message must be an object.', { fix: 'Pass { to, subject, text }.' });
   }
+  refuseUnknownOptions(input, MESSAGE_FIELDS, 'message', { code: ErrorCodes.INVALID_MESSAGE, noun: 'field' });
   const fromInput = options.from ?? input.from;
   if (fromInput === undefined) {
     throw new MailwrightError(ErrorCodes.INVALID_ADDRESS, 'The email has no From address.', {

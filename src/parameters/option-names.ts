@@ -11,15 +11,21 @@ export function optionNames<T>(names: Record<keyof T, true>): readonly string[] 
 
 /**
  * Refuses keys that `options` should not have, since JavaScript callers are
- * not held to the types and a typo (`filname`, `setings`) must not pass
- * silently. The values are checked where they are used.
+ * not held to the types and a typo (`filname`, `setings`, a message's
+ * `attachements`) must not pass silently. The values are checked where they
+ * are used.
  */
-export function refuseUnknownOptions(options: object | undefined, names: readonly string[], what: string, code: ErrorCode = ErrorCodes.INVALID_SETTINGS): void {
+export function refuseUnknownOptions(
+  options: object | undefined,
+  names: readonly string[],
+  what: string,
+  { code = ErrorCodes.INVALID_SETTINGS, noun = 'option', details = {} }: { code?: ErrorCode; noun?: 'option' | 'field'; details?: Record<string, unknown> } = {},
+): void {
   const unknown = Object.keys(options ?? {}).filter((key) => !names.includes(key));
   if (unknown.length === 0) return;
   const listed = unknown.map((key) => `"${key}"`).join(', ');
-  throw new MailwrightError(code, `Invalid ${what}: ${listed} ${unknown.length === 1 ? 'is not an option' : 'are not options'}; the options are ${names.join(', ')}.`, {
+  throw new MailwrightError(code, `Invalid ${what}: ${listed} ${unknown.length === 1 ? `is not ${noun === 'option' ? 'an' : 'a'} ${noun}` : `are not ${noun}s`}; the ${noun}s are ${names.join(', ')}.`, {
     fix: `Check the spelling of ${listed} against: ${names.join(', ')}.`,
-    details: { unknown, options: names },
+    details: { ...details, unknown, [`${noun}s`]: names },
   });
 }

@@ -37,6 +37,27 @@ describe('validateMessage', () => {
   ])('%s → typed error', async (_name, input, code) => {
     expect(await codeOf(input)).toBe(code);
   });
+
+  it('refuses a field it does not know, so a misspelt one never sends the email without it', async () => {
+    const refused = async (input: object): Promise<MailwrightError> =>
+      validateMessage(input as MessageInput, options).then(
+        () => {
+          throw new Error('accepted');
+        },
+        (e: MailwrightError) => e,
+      );
+    const attachments = await refused({ ...base, attachements: [{ filename: 'invoice.pdf', content: 'x' }] });
+    expect(attachments).toMatchObject({ code: ErrorCodes.INVALID_MESSAGE, details: { unknown: ['attachements'] } });
+    expect(attachments.message).toBe(
+      'Invalid message: "attachements" is not a field; the fields are from, sender, replyTo, to, cc, bcc, subject, text, html, headers, attachments, messageId, envelopeTo, userId.',
+    );
+    expect((await refused({ ...base, Bcc: 'boss@contoso.com' })).details).toMatchObject({ unknown: ['Bcc'] });
+    const typed = await refused({ ...base, attachments: [{ filename: 'a.pdf', content: 'x' }, { filename: 'b.pdf', content: 'x', contentTyp: 'application/pdf' }] });
+    expect(typed.message).toBe('Invalid attachment 2: "contentTyp" is not a field; the fields are filename, contentType, content, path, cid.');
+    expect(typed.details).toMatchObject({ field: 'attachments[1]' });
+    // A draft from compose() carries the user it is for.
+    expect(await codeOf({ ...base, userId: 'ana' } as MessageInput)).toBeUndefined();
+  });
 });
 
 describe('encoding and the size limit', () => {

@@ -54,7 +54,7 @@ const QUERY_FIELDS = optionNames<HistoryQuery>({ status: true, sender: true, pro
 
 /** Validates a history query; throws MW_INVALID_QUERY saying what to fix (an unknown filter too: a typo must not list everything). */
 export function toHistoryFilter(query: HistoryQuery): HistoryFilter {
-  refuseUnknownOptions(query, QUERY_FIELDS, 'history query', ErrorCodes.INVALID_QUERY);
+  refuseUnknownOptions(query, QUERY_FIELDS, 'history query', { code: ErrorCodes.INVALID_QUERY });
   const statuses = statusesOf(query.status);
   const sender = query.sender?.trim().toLowerCase();
   return {
