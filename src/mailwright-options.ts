@@ -35,14 +35,16 @@ export interface MailwrightOptions {
   contacts?: ContactDirectory;
 }
 
-/** A value that has these methods: JavaScript callers are not held to the types. */
-function withMethods<T>(names: readonly string[], message: string) {
-  return z.custom<T>((value) => typeof value === 'object' && value !== null && names.every((name) => typeof (value as Record<string, unknown>)[name] === 'function'), message);
-}
+/** Does `value` have these methods? JavaScript callers are not held to the types. */
+const hasMethods = (value: unknown, names: readonly string[]): boolean =>
+  typeof value === 'object' && value !== null && names.every((name) => typeof (value as Record<string, unknown>)[name] === 'function');
+
+/** A value that must have these methods. */
+const withMethods = <T>(names: readonly string[], message: string) => z.custom<T>((value) => hasMethods(value, names), message);
 
 /** A provider as a JavaScript caller may pass it: an object with an id and send(). */
 export const providerSchema = z.custom<Provider>(
-  (value) => withMethods(['send'], '').safeParse(value).success && typeof (value as { id?: unknown }).id === 'string',
+  (value) => hasMethods(value, ['send']) && typeof (value as { id?: unknown }).id === 'string',
   'must be a provider, e.g. smtpProvider({ … }), with an id and send()',
 );
 
