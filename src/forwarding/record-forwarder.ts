@@ -5,6 +5,7 @@ import { toIso } from '../clock/clock.js';
 import { formatAddress, parseAddressList } from '../message/address.js';
 import { attachmentSize } from '../message/encode-message.js';
 import type { Address, AddressInput, Attachment, MessageInput } from '../message/message.js';
+import { optionNames, refuseUnknownOptions } from '../parameters/option-names.js';
 import type { ProviderRegistry } from '../providers/provider-registry.js';
 import type { ImmediateSender } from '../send/immediate-sender.js';
 import type { SendResult } from '../send/send-result.js';
@@ -39,6 +40,8 @@ export interface ForwardRecordOptions {
    */
   oversize?: 'refuse' | 'link';
 }
+
+const FORWARD_OPTIONS = optionNames<ForwardRecordOptions>({ record: true, agentUserId: true, to: true, cc: true, theme: true, comment: true, language: true, oversize: true });
 
 /** What a forward did. */
 export interface ForwardResult {
@@ -87,6 +90,7 @@ export class RecordForwarder {
   constructor(private readonly deps: RecordForwarderDeps) {}
 
   async forward(options: ForwardRecordOptions): Promise<ForwardResult> {
+    refuseUnknownOptions(options, FORWARD_OPTIONS, 'forwardRecord options');
     const { record } = options;
     const agent = await requireUser(this.deps.users, options.agentUserId);
     const provider = this.deps.providers.get(this.deps.config.providerId);

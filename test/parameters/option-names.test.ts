@@ -48,6 +48,31 @@ describe('a misspelt option is refused, never silently ignored', () => {
     }
   });
 
+  it('compose() without a user id, forwardRecord() with a misspelt option, processInbound() without its message', async () => {
+    const journal = { append: async (): Promise<void> => undefined };
+    const mailwright = await createMailwright({
+      store: createSqliteStore({ filename: ':memory:' }),
+      providers: [emlProvider()],
+      users: new InMemoryUserDirectory([{ id: 'ana', email: 'ana@contoso.com' }]),
+      forwarding: { providerId: 'eml', journal },
+    });
+    try {
+      const message = { to: 'customer@example.com', subject: 'Hello', text: 'x' };
+      const noUser = await expectMailwrightError(mailwright.compose(message, undefined as never), ErrorCodes.USER_NOT_FOUND);
+      expect(noUser.message).toBe('No user id was given (got nothing).');
+      const record = { id: 'case-7', number: 'CAS-7', subject: 'Printer', attachments: [] };
+      const forward = await expectMailwrightError(mailwright.forwardRecord({ record, agentUserId: 'ana', to: 'vendor@example.com', coment: 'hi' } as never), ErrorCodes.INVALID_SETTINGS);
+      expect(forward.details).toMatchObject({ unknown: ['coment'] });
+      // Without the check, a mailbox with no forwarding answered "keep it, nothing forwarded" without looking at the message.
+      const misspelt = await expectMailwrightError(mailwright.processInbound({ mailbox: 'support@contoso.com', mesage: 'x' } as never), ErrorCodes.INVALID_MESSAGE);
+      expect(misspelt.message).toContain('"mesage" is not a field; the fields are mailbox, message.');
+      const empty = await expectMailwrightError(mailwright.processInbound({ mailbox: 'support@contoso.com', message: '' }), ErrorCodes.INVALID_MESSAGE);
+      expect(empty.message).toBe('The inbound delivery has no message.');
+    } finally {
+      await mailwright.close();
+    }
+  });
+
   it('history.list() and notify(): a misspelt filter would list everything, a misspelt template id would skip everyone', async () => {
     const mailwright = await createMailwright({ store: createSqliteStore({ filename: ':memory:' }), providers: [emlProvider()], users: new InMemoryUserDirectory([{ id: 'ana', email: 'ana@contoso.com' }]) });
     try {

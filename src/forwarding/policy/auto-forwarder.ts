@@ -6,6 +6,7 @@ import { isMailwrightError, MailwrightError } from '../../errors/mailwright-erro
 import { domainOf, formatAddress, parseAddress } from '../../message/address.js';
 import type { Address, EmailMessage, MessageInput } from '../../message/message.js';
 import { newMessageId } from '../../message/message-id.js';
+import { optionNames, refuseUnknownOptions } from '../../parameters/option-names.js';
 import type { EnqueueOptions } from '../../queue/enqueue-options.js';
 import { toDeliveryFailure } from '../../send/delivery-failure.js';
 import { newEmailRecord } from '../../send/new-email-record.js';
@@ -23,6 +24,20 @@ export interface InboundDelivery {
   mailbox: string;
   /** The message as received (RFC 5322 bytes). */
   message: Buffer | string;
+}
+
+const DELIVERY_FIELDS = optionNames<InboundDelivery>({ mailbox: true, message: true });
+
+/** Refuses a delivery without its message (or with a misspelt field): it would be "kept, nothing forwarded" without a look. */
+function checkDelivery(delivery: InboundDelivery): void {
+  refuseUnknownOptions(delivery, DELIVERY_FIELDS, 'inbound delivery', { code: ErrorCodes.INVALID_MESSAGE, noun: 'field' });
+  const { message } = delivery;
+  if (!(typeof message === 'string' || Buffer.isBuffer(message)) || message.length === 0) {
+    throw new MailwrightError(ErrorCodes.INVALID_MESSAGE, 'The inbound delivery has no message.', {
+      fix: 'Pass the message as received (RFC 5322 bytes, a Buffer or string) as `message`, with the `mailbox` it arrived in.',
+      details: { field: 'message' },
+    });
+  }
 }
 
 /** What happened to one automatic forward. */
@@ -87,6 +102,7 @@ export class AutoForwarder {
   }
 
   private async prepare(delivery: InboundDelivery) {
+    checkDelivery(delivery);
     const policy = await this.deps.policy.get();
     const settings = findMailbox(policy, delivery.mailbox);
     if (settings === undefined) return undefined;
