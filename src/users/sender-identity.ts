@@ -1,3 +1,5 @@
+import { ErrorCodes } from '../errors/error-codes.js';
+import { MailwrightError } from '../errors/mailwright-error.js';
 import type { Address } from '../message/message.js';
 import type { MailboxContext, Provider } from '../providers/provider.js';
 import type { DirectoryUser } from './user-directory.js';
@@ -15,6 +17,12 @@ export interface SenderIdentity {
 export function userFromAddress(user: DirectoryUser): Address {
   const override = user.options?.senderEmail?.trim();
   const address = override !== undefined && override !== '' ? override : user.email;
+  if (typeof address !== 'string' || address.trim() === '') {
+    throw new MailwrightError(ErrorCodes.INVALID_ADDRESS, `The user "${user.id}" has no email address, so there is no From address to send as.`, {
+      fix: "Set the user's email in your user directory, or a Sender email in the user's email options.",
+      details: { field: 'from', userId: user.id },
+    });
+  }
   const name = (override ? user.options?.senderName : undefined) ?? user.displayName;
   return name === undefined || name === '' ? { address } : { name, address };
 }

@@ -1,3 +1,4 @@
+import { ErrorCodes } from '../../src/errors/error-codes.js';
 import type { Address } from '../../src/message/message.js';
 import type { Provider } from '../../src/providers/provider.js';
 import { applySenderMode, userFromAddress } from '../../src/users/sender-identity.js';
@@ -35,6 +36,15 @@ describe('userFromAddress', () => {
 
   it('ignores a blank override', () => {
     expect(userFromAddress({ id: 'a', email: 'ana@contoso.com', options: { senderEmail: '  ' } })).toEqual({ address: 'ana@contoso.com' });
+  });
+
+  it('a user with no email and no override has no From: a typed error, not an empty address', () => {
+    for (const email of [undefined, '', '  ']) {
+      expect(() => userFromAddress({ id: 'bob', email: email as string })).toThrow(
+        expect.objectContaining({ code: ErrorCodes.INVALID_ADDRESS, message: 'The user "bob" has no email address, so there is no From address to send as.', details: { field: 'from', userId: 'bob' } }),
+      );
+    }
+    expect(userFromAddress({ id: 'bob', email: '', options: { senderEmail: 'Sales@Contoso.com' } })).toEqual({ address: 'Sales@Contoso.com' });
   });
 });
 
