@@ -9,6 +9,11 @@ export function optionNames<T>(names: Record<keyof T, true>): readonly string[] 
   return Object.keys(names);
 }
 
+/** The keys of `options` that are not among `names`. */
+export function unknownNames(options: object | undefined, names: readonly string[]): string[] {
+  return Object.keys(options ?? {}).filter((key) => !names.includes(key));
+}
+
 /**
  * Refuses keys that `options` should not have, since JavaScript callers are
  * not held to the types and a typo (`filname`, `setings`, a message's
@@ -21,7 +26,7 @@ export function refuseUnknownOptions(
   what: string,
   { code = ErrorCodes.INVALID_SETTINGS, noun = 'option', details = {} }: { code?: ErrorCode; noun?: 'option' | 'field'; details?: Record<string, unknown> } = {},
 ): void {
-  const unknown = Object.keys(options ?? {}).filter((key) => !names.includes(key));
+  const unknown = unknownNames(options, names);
   if (unknown.length === 0) return;
   const listed = unknown.map((key) => `"${key}"`).join(', ');
   throw new MailwrightError(code, `Invalid ${what}: ${listed} ${unknown.length === 1 ? `is not ${noun === 'option' ? 'an' : 'a'} ${noun}` : `are not ${noun}s`}; the ${noun}s are ${names.join(', ')}.`, {

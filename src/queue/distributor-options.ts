@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { ErrorCodes } from '../errors/error-codes.js';
 import { MailwrightError } from '../errors/mailwright-error.js';
-import { optionNames } from '../parameters/option-names.js';
+import { optionNames, unknownNames } from '../parameters/option-names.js';
 import type { BackoffOptions } from './backoff.js';
 
 /** Options of the distributor. */
@@ -68,9 +68,7 @@ export function resolveDistributorOptions(options: DistributorOptions = {}): Res
     wholeAtLeast(resolved.maxUnrecorded, 0) ? undefined : `maxUnrecorded must be a whole number >= 0 (got ${String(resolved.maxUnrecorded)})`,
     wholeAtLeast(baseMs, 0) && wholeAtLeast(maxMs, baseMs) ? undefined : `backoff needs whole milliseconds with 0 <= baseMs <= maxMs (got ${String(baseMs)} and ${String(maxMs)})`,
     resolved.workerId.trim() !== '' ? undefined : 'workerId must not be empty',
-    ...Object.keys(options)
-      .filter((name) => !OPTION_NAMES.includes(name))
-      .map((name) => `"${name}" is not an option (${OPTION_NAMES.join(', ')})`),
+    ...unknownNames(options, OPTION_NAMES).map((name) => `"${name}" is not an option (${OPTION_NAMES.join(', ')})`),
   ].filter((problem): problem is string => problem !== undefined);
   if (problems.length > 0) {
     throw new MailwrightError(ErrorCodes.INVALID_SETTINGS, `Invalid distributor options: ${problems.join('; ')}.`, {
