@@ -16,6 +16,9 @@ export interface EnqueueOptions {
   meta?: Record<string, unknown>;
 }
 
+/** Checked {@link EnqueueOptions}, with `sendAfter` as a UTC ISO string. */
+export type ParsedEnqueueOptions = Omit<EnqueueOptions, 'sendAfter'> & { sendAfter?: string };
+
 /** An ISO 8601 string as an instant (UTC when it has no offset); invalid when it is not a real date/time. */
 const isoInstant = (value: string): DateTime => DateTime.fromISO(value, { zone: 'utc' });
 
@@ -37,7 +40,7 @@ const enqueueOptionsSchema = z.strictObject({
  * Checks `enqueue()` options; throws MW_INVALID_SETTINGS naming every bad
  * option and what it takes. Returns them with `sendAfter` as an ISO string.
  */
-export function parseEnqueueOptions(options: EnqueueOptions): EnqueueOptions & { sendAfter?: string } {
+export function parseEnqueueOptions(options: EnqueueOptions): ParsedEnqueueOptions {
   const { sendAfter, ...rest } = parseOptions(
     enqueueOptionsSchema,
     options,

@@ -17,7 +17,7 @@ import { requireUser } from '../users/require-user.js';
 import { userFromAddress } from '../users/sender-identity.js';
 import type { UserDirectory } from '../users/user-directory.js';
 import { serializeMessage } from './message-payload.js';
-import { parseEnqueueOptions, type EnqueueOptions } from './enqueue-options.js';
+import { parseEnqueueOptions, type EnqueueOptions, type ParsedEnqueueOptions } from './enqueue-options.js';
 import type { QueueEventEmitter } from './queue-events.js';
 
 /** One email of `enqueueMany()`. */
@@ -106,7 +106,7 @@ export class Enqueuer {
    * email whose bound passes the limit is encoded to measure it exactly. The
    * stored size is replaced by the size as sent.
    */
-  private async prepare(input: MessageInput, options: EnqueueOptions & { sendAfter?: string }, params: EmailParameters, clock: Clock): Promise<NewEmailRecord> {
+  private async prepare(input: MessageInput, options: ParsedEnqueueOptions, params: EmailParameters, clock: Clock): Promise<NewEmailRecord> {
     const from = await this.from(input, options.userId, params.batchProviderId);
     const now = clock.now();
     const message = await validateMessage(input, {
