@@ -80,8 +80,10 @@ export class ImmediateSender {
       });
     }
     const user = await requireUser(this.deps.users, userId);
-    const provider = await this.chooseProvider(user, options);
     const from = draft.from === undefined ? userFromAddress(user) : parseAddress(draft.from, 'from');
+    // A message the user must correct is reported before they are asked to choose a provider.
+    await validateMessage(draft, { from, messageIdDomain: domainOf(from.address), now: this.deps.clock.now().toJSDate() });
+    const provider = await this.chooseProvider(user, options);
     return this.sendNow(draft, provider, from, { mode: 'interactive', user, meta: options.meta ?? {} });
   }
 

@@ -117,6 +117,15 @@ describe('interactive send through a real SMTP server and a SQLite file', () => 
     expect(again.status).toBe('exported');
   });
 
+  it('reports a message to correct before asking for a provider', async () => {
+    const draft = await mailwright.compose({ to: 'c@example.com', subject: 'Hi', text: 'x' }, 'new');
+    await expect(mailwright.send({ ...draft, to: 'not an address' })).rejects.toMatchObject({ code: ErrorCodes.INVALID_ADDRESS, details: { field: 'to' } });
+    await expect(mailwright.send({ ...draft, attachments: [{ filename: 'gone.pdf', path: join(dir, 'gone.pdf') }] })).rejects.toMatchObject({
+      code: ErrorCodes.ATTACHMENT_UNREADABLE,
+    });
+    await expect(mailwright.send(draft)).rejects.toBeInstanceOf(ProviderSelectionRequired);
+  });
+
   it('refuses options it does not know, or of the wrong kind, before anything is sent or recorded', async () => {
     const draft = await mailwright.compose({ to: 'c@example.com', subject: 'Hi', text: 'x' }, 'new');
     const historyBefore = (await mailwright.history.list({})).items.length;
