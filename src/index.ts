@@ -16,7 +16,7 @@ export type { RawFailure } from './errors/raw-failure.js';
 export { classifyFailure, failureError } from './errors/classify-failure.js';
 export { explainFailure } from './errors/explain-failure.js';
 export { failureCatalogue, catalogueEntry } from './errors/failure-catalogue.js';
-export type { CatalogueEntry } from './errors/catalogue-entry.js';
+export type { CatalogueEntry, NormalizedFailure } from './errors/catalogue-entry.js';
 export { redactTranscript, redactSecrets } from './errors/redact.js';
 
 // Messages
@@ -39,7 +39,8 @@ export { ParametersService } from './parameters/parameters-service.js';
 export { parseSettings, type SettingsIssue } from './parameters/parse-settings.js';
 export { smtpSettingsSchema, type SmtpSettings, type SmtpSettingsInput, type StoredSmtpSettings } from './parameters/smtp-settings.js';
 export { userEmailOptionsSchema } from './parameters/user-email-options.js';
-export { settingsJsonSchemas } from './parameters/json-schemas.js';
+export { settingsJsonSchemas, type SettingsJsonSchemas } from './parameters/json-schemas.js';
+export type { SettingsReader } from './parameters/settings-reader.js';
 export { createSecretBox, generateSecretKey, type SecretBoxOptions } from './secrets/aes-gcm-secret-box.js';
 export type { EncryptedSecret, SecretBox } from './secrets/secret-box.js';
 
@@ -89,7 +90,7 @@ export { formatHistoryTable, formatBytes } from './history/format-history-table.
 export { FINAL_STATUSES, type AttemptRecord, type EmailPatch, type EmailRecord, type EmailStatus, type NewEmailRecord, type RecipientRecord } from './store/email-record.js';
 export { newEmailId } from './store/email-id.js';
 export type { HistoryPage, HistoryQuery } from './store/history-query.js';
-export type { ClaimOptions, Store } from './store/store.js';
+export type { AttemptCompletion, ClaimOptions, ExtendLeasesOptions, FinishedAttempts, ReserveSendsOptions, SendReservation, Store } from './store/store.js';
 export { createSqliteStore, DEFAULT_SQLITE_FILENAME, type SqliteStoreOptions } from './store/sqlite/sqlite-store.js';
 export { createPostgresStore, type PostgresStoreOptions } from './store/postgres/postgres-store.js';
 
@@ -124,9 +125,9 @@ export {
 export { inboxRuleSchema, type InboxRule, type InboxRuleInput, type RuleActions, type RuleConditions } from './forwarding/policy/inbox-rule.js';
 export { remoteDomainSchema, remoteDomainFor, DEFAULT_REMOTE_DOMAIN, type RemoteDomain } from './forwarding/policy/remote-domains.js';
 export type { MailboxInboxRules, ReadInboxRule } from './forwarding/policy/mailbox-inbox-rules.js';
-export { planForwards, type ForwardingPlan, type PlannedForward, type ForwardSource, type ForwardStyle, type BlockedRecipients } from './forwarding/policy/plan-forwards.js';
+export { planForwards, type PlanInput, type ForwardingPlan, type PlannedForward, type ForwardSource, type ForwardStyle, type BlockedRecipients } from './forwarding/policy/plan-forwards.js';
 export { AUTO_FORWARDED_HEADER } from './forwarding/policy/auto-forward-message.js';
-export { INBOX_RULES_LOOP_HEADER } from './forwarding/policy/inbound-email.js';
+export { INBOX_RULES_LOOP_HEADER, type InboundEmail } from './forwarding/policy/inbound-email.js';
 export { ForwardingPolicyService, FORWARDING_POLICY_KEY, type ForwardingAuditOptions } from './forwarding/policy/forwarding-policy-service.js';
 export { AutoForwarder, type InboundDelivery, type InboundResult, type AutoForwardOutcome } from './forwarding/policy/auto-forwarder.js';
 export type { ForwardingAuditEntry, AuditTarget } from './forwarding/policy/forwarding-audit.js';

@@ -53,7 +53,10 @@ export interface Mailwright {
   providers(): ProviderInfo[];
   /** Composes a draft for a user, with their resolved From. */
   compose(message: MessageInput, userId: string): Promise<Draft>;
-  /** Sends a draft interactively (see {@link ImmediateSender.send}). */
+  /**
+   * Sends a draft interactively with the user's provider (the `provider` option, else the
+   * user's "Email provider ID"). Throws `ProviderSelectionRequired` when the user has none.
+   */
   send(draft: Draft | MessageInput, options?: SendOptions): Promise<SendResult>;
   /** Queues a non-interactive email for the distributor; returns its id. */
   enqueue(message: MessageInput, options?: EnqueueOptions): Promise<string>;

@@ -1,5 +1,3 @@
-import type { Readable } from 'node:stream';
-
 /** A mailbox: an address with an optional display name (kept exactly as given). */
 export interface Address {
   /** Display name, e.g. "Ana María Núñez". Kept byte for byte. */
@@ -69,6 +67,3 @@ export interface EmailMessage {
   /** The only addresses delivered to, when they differ from To, Cc and Bcc (redirects). */
   envelopeTo?: Address[];
 }
-
-/** Opens an attachment's bytes as a stream (content, path or stream). */
-export type AttachmentSource = Buffer | string | Readable;
