@@ -21,8 +21,3 @@ export function toEpochMs(value: string | Date, field: string, code: 'query' | '
 export function toIsoString(ms: number | string): string {
   return new Date(Number(ms)).toISOString();
 }
-
-/** A nullable epoch-millisecond column value as a number. */
-export function toNumberOrNull(value: number | string | null): number | null {
-  return value === null ? null : Number(value);
-}
