@@ -85,7 +85,7 @@ export { retryDelayMs, type BackoffOptions } from './queue/backoff.js';
 export { serializeMessage, deserializeMessage } from './queue/message-payload.js';
 
 // History and storage
-export { HistoryService, type EmailHistoryEntry, type PurgeResult } from './history/history-service.js';
+export { HistoryService, type EmailHistoryEntry, type PurgeResult, type RetryResult, type RetrySkipReason } from './history/history-service.js';
 export { formatHistoryTable, formatBytes } from './history/format-history-table.js';
 export { FINAL_STATUSES, type AttemptRecord, type EmailPatch, type EmailRecord, type EmailStatus, type NewEmailRecord, type RecipientRecord } from './store/email-record.js';
 export { newEmailId } from './store/email-id.js';

@@ -43,7 +43,7 @@ export interface Mailwright {
   readonly secrets: SecretBox;
   /** Email parameters (batch provider, size limit, retention, throttling). */
   readonly parameters: ParametersService;
-  /** Email history: list, get, purge. */
+  /** Email history: list, get, retry failed email, purge. */
   readonly history: HistoryService;
   /** Stored SMTP settings (password encrypted) of providers created with `smtpProvider({ id })`. */
   readonly smtpSettings: SmtpSettingsService;
@@ -111,7 +111,8 @@ export async function createMailwright(options: MailwrightOptions): Promise<Mail
     settings: { get: (key) => store.getSetting(key) },
   });
   const parameters = new ParametersService({ store, providers: () => registry.list() });
-  const history = new HistoryService(store, parameters, clock);
+  const events = new QueueEventEmitter();
+  const history = new HistoryService(store, parameters, clock, events);
   const sender = new ImmediateSender({
     store,
     clock,
@@ -122,7 +123,6 @@ export async function createMailwright(options: MailwrightOptions): Promise<Mail
     ...(options.messageIdDomain !== undefined ? { messageIdDomain: options.messageIdDomain } : {}),
   });
 
-  const events = new QueueEventEmitter();
   const enqueuer = new Enqueuer({
     store,
     clock,

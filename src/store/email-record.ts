@@ -73,8 +73,9 @@ export interface EmailRecord {
 /** What is written to create a record. */
 export type NewEmailRecord = Omit<EmailRecord, 'createdAt' | 'updatedAt'> & {
   /**
-   * Serialized message for queued emails (see queue). Kept until the email
-   * reaches a final status, then deleted; a record inserted final keeps none.
+   * Serialized message for queued emails (see queue). Kept while the email may
+   * be sent, and once it failed (for `history.retry`, until the retention purge);
+   * deleted when it ends sent, exported or blocked (a record inserted so keeps none).
    */
   payload?: string;
   /**
@@ -115,7 +116,8 @@ export interface AttemptRecord {
   providerId: string;
   startedAt: string;
   finishedAt: string;
-  outcome: 'sent' | 'exported' | 'failed' | 'retrying' | 'deferred' | 'forced';
+  /** `requeued`: an administrator sent a failed email again (`history.retry`); the attempts start over. */
+  outcome: 'sent' | 'exported' | 'failed' | 'retrying' | 'deferred' | 'forced' | 'requeued';
   failure?: FailureDetail;
   transcript?: string;
 }

@@ -92,12 +92,13 @@ export interface Store {
    */
   insertEmails(records: readonly NewEmailRecord[]): Promise<void>;
   /**
-   * Applies a patch; throws MW_EMAIL_NOT_FOUND for an unknown id. A patch to a
-   * final status deletes the email's payload in the same transaction.
+   * Applies a patch; throws MW_EMAIL_NOT_FOUND for an unknown id. A patch to
+   * sent, exported or blocked deletes the email's payload in the same transaction
+   * (a failed email keeps it, for `history.retry`, until the retention purge).
    */
   updateEmail(id: string, patch: EmailPatch): Promise<EmailRecord>;
   getEmail(id: string): Promise<EmailRecord | undefined>;
-  /** The serialized message of an email that is not final yet (none once it is final). */
+  /** The serialized message of an email still to be sent, or failed (none once sent, exported or blocked). */
   getPayload(id: string): Promise<string | undefined>;
   /** The serialized messages of several emails in one query (ids without a payload are absent). */
   getPayloads(ids: readonly string[]): Promise<Map<string, string>>;
@@ -131,6 +132,15 @@ export interface Store {
    * limit: a distributor run's progress total.
    */
   countDue(now: number): Promise<number>;
+  /**
+   * Queues failed emails again (an administrator's retry, `history.retry`): in one
+   * transaction, each email named by an attempt that is still `failed` and still has its
+   * message becomes `queued`, due at `dueAt` (ISO 8601), with its attempts, deferrals,
+   * failure and forced flag reset, and the attempt (outcome `requeued`) appended to its
+   * log. Returns the ids queued again; the others (unknown, no longer failed, or without a
+   * message) are left as they were.
+   */
+  requeueFailed(attempts: readonly AttemptRecord[], dueAt: string): Promise<string[]>;
   /**
    * Gives back leases that `owner` holds on emails it will not send after all
    * (a distributor stopping with claimed emails it has not started): each is

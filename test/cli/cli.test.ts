@@ -96,8 +96,32 @@ describe('mailwright CLI (in-process, real SQLite file and SMTP server)', () => 
     expect((await cli('purge')).out).toMatch(/Deleted 0 record\(s\) finished before .* \(retention 30 days\)/);
   });
 
+  it('retry queues failed batch email again and says why it skips the rest; distribute takes it again', async () => {
+    const app = await createMailwright({ store: createSqliteStore({ filename: db }), providers: [smtpProvider({ id: 'smtp' })], users: new InMemoryUserDirectory(), secretKey: key });
+    const id = await app.enqueue({ from: 'blocked@contoso.com', to: 'c@example.com', subject: 'Refused, then retried', text: 'x' });
+    await app.close();
+    expect((await cli('distribute', '--once')).code).toBe(ExitCodes.EMAIL_FAILED);
+
+    for (const argv of [[], [id, '--failed'], ['--sender', 'blocked@contoso.com']]) {
+      const usage = await cli('retry', ...argv);
+      expect(usage.code).toBe(ExitCodes.USAGE);
+      expect(usage.err).toContain('Name the emails to retry, or pass --failed');
+    }
+    const run = await cli('retry', '--failed', '--sender', 'BLOCKED@contoso.com');
+    expect(run.code).toBe(ExitCodes.EMAIL_FAILED);
+    expect(run.out).toMatch(/^skipped \S+: its message is not kept \(sent interactively, or a test email\): send it again from the application$/m);
+    expect(run.out).toContain('Queued again: 1 email(s).');
+    const queued = JSON.parse((await cli('history', '--status', 'queued', '--json')).out) as { id: string; attempts: number }[];
+    expect(queued).toEqual([expect.objectContaining({ id, attempts: 0 })]);
+    expect(await cli('retry', id, 'no-such-id')).toMatchObject({
+      code: ExitCodes.EMAIL_FAILED,
+      out: `skipped ${id}: not failed\nskipped no-such-id: no such email (or purged by the history retention)\nQueued again: none.\n`,
+    });
+    expect((await cli('distribute', '--once')).out).toContain(`failed ${id}: MW_SEND_AS_DENIED`); // the server still refuses it
+  });
+
   it('--help on each command, and usage errors exit 2', async () => {
-    for (const command of ['distribute', 'history', 'purge', 'test-email', 'params', 'smtp', 'forwarding', 'forwarding audit']) {
+    for (const command of ['distribute', 'history', 'retry', 'purge', 'test-email', 'params', 'smtp', 'forwarding', 'forwarding audit']) {
       const help = await cli(...command.split(' '), '--help');
       expect(help.code).toBe(ExitCodes.OK);
       expect(help.out).toContain(`Usage: mailwright ${command}`);

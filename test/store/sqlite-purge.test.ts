@@ -53,6 +53,7 @@ const failedFromU3 = (n: number): number => Array.from({ length: n }, (_, i) => 
 const purge = (table = 'emails') => ({
   remove: CompiledQuery.raw(`delete from ${table} where status in ('sent', 'failed', 'blocked', 'exported') and created_at_ms < ?`, [Date.parse(at(1_000))]),
   countExpired: CompiledQuery.raw("select count(*) from emails where status in ('sent', 'failed', 'blocked', 'exported') and created_at_ms < ?", [Date.parse(at(1_000))]),
+  sweep: CompiledQuery.raw('delete from email_payloads where not exists (select 1 from emails where emails.id = email_payloads.email_id)'),
 });
 
 /** Reads the file with a connection of its own. */
@@ -88,6 +89,21 @@ describe('SQLite retention purge on a worker thread', () => {
     expect(failed).toHaveLength(failedFromU3(1_000));
     expect(failed.every((e) => e.createdAt === at(86_400_000) && e.status === 'failed' && e.senderAddress === 'u3@contoso.com')).toBe(true);
     expect(await store.countSentSince('smtp', 0)).toBe(800);
+  });
+
+  it('deletes the payloads of the failed emails it purges (kept for history.retry), and keeps those of the others', async () => {
+    const { file, store } = await freshStore();
+    // Enough expired rows for the store to purge on a worker thread.
+    const failedOld = Array.from({ length: 2_000 }, () => newRecord({ status: 'failed', createdAt: at(0), payload: 'old' }));
+    const failedNew = newRecord({ status: 'failed', createdAt: at(86_400_000), payload: 'new' });
+    const queuedOld = newRecord({ status: 'queued', createdAt: at(0), payload: 'waiting' });
+    await store.insertEmails([...failedOld, failedNew, queuedOld]);
+    expect(await store.purgeFinishedBefore(at(1_000))).toBe(2_000);
+    const left = inspect(file, (db) => db.prepare('select email_id, payload from email_payloads order by payload').all());
+    expect(left).toEqual([
+      { email_id: failedNew.id, payload: 'new' },
+      { email_id: queuedOld.id, payload: 'waiting' },
+    ]);
   });
 
   it('deletes entry by entry, keeping the indexes, when it deletes less than half of the rows', async () => {

@@ -146,20 +146,30 @@ export function describeStoreConformance(name: string, factory: () => Promise<St
         expect((await store.getPayloads([])).size).toBe(0);
       });
 
-      it('keeps a payload while the email may still be sent, and drops it with the update that makes the email final', async () => {
+      it('keeps a payload while the email may still be sent or once it failed, and drops it with the update that makes the email sent, exported or blocked', async () => {
         const retried = newRecord({ status: 'sending', payload: 'retried' });
         const finishedByAttempt = newRecord({ status: 'sending', payload: 'sent' });
+        const failedByAttempt = newRecord({ status: 'sending', payload: 'failed' });
         const finishedByUpdate = newRecord({ status: 'queued', payload: 'blocked' });
         const insertedFinal = newRecord({ status: 'exported', payload: 'exported' });
-        await store.insertEmails([retried, finishedByAttempt, finishedByUpdate, insertedFinal]);
+        const insertedFailed = newRecord({ status: 'failed', payload: 'inserted failed' });
+        await store.insertEmails([retried, finishedByAttempt, failedByAttempt, finishedByUpdate, insertedFinal, insertedFailed]);
         await store.finishAttempts([
           { emailId: retried.id, patch: { status: 'queued', attempts: 1 }, attempt: attemptOf(retried.id, { outcome: 'retrying' }) },
           { emailId: finishedByAttempt.id, patch: { status: 'sent', attempts: 1 }, attempt: attemptOf(finishedByAttempt.id) },
+          { emailId: failedByAttempt.id, patch: { status: 'failed', attempts: 1, failure: sendAsDenied }, attempt: attemptOf(failedByAttempt.id, { outcome: 'failed' }) },
         ]);
         await store.updateEmail(finishedByUpdate.id, { status: 'deferred' });
         expect(await store.getPayload(finishedByUpdate.id)).toBe('blocked');
         await store.updateEmail(finishedByUpdate.id, { status: 'blocked', blockedReason: 'external recipient' });
-        expect([...(await store.getPayloads([retried.id, finishedByAttempt.id, finishedByUpdate.id, insertedFinal.id]))]).toEqual([[retried.id, 'retried']]);
+        const ids = [retried, finishedByAttempt, failedByAttempt, finishedByUpdate, insertedFinal, insertedFailed].map((r) => r.id);
+        expect(await store.getPayloads(ids)).toEqual(
+          new Map([
+            [retried.id, 'retried'],
+            [failedByAttempt.id, 'failed'],
+            [insertedFailed.id, 'inserted failed'],
+          ]),
+        );
         expect((await store.getEmail(finishedByAttempt.id))?.status).toBe('sent');
       });
 
@@ -209,7 +219,8 @@ export function describeStoreConformance(name: string, factory: () => Promise<St
         expect(finished).not.toHaveProperty('sentAt');
         expect(finished?.providerMessageId).toBe('kept');
         expect(await store.listAttempts(viaAttempt.id)).toEqual([attempt]);
-        expect(await store.getPayloads([viaUpdate.id, viaAttempt.id])).toEqual(new Map());
+        // A failed email keeps its message, for history.retry.
+        expect(await store.getPayloads([viaUpdate.id, viaAttempt.id])).toEqual(new Map([[viaUpdate.id, 'p'], [viaAttempt.id, 'p']]));
       });
 
       it('refuses to update an unknown id with MW_EMAIL_NOT_FOUND', async () => {
@@ -617,6 +628,42 @@ export function describeStoreConformance(name: string, factory: () => Promise<St
       });
     });
 
+    describe('requeueFailed (history.retry)', () => {
+      it('queues a failed email that kept its message again, due at once with its round reset, and logs the retry', async () => {
+        const failed = newRecord({ status: 'failed', attempts: 5, deferrals: 10, forced: true, failure: sendAsDenied, sentAt: at(1), priority: 3, payload: 'message', idempotencyKey: 'k-1' });
+        await store.insertEmail(failed);
+        await store.appendAttempt(attemptOf(failed.id, { attempt: 5, outcome: 'failed', failure: sendAsDenied }));
+        const retry = attemptOf(failed.id, { attempt: 5, outcome: 'requeued', startedAt: at(60_000), finishedAt: at(60_000) });
+
+        expect(await store.requeueFailed([retry], at(60_000))).toEqual([failed.id]);
+
+        const record = await store.getEmail(failed.id);
+        expect(record).toMatchObject({ status: 'queued', dueAt: at(60_000), attempts: 0, deferrals: 0, forced: false, priority: 3, idempotencyKey: 'k-1' });
+        expect(record).not.toHaveProperty('failure');
+        expect(record).not.toHaveProperty('sentAt');
+        expect((await store.listAttempts(failed.id)).map((a) => a.outcome)).toEqual(['failed', 'requeued']);
+        expect(await store.getPayload(failed.id)).toBe('message');
+        expect((await store.claimDue({ now: msAt(60_000), limit: 10, leaseMs: 1000, owner: 'w' })).map((r) => r.id)).toEqual([failed.id]);
+      });
+
+      it('leaves an email that is not failed, has no message, or does not exist, as it was', async () => {
+        const sent = newRecord({ status: 'sent', sentAt: at(1), payload: 'gone' });
+        const queued = newRecord({ status: 'queued', payload: 'waiting' });
+        const failedWithoutMessage = newRecord({ status: 'failed', mode: 'interactive', failure: sendAsDenied });
+        const failed = newRecord({ status: 'failed', failure: sendAsDenied, payload: 'kept' });
+        await store.insertEmails([sent, queued, failedWithoutMessage, failed]);
+        const ids = [sent.id, queued.id, failedWithoutMessage.id, randomUUID(), failed.id];
+        const before = await Promise.all(ids.map((id) => store.getEmail(id)));
+
+        const requeued = await store.requeueFailed(ids.map((id) => attemptOf(id, { outcome: 'requeued' })), at(5_000));
+
+        expect(requeued).toEqual([failed.id]);
+        expect(await Promise.all(ids.slice(0, 4).map((id) => store.getEmail(id)))).toEqual(before.slice(0, 4));
+        for (const id of ids.slice(0, 4)) expect(await store.listAttempts(id)).toEqual([]);
+        expect(await store.requeueFailed([], at(5_000))).toEqual([]);
+      });
+    });
+
     describe('throttle window', () => {
       it('counts and lists non-forced sends of one provider since an instant', async () => {
         const since = msAt(60_000);
@@ -747,6 +794,7 @@ export function describeStoreConformance(name: string, factory: () => Promise<St
           expect(await store.listAttempts(r.id)).toHaveLength(1);
         }
         for (const r of waitingOld) expect(await store.getPayload(r.id)).toBe(r.payload);
+        expect(await store.getPayload(finishedNew.id)).toBe('new'); // failed, kept for a retry until purged
         expect(await store.purgeFinishedBefore(cutoff)).toBe(0);
       });
 

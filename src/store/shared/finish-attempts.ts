@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { AttemptCompletion, FinishedAttempts } from '../store.js';
 import { appendedLog, attemptLogLine } from './attempt-log.js';
-import { becomesFinal, dropPayloads } from './email-payloads.js';
+import { dropsPayload, dropPayloads } from './email-payloads.js';
 import { patchToColumns, type PatchColumns } from './email-row.js';
 import type { StoreDatabase } from './store-database.js';
 
@@ -10,8 +10,8 @@ export interface PlannedCompletion {
   emailId: string;
   columns: PatchColumns;
   logLine: string;
-  /** The email becomes final, so its payload goes. */
-  final: boolean;
+  /** The email ends sent, exported or blocked, so its payload goes. */
+  dropPayload: boolean;
   leaseOwner?: string;
 }
 
@@ -19,7 +19,7 @@ export interface PlannedCompletion {
 export type FinishAttempts = (planned: readonly PlannedCompletion[]) => Promise<FinishedAttempts>;
 
 /** Code-unit order of email ids: the order PostgreSQL's lease updates lock rows in (see leases.ts). */
-const byEmailId = (a: PlannedCompletion, b: PlannedCompletion): number => (a.emailId < b.emailId ? -1 : a.emailId > b.emailId ? 1 : 0);
+export const byEmailId = (a: { emailId: string }, b: { emailId: string }): number => (a.emailId < b.emailId ? -1 : a.emailId > b.emailId ? 1 : 0);
 
 /**
  * The writes of ending attempts, in email id order (as lease renewals lock rows,
@@ -32,7 +32,7 @@ export function planCompletions(items: readonly AttemptCompletion[], nowMs: numb
       emailId,
       columns: patchToColumns(patch, nowMs),
       logLine: attemptLogLine(attempt),
-      final: becomesFinal(patch),
+      dropPayload: dropsPayload(patch),
       ...(leaseOwner !== undefined ? { leaseOwner } : {}),
     }))
     .sort(byEmailId);
@@ -40,7 +40,7 @@ export function planCompletions(items: readonly AttemptCompletion[], nowMs: numb
 
 /**
  * Ends attempts in one transaction: per email, the record patch and the
- * attempt-log entry in one statement, and the payloads of emails made final.
+ * attempt-log entry in one statement, and the payloads the patches drop.
  * An attempt whose email another worker has taken over since (its
  * `leaseOwner` no longer holds the lease) is only logged. Returns the emails
  * that no longer exist (nothing written) and those taken over.
@@ -49,8 +49,8 @@ export async function finishAttemptsIn(db: Kysely<StoreDatabase>, planned: reado
   const missing: string[] = [];
   const takenOver: string[] = [];
   await db.transaction().execute(async (trx) => {
-    const final: string[] = [];
-    for (const { emailId, columns, logLine, final: isFinal, leaseOwner } of planned) {
+    const dropped: string[] = [];
+    for (const { emailId, columns, logLine, dropPayload, leaseOwner } of planned) {
       const result = await trx
         .updateTable('emails')
         .set({ ...columns, attempt_log: appendedLog(logLine) })
@@ -58,14 +58,14 @@ export async function finishAttemptsIn(db: Kysely<StoreDatabase>, planned: reado
         .$if(leaseOwner !== undefined, (q) => q.where((eb) => eb.or([eb('lease_owner', 'is', null), eb('lease_owner', '=', leaseOwner as string)])))
         .executeTakeFirst();
       if (Number(result.numUpdatedRows) > 0) {
-        if (isFinal) final.push(emailId);
+        if (dropPayload) dropped.push(emailId);
         continue;
       }
       const logged = leaseOwner === undefined ? undefined : await trx.updateTable('emails').set({ attempt_log: appendedLog(logLine) }).where('id', '=', emailId).executeTakeFirst();
       if (logged !== undefined && Number(logged.numUpdatedRows) > 0) takenOver.push(emailId);
       else missing.push(emailId);
     }
-    await dropPayloads(trx, final);
+    await dropPayloads(trx, dropped);
   });
   return { missing, takenOver };
 }

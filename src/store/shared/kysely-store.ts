@@ -9,7 +9,8 @@ import { appendedLog, attemptLogLine, parseAttemptLog } from './attempt-log.js';
 import { claimDueEmails, countDueEmails } from './claim-due-emails.js';
 import { finishAttemptsIn, planCompletions, type FinishAttempts } from './finish-attempts.js';
 import { purgeFinished, type LongPurge } from './purge-finished.js';
-import { becomesFinal, dropPayloads } from './email-payloads.js';
+import { requeueFailedIn } from './requeue-failed.js';
+import { dropsPayload, dropPayloads } from './email-payloads.js';
 import { patchToColumns, rowToEmail } from './email-row.js';
 import { toEpochMs } from './epoch-time.js';
 import { toHistoryFilter } from './history-filter.js';
@@ -127,10 +128,10 @@ export class KyselyStore implements Store {
     const update = async (db: Kysely<StoreDatabase>): Promise<EmailRecord> => {
       const row = await db.updateTable('emails').set(patchToColumns(patch, this.nowMs())).where('id', '=', id).returning(EMAIL_COLUMNS).executeTakeFirst();
       if (row === undefined) throw notFound(id);
-      if (becomesFinal(patch)) await dropPayloads(db, [id]);
+      if (dropsPayload(patch)) await dropPayloads(db, [id]);
       return rowToEmail(row);
     };
-    return this.run('update an email', () => (becomesFinal(patch) ? this.db.transaction().execute(update) : update(this.db)));
+    return this.run('update an email', () => (dropsPayload(patch) ? this.db.transaction().execute(update) : update(this.db)));
   }
 
   getEmail(id: string): Promise<EmailRecord | undefined> {
@@ -203,6 +204,10 @@ export class KyselyStore implements Store {
 
   countDue(now: number): Promise<number> {
     return this.run('count due emails', () => countDueEmails(this.db, now));
+  }
+
+  requeueFailed(attempts: readonly AttemptRecord[], dueAt: string): Promise<string[]> {
+    return this.run('queue failed emails again', () => requeueFailedIn(this.db, attempts, dueAt, this.nowMs()));
   }
 
   releaseLeases(ids: readonly string[], owner: string): Promise<number> {

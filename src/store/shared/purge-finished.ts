@@ -5,9 +5,10 @@ import { statusInLiterals } from './store-migrations.js';
 
 /**
  * Runs a large purge elsewhere (on SQLite, a worker thread) and returns how many rows it
- * deleted: `remove` is the DELETE, `countExpired` counts the rows it deletes.
+ * deleted: `remove` is the DELETE, `countExpired` counts the rows it deletes, and
+ * `sweep` then deletes the payloads left without an email, in the same transaction.
  */
-export type LongPurge = (purge: { remove: CompiledQuery; countExpired: CompiledQuery }) => Promise<number>;
+export type LongPurge = (purge: { remove: CompiledQuery; countExpired: CompiledQuery; sweep: CompiledQuery }) => Promise<number>;
 
 /**
  * Purges of at least this many rows go to `longPurge` (a worker thread on SQLite); smaller
@@ -20,18 +21,31 @@ const expiredBefore = (cutoffMs: number) => (eb: ExpressionBuilder<StoreDatabase
   eb.and([statusInLiterals(FINAL_STATUSES), eb('created_at_ms', '<', cutoffMs)]);
 
 /**
+ * The payloads whose email is gone: those of the failed emails a purge deleted (the only
+ * final emails that keep one, see email-payloads.ts). Its cost follows the payload table,
+ * which holds only waiting and failed email, not the history.
+ */
+const orphanPayloads = (db: Kysely<StoreDatabase>) =>
+  db.deleteFrom('email_payloads').where(({ not, exists, selectFrom }) => not(exists(selectFrom('emails').select('emails.id').whereRef('emails.id', '=', 'email_payloads.email_id'))));
+
+/**
  * Deletes the emails in a final status created before the cutoff, in one
- * set-based DELETE (atomic on its own): the attempt log is a column of the
- * row, and a final email has no payload left, so nothing else needs deleting.
- * A large purge goes to `longPurge` when the dialect has one. Returns how many.
+ * set-based DELETE, and then the payloads of the failed ones, in one
+ * transaction: the attempt log is a column of the row, so nothing else needs
+ * deleting. A large purge goes to `longPurge` when the dialect has one.
+ * Returns how many emails were deleted.
  */
 export async function purgeFinished(db: Kysely<StoreDatabase>, cutoffMs: number, longPurge: LongPurge | undefined): Promise<number> {
   const remove = db.deleteFrom('emails').where(expiredBefore(cutoffMs));
   if (longPurge !== undefined && (await expiredAtLeast(db, cutoffMs, LONG_PURGE_ROWS))) {
     const countExpired = db.selectFrom('emails').select((eb) => eb.fn.countAll().as('n')).where(expiredBefore(cutoffMs));
-    return longPurge({ remove: remove.compile(), countExpired: countExpired.compile() });
+    return longPurge({ remove: remove.compile(), countExpired: countExpired.compile(), sweep: orphanPayloads(db).compile() });
   }
-  return Number((await remove.executeTakeFirst()).numDeletedRows);
+  return db.transaction().execute(async (trx) => {
+    const { numDeletedRows } = await trx.deleteFrom('emails').where(expiredBefore(cutoffMs)).executeTakeFirst();
+    await orphanPayloads(trx).execute();
+    return Number(numDeletedRows);
+  });
 }
 
 /** Are there at least `rows` finished emails created before the cutoff? (Stops counting there.) */

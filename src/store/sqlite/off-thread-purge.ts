@@ -31,7 +31,7 @@ export interface PurgeAnswer {
 const WORKER_SOURCE = `
 (async () => {
   const { parentPort, workerData } = await import('node:worker_threads');
-  const { driver, filename, busyTimeoutMs, pragmas, remove, countExpired, indexes, share } = workerData;
+  const { driver, filename, busyTimeoutMs, pragmas, remove, countExpired, sweep, indexes, share } = workerData;
   let db;
   try {
     const { default: Database } = await import(driver);
@@ -45,6 +45,7 @@ const WORKER_SOURCE = `
         : [];
       for (const { name } of rebuilt) db.exec('drop index "' + name + '"');
       const { changes } = db.prepare(remove.sql).run(...remove.parameters);
+      db.prepare(sweep.sql).run(...sweep.parameters);
       for (const { sql } of rebuilt) db.exec(sql);
       // Dropping an index drops its planner statistics: gather them again if the file has any.
       const analyzed = db.prepare("select 1 from sqlite_master where name = 'sqlite_stat1'").get() !== undefined;
@@ -64,11 +65,11 @@ const WORKER_SOURCE = `
  * Runs the purge on a worker thread with its own connection, so the host's event loop keeps
  * turning for the seconds a large purge takes; resolves with what it did.
  */
-export async function purgeOnWorker(filename: string, busyTimeoutMs: number, pragmas: string[], { remove, countExpired }: Parameters<LongPurge>[0]): Promise<PurgeAnswer> {
+export async function purgeOnWorker(filename: string, busyTimeoutMs: number, pragmas: string[], { remove, countExpired, sweep }: Parameters<LongPurge>[0]): Promise<PurgeAnswer> {
   const statement = ({ sql, parameters }: CompiledQuery) => ({ sql, parameters });
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { driver: SQLITE_DRIVER_URL, filename, busyTimeoutMs, pragmas, remove: statement(remove), countExpired: statement(countExpired), indexes: HISTORY_INDEXES, share: REBUILD_INDEXES_SHARE },
+    workerData: { driver: SQLITE_DRIVER_URL, filename, busyTimeoutMs, pragmas, remove: statement(remove), countExpired: statement(countExpired), sweep: statement(sweep), indexes: HISTORY_INDEXES, share: REBUILD_INDEXES_SHARE },
   });
   try {
     const answer = (await Promise.race([

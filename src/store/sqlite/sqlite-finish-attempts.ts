@@ -36,7 +36,7 @@ export function sqliteFinishAttempts(db: Kysely<StoreDatabase>, database: () => 
         .transaction(() => {
           for (const item of planned) {
             if (apply(item) > 0) {
-              if (item.final) dropPayload.run(item.emailId);
+              if (item.dropPayload) dropPayload.run(item.emailId);
             } else if (item.leaseOwner !== undefined && logOnly.run(item.logLine, item.emailId).changes > 0) takenOver.push(item.emailId);
             else missing.push(item.emailId);
           }
