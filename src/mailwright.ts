@@ -43,7 +43,7 @@ export interface Mailwright {
   readonly secrets: SecretBox;
   /** Email parameters (batch provider, size limit, retention, throttling). */
   readonly parameters: ParametersService;
-  /** Email history: list, get, retry failed email, purge. */
+  /** Email history: list, get, retry failed email, cancel waiting email, purge. */
   readonly history: HistoryService;
   /** Stored SMTP settings (password encrypted) of providers created with `smtpProvider({ id })`. */
   readonly smtpSettings: SmtpSettingsService;

@@ -8,6 +8,7 @@ import { registerHistoryCommand } from './commands/history-command.js';
 import { registerParamsCommand } from './commands/params-command.js';
 import { registerPurgeCommand } from './commands/purge-command.js';
 import { registerRetryCommand } from './commands/retry-command.js';
+import { registerCancelCommand } from './commands/cancel-command.js';
 import { registerSmtpCommand } from './commands/smtp-command.js';
 import { registerTestEmailCommand } from './commands/test-email-command.js';
 import { ExitCodes, type ExitCode } from './exit-codes.js';
@@ -48,7 +49,7 @@ export async function runCli(argv: string[], io: CliIo, extra: CommandRegistrati
     },
   };
   // The extra commands come first: `distribute`, the main job, heads `--help`.
-  for (const register of [...extra, registerHistoryCommand, registerRetryCommand, registerPurgeCommand, registerTestEmailCommand, registerParamsCommand, registerSmtpCommand, registerForwardingCommand]) {
+  for (const register of [...extra, registerHistoryCommand, registerRetryCommand, registerCancelCommand, registerPurgeCommand, registerTestEmailCommand, registerParamsCommand, registerSmtpCommand, registerForwardingCommand]) {
     register(program, ctx);
   }
 

@@ -70,6 +70,10 @@ export const ErrorCodes = {
   INVALID_QUERY: 'MW_INVALID_QUERY',
   /** Another email already uses this idempotency key. */
   IDEMPOTENCY_KEY_CONFLICT: 'MW_IDEMPOTENCY_KEY_CONFLICT',
+
+  // ---- appended: history ----
+  /** An administrator cancelled a waiting email (`history.cancel`); it failed without being sent. */
+  CANCELLED: 'MW_CANCELLED',
 } as const;
 
 /** Union of every stable error code. */

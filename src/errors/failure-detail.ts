@@ -13,6 +13,7 @@ export type FailureCategory =
   | 'network'
   | 'transient'
   | 'policy'
+  | 'cancelled'
   | 'unknown';
 
 /** What the failure catalogue says about a failure: the part an administrator acts on. */

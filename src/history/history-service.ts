@@ -5,9 +5,12 @@ import { MailwrightError } from '../errors/mailwright-error.js';
 import { effectiveRetentionDays } from '../parameters/email-parameters.js';
 import type { ParametersService } from '../parameters/parameters-service.js';
 import type { QueueEventEmitter } from '../queue/queue-events.js';
-import type { AttemptRecord, EmailRecord } from '../store/email-record.js';
+import { catalogueEntry } from '../errors/failure-catalogue.js';
+import type { FailureDetail } from '../errors/failure-detail.js';
+import { optionNames, refuseUnknownOptions } from '../parameters/option-names.js';
+import type { AttemptRecord, EmailPatch, EmailRecord } from '../store/email-record.js';
 import type { HistoryPage, HistoryQuery } from '../store/history-query.js';
-import type { Store } from '../store/store.js';
+import type { EmailChange, Store } from '../store/store.js';
 
 /** A history record with its delivery attempts. */
 export interface EmailHistoryEntry extends EmailRecord {
@@ -37,7 +40,53 @@ export interface RetryResult {
   skipped: { id: string; reason: RetrySkipReason }[];
 }
 
-/** Read, retry and purge the email history. */
+/**
+ * Why {@link HistoryService.cancel} left an email as it was: no such email (or purged),
+ * being sent now (it cannot be called back), or already finished.
+ */
+export type CancelSkipReason = 'not-found' | 'being-sent' | 'finished';
+
+/** Options of {@link HistoryService.cancel}. */
+export interface CancelOptions {
+  /** Why, for the history (one line). @default 'Cancelled by an administrator' */
+  reason?: string;
+}
+
+/** Result of {@link HistoryService.cancel}. */
+export interface CancelResult {
+  /** Emails cancelled: failed with `MW_CANCELLED`, their message kept for a retry. */
+  cancelled: string[];
+  /** Emails left as they were, and why. */
+  skipped: { id: string; reason: CancelSkipReason }[];
+}
+
+const CANCEL_OPTION_NAMES = optionNames<CancelOptions>({ reason: true });
+
+/** What a failed email queued again starts with: due at once, with nothing of its previous round. */
+const startOver = (dueAt: string): EmailPatch => ({
+  status: 'queued',
+  dueAt,
+  attempts: 0,
+  deferrals: 0,
+  forced: false,
+  failure: undefined,
+  sentAt: undefined,
+  leaseOwner: undefined,
+  leaseExpiresAt: undefined,
+});
+
+/** The ids given to `retry` or `cancel`, checked: an array of non-blank strings. */
+function checkedIds(ids: readonly string[], method: 'retry' | 'cancel'): readonly string[] {
+  if (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string' || id.trim() === '')) {
+    throw new MailwrightError(ErrorCodes.INVALID_QUERY, `history.${method}() takes an array of email ids.`, {
+      fix: `Pass the ids of the emails, e.g. from history.list({ status: "${method === 'retry' ? 'failed' : 'queued'}" }).`,
+      details: { field: 'ids' },
+    });
+  }
+  return ids;
+}
+
+/** Read, retry, cancel and purge the email history. */
 export class HistoryService {
   constructor(
     private readonly store: Store,
@@ -60,36 +109,68 @@ export class HistoryService {
 
   /**
    * Sends failed emails again, once the administrator has fixed the cause (granted Send As,
-   * renewed a password, corrected the batch provider): each failed queued email whose message
-   * is kept becomes queued, due now, for the distributor, with a fresh round of attempts
-   * (`maxAttempts`) and deferrals; its attempt log keeps the earlier attempts and notes the
-   * retry (outcome `requeued`). Emails sent interactively are not kept: their user sends them
-   * again. A failed email keeps its message until the retention purge deletes it.
+   * renewed a password, corrected the batch provider): each failed email whose message is
+   * kept (queued email, not interactive or test email) becomes queued, due now, for the
+   * distributor, with a fresh round of attempts (`maxAttempts`) and deferrals; its attempt
+   * log keeps the earlier attempts and notes the retry (outcome `requeued`). A failed email
+   * keeps its message until the retention purge deletes it. Emits `queued` for each.
    */
   async retry(ids: readonly string[]): Promise<RetryResult> {
-    if (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string' || id.trim() === '')) {
-      throw new MailwrightError(ErrorCodes.INVALID_QUERY, 'history.retry() takes an array of email ids.', {
-        fix: 'Pass the ids of failed emails, e.g. from history.list({ status: "failed" }).',
-        details: { field: 'ids' },
-      });
+    const now = toIso(this.clock.now());
+    const { unique, records, changed } = await this.change(checkedIds(ids, 'retry'), { from: ['failed'], withMessage: true, patch: startOver(now) }, { outcome: 'requeued', now });
+    for (const id of changed) this.events.emit('queued', { emailId: id, priority: records.get(id)!.priority, dueAt: now });
+    return {
+      requeued: unique.filter((id) => changed.has(id)),
+      skipped: unique.flatMap((id) => {
+        if (changed.has(id)) return [];
+        const status = records.get(id)?.status;
+        return [{ id, reason: status === undefined ? 'not-found' : status !== 'failed' ? 'not-failed' : 'message-not-kept' }];
+      }),
+    };
+  }
+
+  /**
+   * Cancels waiting emails (queued or deferred) before the distributor sends them, e.g. a
+   * batch job's emails made by mistake: each ends `failed` with the failure `MW_CANCELLED`
+   * (its message says `reason`), keeps its message, and may still be sent with
+   * {@link HistoryService.retry}. An email being sent cannot be called back. Emits `failed`
+   * for each.
+   */
+  async cancel(ids: readonly string[], options: CancelOptions = {}): Promise<CancelResult> {
+    refuseUnknownOptions(options, CANCEL_OPTION_NAMES, 'history.cancel() options', { code: ErrorCodes.INVALID_QUERY });
+    const reason = options.reason ?? 'Cancelled by an administrator';
+    if (typeof reason !== 'string' || reason.trim() === '' || /[\r\n]/.test(reason)) {
+      throw new MailwrightError(ErrorCodes.INVALID_QUERY, 'The reason for cancelling must be one line of text.', { fix: 'Pass { reason: "…" } without line breaks, or no reason.', details: { field: 'reason' } });
     }
+    const now = toIso(this.clock.now());
+    const { code, category, explanation, fix, permanent } = catalogueEntry(ErrorCodes.CANCELLED)!;
+    const failure: FailureDetail = { code, category, explanation, fix, permanent, message: reason };
+    const patch: EmailPatch = { status: 'failed', failure, leaseOwner: undefined, leaseExpiresAt: undefined };
+    const { unique, records, changed } = await this.change(checkedIds(ids, 'cancel'), { from: ['queued', 'deferred'], patch }, { outcome: 'cancelled', now, failure });
+    for (const id of changed) {
+      const record = records.get(id)!;
+      this.events.emit('failed', { emailId: id, providerId: record.providerId ?? '', attempt: record.attempts, failure });
+    }
+    return {
+      cancelled: unique.filter((id) => changed.has(id)),
+      skipped: unique.flatMap((id) => {
+        if (changed.has(id)) return [];
+        const status = records.get(id)?.status;
+        return [{ id, reason: status === undefined ? 'not-found' : status === 'sending' ? 'being-sent' : 'finished' }];
+      }),
+    };
+  }
+
+  /** Reads the emails named, then applies the change to those it fits, with an attempt-log entry each. */
+  private async change(ids: readonly string[], change: EmailChange, entry: { outcome: AttemptRecord['outcome']; now: string; failure?: FailureDetail }) {
     const unique = [...new Set(ids)];
     const records = new Map((await Promise.all(unique.map((id) => this.store.getEmail(id)))).flatMap((r) => (r === undefined ? [] : [[r.id, r] as const])));
-    const now = toIso(this.clock.now());
-    const failed = [...records.values()].filter((r) => r.status === 'failed');
-    const requeued = new Set(
-      await this.store.requeueFailed(
-        failed.map((r) => ({ emailId: r.id, attempt: r.attempts, providerId: r.providerId ?? '', startedAt: now, finishedAt: now, outcome: 'requeued' as const })),
-        now,
-      ),
-    );
-    const skipped = unique.flatMap((id): RetryResult['skipped'] => {
-      if (requeued.has(id)) return [];
-      const record = records.get(id);
-      return [{ id, reason: record === undefined ? 'not-found' : record.status !== 'failed' ? 'not-failed' : 'message-not-kept' }];
-    });
-    for (const id of requeued) this.events.emit('queued', { emailId: id, priority: records.get(id)!.priority, dueAt: now });
-    return { requeued: unique.filter((id) => requeued.has(id)), skipped };
+    const { outcome, now, failure } = entry;
+    const attempts = [...records.values()]
+      .filter((r) => change.from.includes(r.status))
+      .map((r): AttemptRecord => ({ emailId: r.id, attempt: r.attempts, providerId: r.providerId ?? '', startedAt: now, finishedAt: now, outcome, ...(failure ? { failure } : {}) }));
+    const changed = new Set(attempts.length === 0 ? [] : await this.store.changeEmails(attempts, change));
+    return { unique, records, changed };
   }
 
   /**

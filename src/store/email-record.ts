@@ -116,8 +116,11 @@ export interface AttemptRecord {
   providerId: string;
   startedAt: string;
   finishedAt: string;
-  /** `requeued`: an administrator sent a failed email again (`history.retry`); the attempts start over. */
-  outcome: 'sent' | 'exported' | 'failed' | 'retrying' | 'deferred' | 'forced' | 'requeued';
+  /**
+   * `requeued`: an administrator sent a failed email again (`history.retry`); the attempts
+   * start over. `cancelled`: an administrator cancelled it while it waited (`history.cancel`).
+   */
+  outcome: 'sent' | 'exported' | 'failed' | 'retrying' | 'deferred' | 'forced' | 'requeued' | 'cancelled';
   failure?: FailureDetail;
   transcript?: string;
 }

@@ -1,4 +1,4 @@
-import type { AttemptRecord, EmailPatch, EmailRecord, NewEmailRecord } from './email-record.js';
+import type { AttemptRecord, EmailPatch, EmailRecord, EmailStatus, NewEmailRecord } from './email-record.js';
 import type { HistoryPage, HistoryQuery } from './history-query.js';
 
 /** One attempt to finish: the email's patch and the attempt log entry. */
@@ -19,6 +19,16 @@ export interface AttemptCompletion {
 export interface FinishedAttempts {
   missing: string[];
   takenOver: string[];
+}
+
+/** An administrator's change of emails, for {@link Store.changeEmails}. */
+export interface EmailChange {
+  /** Only emails in one of these statuses change. */
+  from: readonly EmailStatus[];
+  /** What changes. */
+  patch: EmailPatch;
+  /** Only emails whose message is kept change (a retry needs it). @default false */
+  withMessage?: boolean;
 }
 
 /** Options for {@link Store.claimDue}. */
@@ -133,14 +143,14 @@ export interface Store {
    */
   countDue(now: number): Promise<number>;
   /**
-   * Queues failed emails again (an administrator's retry, `history.retry`): in one
-   * transaction, each email named by an attempt that is still `failed` and still has its
-   * message becomes `queued`, due at `dueAt` (ISO 8601), with its attempts, deferrals,
-   * failure and forced flag reset, and the attempt (outcome `requeued`) appended to its
-   * log. Returns the ids queued again; the others (unknown, no longer failed, or without a
-   * message) are left as they were.
+   * An administrator's change of emails (`history.retry`, `history.cancel`): in one
+   * transaction, each email named by an attempt that is in one of `change.from` (and, with
+   * `withMessage`, still has its message) gets `change.patch` and the attempt appended to
+   * its log. The status is checked by the UPDATE itself, so a distributor claiming the
+   * email at the same moment, or a second administrator, cannot both act on it. Returns the
+   * ids changed; the others (unknown, or in another status) are left as they were.
    */
-  requeueFailed(attempts: readonly AttemptRecord[], dueAt: string): Promise<string[]>;
+  changeEmails(attempts: readonly AttemptRecord[], change: EmailChange): Promise<string[]>;
   /**
    * Gives back leases that `owner` holds on emails it will not send after all
    * (a distributor stopping with claimed emails it has not started): each is

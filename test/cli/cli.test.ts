@@ -105,7 +105,7 @@ describe('mailwright CLI (in-process, real SQLite file and SMTP server)', () => 
     for (const argv of [[], [id, '--failed'], ['--sender', 'blocked@contoso.com']]) {
       const usage = await cli('retry', ...argv);
       expect(usage.code).toBe(ExitCodes.USAGE);
-      expect(usage.err).toContain('Name the emails to retry, or pass --failed');
+      expect(usage.err).toContain('Name the emails, or pass --failed');
     }
     const run = await cli('retry', '--failed', '--sender', 'BLOCKED@contoso.com');
     expect(run.code).toBe(ExitCodes.EMAIL_FAILED);
@@ -120,8 +120,29 @@ describe('mailwright CLI (in-process, real SQLite file and SMTP server)', () => 
     expect((await cli('distribute', '--once')).out).toContain(`failed ${id}: MW_SEND_AS_DENIED`); // the server still refuses it
   });
 
+  it('cancel stops waiting email before it is sent, and says why it skips the rest', async () => {
+    const app = await createMailwright({ store: createSqliteStore({ filename: db }), providers: [smtpProvider({ id: 'smtp' })], users: new InMemoryUserDirectory(), secretKey: key });
+    const ids = [
+      await app.enqueue({ from: 'mailer@contoso.com', to: 'c@example.com', subject: 'Made by mistake 1', text: 'x' }),
+      await app.enqueue({ from: 'mailer@contoso.com', to: 'c@example.com', subject: 'Made by mistake 2', text: 'x' }),
+    ];
+    await app.close();
+    expect((await cli('cancel')).code).toBe(ExitCodes.USAGE);
+    expect(await cli('cancel', '--waiting', '--since', '2000-01-01', '--reason', 'Statement run made twice')).toMatchObject({
+      code: ExitCodes.OK,
+      out: 'Cancelled: 2 email(s); `mailwright retry` sends any of them after all.\n',
+    });
+    const cancelled = JSON.parse((await cli('history', '--status', 'failed', '--json')).out) as { id: string; failure: { code: string; message: string } }[];
+    expect(cancelled.filter((r) => ids.includes(r.id)).map((r) => [r.failure.code, r.failure.message])).toEqual([
+      ['MW_CANCELLED', 'Statement run made twice'],
+      ['MW_CANCELLED', 'Statement run made twice'],
+    ]);
+    expect(await cli('cancel', ids[0]!)).toMatchObject({ code: ExitCodes.EMAIL_FAILED, out: `skipped ${ids[0]}: already finished\nCancelled: none.\n` });
+    expect((await cli('distribute', '--once')).out).toContain('Done: sent 0');
+  });
+
   it('--help on each command, and usage errors exit 2', async () => {
-    for (const command of ['distribute', 'history', 'retry', 'purge', 'test-email', 'params', 'smtp', 'forwarding', 'forwarding audit']) {
+    for (const command of ['distribute', 'history', 'retry', 'cancel', 'purge', 'test-email', 'params', 'smtp', 'forwarding', 'forwarding audit']) {
       const help = await cli(...command.split(' '), '--help');
       expect(help.code).toBe(ExitCodes.OK);
       expect(help.out).toContain(`Usage: mailwright ${command}`);

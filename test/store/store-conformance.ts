@@ -628,14 +628,22 @@ export function describeStoreConformance(name: string, factory: () => Promise<St
       });
     });
 
-    describe('requeueFailed (history.retry)', () => {
-      it('queues a failed email that kept its message again, due at once with its round reset, and logs the retry', async () => {
+    describe('changeEmails (history.retry, history.cancel)', () => {
+      /** The retry's change: failed emails with their message, queued again with their round reset. */
+      const retry = (dueAt: string) =>
+        ({
+          from: ['failed'],
+          withMessage: true,
+          patch: { status: 'queued', dueAt, attempts: 0, deferrals: 0, forced: false, failure: undefined, sentAt: undefined },
+        }) as const;
+
+      it('applies the patch to an email in one of the statuses, with its message when asked, and logs the attempt', async () => {
         const failed = newRecord({ status: 'failed', attempts: 5, deferrals: 10, forced: true, failure: sendAsDenied, sentAt: at(1), priority: 3, payload: 'message', idempotencyKey: 'k-1' });
         await store.insertEmail(failed);
         await store.appendAttempt(attemptOf(failed.id, { attempt: 5, outcome: 'failed', failure: sendAsDenied }));
-        const retry = attemptOf(failed.id, { attempt: 5, outcome: 'requeued', startedAt: at(60_000), finishedAt: at(60_000) });
+        const requeued = attemptOf(failed.id, { attempt: 5, outcome: 'requeued', startedAt: at(60_000), finishedAt: at(60_000) });
 
-        expect(await store.requeueFailed([retry], at(60_000))).toEqual([failed.id]);
+        expect(await store.changeEmails([requeued], retry(at(60_000)))).toEqual([failed.id]);
 
         const record = await store.getEmail(failed.id);
         expect(record).toMatchObject({ status: 'queued', dueAt: at(60_000), attempts: 0, deferrals: 0, forced: false, priority: 3, idempotencyKey: 'k-1' });
@@ -646,7 +654,7 @@ export function describeStoreConformance(name: string, factory: () => Promise<St
         expect((await store.claimDue({ now: msAt(60_000), limit: 10, leaseMs: 1000, owner: 'w' })).map((r) => r.id)).toEqual([failed.id]);
       });
 
-      it('leaves an email that is not failed, has no message, or does not exist, as it was', async () => {
+      it('leaves an email in another status, without its message when one is needed, or unknown, as it was', async () => {
         const sent = newRecord({ status: 'sent', sentAt: at(1), payload: 'gone' });
         const queued = newRecord({ status: 'queued', payload: 'waiting' });
         const failedWithoutMessage = newRecord({ status: 'failed', mode: 'interactive', failure: sendAsDenied });
@@ -655,12 +663,28 @@ export function describeStoreConformance(name: string, factory: () => Promise<St
         const ids = [sent.id, queued.id, failedWithoutMessage.id, randomUUID(), failed.id];
         const before = await Promise.all(ids.map((id) => store.getEmail(id)));
 
-        const requeued = await store.requeueFailed(ids.map((id) => attemptOf(id, { outcome: 'requeued' })), at(5_000));
+        const changed = await store.changeEmails(
+          ids.map((id) => attemptOf(id, { outcome: 'requeued' })),
+          retry(at(5_000)),
+        );
 
-        expect(requeued).toEqual([failed.id]);
+        expect(changed).toEqual([failed.id]);
         expect(await Promise.all(ids.slice(0, 4).map((id) => store.getEmail(id)))).toEqual(before.slice(0, 4));
         for (const id of ids.slice(0, 4)) expect(await store.listAttempts(id)).toEqual([]);
-        expect(await store.requeueFailed([], at(5_000))).toEqual([]);
+        expect(await store.changeEmails([], retry(at(5_000)))).toEqual([]);
+      });
+
+      it('does not change an email claimed meanwhile: the status is checked by the update itself', async () => {
+        const waiting = newRecord({ status: 'queued', payload: 'p' });
+        await store.insertEmail(waiting);
+        const cancel = { from: ['queued', 'deferred'], patch: { status: 'failed', failure: sendAsDenied } } as const;
+        expect(await store.claimDue({ now: msAt(0), limit: 10, leaseMs: 60_000, owner: 'w' })).toHaveLength(1);
+        expect(await store.changeEmails([attemptOf(waiting.id, { outcome: 'cancelled' })], cancel)).toEqual([]);
+        expect((await store.getEmail(waiting.id))?.status).toBe('sending');
+        // A patch to a status without a payload (sent, exported, blocked) drops it, as updateEmail does.
+        const blocked = await store.changeEmails([attemptOf(waiting.id, { outcome: 'cancelled' })], { from: ['sending'], patch: { status: 'blocked', blockedReason: 'test' } });
+        expect(blocked).toEqual([waiting.id]);
+        expect(await store.getPayload(waiting.id)).toBeUndefined();
       });
     });
 

@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
+import type { Mailwright } from '../../mailwright.js';
+import type { EmailStatus } from '../../store/email-record.js';
 import type { HistoryQuery } from '../../store/history-query.js';
+import { ExitCodes } from '../exit-codes.js';
 
-/** The history filters `history` and `retry --failed` share. */
+/** The history filters `history`, `retry --failed` and `cancel --waiting` share. */
 export interface HistoryFilterFlags {
   sender?: string;
   provider?: string;
@@ -26,4 +29,39 @@ export function historyFilterQuery(flags: HistoryFilterFlags): HistoryQuery {
     ...(flags.since ? { since: flags.since } : {}),
     ...(flags.until ? { until: flags.until } : {}),
   };
+}
+
+/** How a command that acts on emails (`retry`, `cancel`) is told which. */
+export interface EmailSelection {
+  /** The ids named on the command line. */
+  ids: string[];
+  flags: HistoryFilterFlags;
+  /** The selection flag (`--failed`, `--waiting`) was given. */
+  all: boolean;
+  /** Its name, for the usage error. */
+  allFlag: string;
+  /** The statuses it selects. */
+  statuses: EmailStatus[];
+}
+
+/**
+ * The ids a command acts on: those named, or, with its selection flag, every email in its
+ * statuses that the filters select (read page by page). Either, not both: a usage error.
+ */
+export async function selectedIds(command: Command, open: () => Promise<Mailwright>, selection: EmailSelection): Promise<string[]> {
+  const { ids, flags, all, allFlag, statuses } = selection;
+  const filtered = Object.keys(historyFilterQuery(flags)).length > 0;
+  if (ids.length > 0 === all || (filtered && !all)) {
+    command.error(`Name the emails, or pass ${allFlag} (with filters if you like), not both.`, { exitCode: ExitCodes.USAGE });
+  }
+  const mailwright = await open();
+  if (!all) return ids;
+  const selected: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await mailwright.history.list({ ...historyFilterQuery(flags), status: statuses, limit: 1000, ...(cursor !== undefined ? { cursor } : {}) });
+    selected.push(...page.items.map((r) => r.id));
+    cursor = page.nextCursor;
+  } while (cursor !== undefined);
+  return selected;
 }

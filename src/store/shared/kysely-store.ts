@@ -4,12 +4,12 @@ import { ErrorCodes } from '../../errors/error-codes.js';
 import { MailwrightError } from '../../errors/mailwright-error.js';
 import type { AttemptRecord, EmailPatch, EmailRecord, NewEmailRecord } from '../email-record.js';
 import type { HistoryPage, HistoryQuery } from '../history-query.js';
-import type { AttemptCompletion, ClaimOptions, ExtendLeasesOptions, FinishedAttempts, ReserveSendsOptions, SendReservation, Store } from '../store.js';
+import type { AttemptCompletion, ClaimOptions, EmailChange, ExtendLeasesOptions, FinishedAttempts, ReserveSendsOptions, SendReservation, Store } from '../store.js';
 import { appendedLog, attemptLogLine, parseAttemptLog } from './attempt-log.js';
 import { claimDueEmails, countDueEmails } from './claim-due-emails.js';
 import { finishAttemptsIn, planCompletions, type FinishAttempts } from './finish-attempts.js';
+import { changeEmailsIn } from './change-emails.js';
 import { purgeFinished, type LongPurge } from './purge-finished.js';
-import { requeueFailedIn } from './requeue-failed.js';
 import { dropsPayload, dropPayloads } from './email-payloads.js';
 import { patchToColumns, rowToEmail } from './email-row.js';
 import { toEpochMs } from './epoch-time.js';
@@ -206,8 +206,8 @@ export class KyselyStore implements Store {
     return this.run('count due emails', () => countDueEmails(this.db, now));
   }
 
-  requeueFailed(attempts: readonly AttemptRecord[], dueAt: string): Promise<string[]> {
-    return this.run('queue failed emails again', () => requeueFailedIn(this.db, attempts, dueAt, this.nowMs()));
+  changeEmails(attempts: readonly AttemptRecord[], change: EmailChange): Promise<string[]> {
+    return this.run('change emails', () => changeEmailsIn(this.db, attempts, change, this.nowMs()));
   }
 
   releaseLeases(ids: readonly string[], owner: string): Promise<number> {

@@ -62,8 +62,9 @@ function initialSchema(): Migration {
         .addColumn('attempt_log', 'text')
         .execute();
 
-      // No foreign key: a payload is deleted with the update that makes its email final, so
-      // the retention purge (final emails only) has nothing to cascade to.
+      // No foreign key: a payload is deleted with the update that makes its email sent,
+      // exported or blocked, and a failed email's by the retention purge's sweep
+      // (purge-finished.ts), in the purge's transaction.
       await db.schema
         .createTable('email_payloads')
         .ifNotExists()

@@ -106,7 +106,7 @@ export function workerSqliteStore(options: { filename: string; busyTimeoutMs: nu
     listAttempts: (emailId) => call('listAttempts', [emailId]),
     claimDue: (claim) => call('claimDue', [claim]),
     countDue: (now) => call('countDue', [now]),
-    requeueFailed: (attempts, dueAt) => call('requeueFailed', [attempts, dueAt]),
+    changeEmails: (attempts, change) => call('changeEmails', [attempts, change]),
     releaseLeases: (ids, owner) => call('releaseLeases', [ids, owner]),
     extendLeases: (extend) => call('extendLeases', [extend]),
     reserveSends: (reserve) => call('reserveSends', [reserve]),

@@ -13,7 +13,7 @@ import { startSmtpTestServer, type SmtpTestServer } from '../support/smtp-test-s
 
 const SEND_AS_DENIED = '5.7.1 Client does not have permissions to send as this sender';
 
-describe('history.retry: failed email sent again once the cause is fixed (real SMTP server, SQLite file)', () => {
+describe('history.retry and history.cancel: an administrator acts on the queue (real SMTP server, SQLite file)', () => {
   let server: SmtpTestServer;
   let dir: string;
   let mailwright: Mailwright;
@@ -95,5 +95,58 @@ describe('history.retry: failed email sent again once the cause is fixed (real S
   it('refuses anything but an array of ids', async () => {
     await expectMailwrightError(mailwright.history.retry('01a2' as never), ErrorCodes.INVALID_QUERY);
     await expectMailwrightError(mailwright.history.retry(['ok', ' ']), ErrorCodes.INVALID_QUERY);
+    await expectMailwrightError(mailwright.history.cancel([undefined] as never), ErrorCodes.INVALID_QUERY);
+  });
+
+  it('cancel: waiting emails end failed with MW_CANCELLED and are not sent; one being sent or finished is left alone; a retry sends a cancelled one after all', async () => {
+    const sent = await mailwright.enqueue({ from: 'batch@contoso.com', to: 'c@example.com', subject: 'Sent earlier', text: 'x' });
+    await mailwright.distributor.runOnce();
+    // A distributor elsewhere has just claimed the first of these: it is being sent.
+    const first = await mailwright.enqueue({ from: 'batch@contoso.com', to: 'c@example.com', subject: 'Being sent', text: 'x' }, { priority: 9 });
+    const [second, deferred, keep] = [
+      await mailwright.enqueue({ from: 'batch@contoso.com', to: 'c@example.com', subject: 'Run twice', text: 'x' }),
+      await mailwright.enqueue({ from: 'batch@contoso.com', to: 'c@example.com', subject: 'Run twice, deferred', text: 'x' }),
+      await mailwright.enqueue({ from: 'batch@contoso.com', to: 'c@example.com', subject: 'Keep', text: 'x' }),
+    ];
+    await mailwright.store.updateEmail(deferred, { status: 'deferred', deferrals: 1 });
+    const [taken] = await mailwright.store.claimDue({ now: clock.now().toMillis(), limit: 1, leaseMs: 60_000, owner: 'elsewhere' });
+    expect(taken?.id).toBe(first);
+    const failedEvents: QueueEvents['failed'][] = [];
+    mailwright.events.on('failed', (event) => failedEvents.push(event));
+
+    const result = await mailwright.history.cancel([first, second, deferred, sent, 'no-such-id'], { reason: 'Statement run made twice' });
+
+    expect(result).toEqual({
+      cancelled: [second, deferred],
+      skipped: [
+        { id: first, reason: 'being-sent' },
+        { id: sent, reason: 'finished' },
+        { id: 'no-such-id', reason: 'not-found' },
+      ],
+    });
+    const cancelled = (await mailwright.history.get(second))!;
+    expect(cancelled).toMatchObject({ status: 'failed', failure: { code: 'MW_CANCELLED', category: 'cancelled', permanent: true, message: 'Statement run made twice' } });
+    expect(cancelled.failure?.fix).toContain('retry it');
+    expect(cancelled.attemptLog.map((a) => a.outcome)).toEqual(['cancelled']);
+    expect(failedEvents.map((e) => [e.emailId, e.failure.code])).toEqual([
+      [second, 'MW_CANCELLED'],
+      [deferred, 'MW_CANCELLED'],
+    ]);
+
+    await mailwright.store.releaseLeases([first], 'elsewhere');
+    const before = server.messages.length;
+    expect(await mailwright.distributor.runOnce()).toMatchObject({ sent: 2, failed: 0 });
+    expect(server.messages.slice(before).map((m) => m.parsed.subject)).toEqual(['Being sent', 'Keep']);
+    expect((await mailwright.history.get(keep))?.status).toBe('sent');
+
+    expect((await mailwright.history.retry([deferred])).requeued).toEqual([deferred]);
+    expect(await mailwright.distributor.runOnce()).toMatchObject({ sent: 1 });
+    expect((await mailwright.history.get(deferred))?.attemptLog.map((a) => a.outcome)).toEqual(['cancelled', 'requeued', 'sent']);
+  });
+
+  it('cancel refuses a reason that is not one line of text, and options it does not know', async () => {
+    await expectMailwrightError(mailwright.history.cancel([], { reason: 'two\nlines' }), ErrorCodes.INVALID_QUERY);
+    await expectMailwrightError(mailwright.history.cancel([], { reason: ' ' }), ErrorCodes.INVALID_QUERY);
+    await expectMailwrightError(mailwright.history.cancel([], { reasn: 'typo' } as never), ErrorCodes.INVALID_QUERY);
   });
 });
