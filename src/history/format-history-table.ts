@@ -36,7 +36,9 @@ function outcome(record: EmailRecord): string {
   if (record.failure !== undefined) {
     const f = record.failure;
     const reply = [f.smtpCode ?? f.httpStatus, f.enhancedCode].filter((x) => x !== undefined).join(' ');
-    const lines = [`${f.code}${reply ? ` (${reply})` : ''} — ${f.permanent ? 'permanent' : 'transient'}`, f.explanation, `Fix: ${f.fix}`];
+    // What the server said, else the failure's own message (a connection error, a cancellation's reason).
+    const said = f.serverResponse !== undefined ? `Server: ${f.serverResponse}` : f.message;
+    const lines = [`${f.code}${reply ? ` (${reply})` : ''} — ${f.permanent ? 'permanent' : 'transient'}`, said, f.explanation, `Fix: ${f.fix}`];
     return (pending === undefined ? lines : [...lines, pending]).join('\n');
   }
   if (pending !== undefined) return pending;
@@ -51,8 +53,9 @@ function outcome(record: EmailRecord): string {
 /**
  * Renders history records as a text table for terminals: status, provider,
  * sender, recipients, subject, size (an upper bound, marked `≤`, until the
- * email is sent), attempts, and the detail: for failures the classified
- * explanation and fix, for waiting email when it is next due.
+ * email is sent), attempts, and the detail: for failures the server's reply (or
+ * the failure's message) with the classified explanation and fix, for waiting
+ * email when it is next due.
  */
 export function formatHistoryTable(records: readonly EmailRecord[], options: { width?: number } = {}): string {
   const width = Math.max(options.width ?? 140, 100);

@@ -109,7 +109,7 @@ describe('mailwright CLI (in-process, real SQLite file and SMTP server)', () => 
     }
     const run = await cli('retry', '--failed', '--sender', 'BLOCKED@contoso.com');
     expect(run.code).toBe(ExitCodes.EMAIL_FAILED);
-    expect(run.out).toMatch(/^skipped \S+: its message is not kept \(sent interactively, or a test email\): send it again from the application$/m);
+    expect(run.out).toMatch(/^skipped \S+: its message is not kept \(sent interactively, a test email, or failed before messages were kept\): send it again from the application$/m);
     expect(run.out).toContain('Queued again: 1 email(s).');
     const queued = JSON.parse((await cli('history', '--status', 'queued', '--json')).out) as { id: string; attempts: number }[];
     expect(queued).toEqual([expect.objectContaining({ id, attempts: 0 })]);

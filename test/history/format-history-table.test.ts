@@ -40,7 +40,18 @@ describe('formatHistoryTable', () => {
     expect(row(record({ status: 'sent', forced: true, response: '250 OK' }))).toContain('sent over the throttle limit after the maximum deferrals');
     const failed = row(record({ status: 'failed', failure: sendAsDenied }));
     expect(failed).toContain('MW_SEND_AS_DENIED (550 5.7.1) — permanent');
+    expect(failed).toContain('Server: 550 5.7.1 Client does not have permissions to send as this sender The server refused');
     expect(failed).toContain('Fix: Grant Send As');
     expect(failed).not.toContain('due');
+    const refused = { ...sendAsDenied, code: ErrorCodes.CONNECTION_FAILED, message: 'connect ECONNREFUSED 127.0.0.1:2525' };
+    delete refused.serverResponse;
+    expect(row(record({ status: 'failed', failure: refused }))).toContain('connect ECONNREFUSED 127.0.0.1:2525 The server refused');
+  });
+
+  it('shows why an administrator cancelled an email', () => {
+    const cancelled = { code: ErrorCodes.CANCELLED, category: 'cancelled', explanation: 'An administrator cancelled this email.', fix: 'Retry it.', permanent: true, message: 'Statement run made twice' } as const;
+    const text = row(record({ status: 'failed', failure: cancelled }));
+    expect(text).toContain('MW_CANCELLED — permanent');
+    expect(text).toContain('Statement run made twice An administrator cancelled this email. Fix: Retry it.');
   });
 });

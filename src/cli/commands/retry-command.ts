@@ -8,7 +8,7 @@ import { selectedIds, withHistoryFilters, type HistoryFilterFlags } from './hist
 const SKIPPED: Record<RetrySkipReason, string> = {
   'not-found': 'no such email (or purged by the history retention)',
   'not-failed': 'not failed',
-  'message-not-kept': 'its message is not kept (sent interactively, or a test email): send it again from the application',
+  'message-not-kept': 'its message is not kept (sent interactively, a test email, or failed before messages were kept): send it again from the application',
 };
 
 /** `mailwright retry`: queue failed email again once its cause is fixed. */
