@@ -1,4 +1,4 @@
-import { anyOf, serviceCodeIn, textMatches, type CatalogueEntry } from './catalogue-entry.js';
+import { anyOf, serviceCodeIn, textMatches, type CatalogueEntry, type NormalizedFailure } from './catalogue-entry.js';
 import { ErrorCodes } from './error-codes.js';
 
 /** Entra ID (MSAL) and mailbox failures recognized by their service code: matched first. */
@@ -56,6 +56,9 @@ export const serviceCodeEntries: CatalogueEntry[] = [
   },
 ];
 
+/** An HTTP status from Microsoft (Graph, the token endpoint), not from another HTTP API. */
+const fromMicrosoft = (raw: NormalizedFailure): boolean => raw.protocol !== 'http';
+
 /** Microsoft Graph failures recognized by HTTP status: matched after the SMTP and delivery entries. */
 export const graphEntries: CatalogueEntry[] = [
   {
@@ -66,7 +69,7 @@ export const graphEntries: CatalogueEntry[] = [
     fix: 'Check the mailbox address (batch account or the user\'s email) exists in this tenant and has an Exchange Online licence.',
     permanent: true,
     examples: ['404 ErrorInvalidUser: The requested user \'batch@contoso.com\' is invalid.', '404 ResourceNotFound'],
-    match: anyOf(serviceCodeIn('ErrorInvalidUser', 'ResourceNotFound', 'ErrorNonExistentMailbox', 'MailboxNotFound', 'Request_ResourceNotFound'), (raw) => raw.httpStatus === 404),
+    match: anyOf(serviceCodeIn('ErrorInvalidUser', 'ResourceNotFound', 'ErrorNonExistentMailbox', 'MailboxNotFound', 'Request_ResourceNotFound'), (raw) => fromMicrosoft(raw) && raw.httpStatus === 404),
   },
   {
     code: ErrorCodes.GRAPH_UNAUTHORIZED,
@@ -76,7 +79,7 @@ export const graphEntries: CatalogueEntry[] = [
     fix: 'Check the tenant and client IDs, that Mail.Send is granted with admin consent, and that the machine clock is right; then send a test email.',
     permanent: true,
     examples: ['401 InvalidAuthenticationToken: Access token has expired or is not yet valid.'],
-    match: anyOf((raw) => raw.httpStatus === 401, serviceCodeIn('InvalidAuthenticationToken')),
+    match: anyOf((raw) => fromMicrosoft(raw) && raw.httpStatus === 401, serviceCodeIn('InvalidAuthenticationToken')),
   },
   {
     code: ErrorCodes.GRAPH_ACCESS_DENIED,
@@ -86,14 +89,14 @@ export const graphEntries: CatalogueEntry[] = [
     fix: 'Grant Mail.Send (Application for batch, Delegated for interactive) with admin consent, and add the mailbox to the application access policy or management scope that restricts the app.',
     permanent: true,
     examples: ['403 ErrorAccessDenied: Access is denied. Check credentials and try again.', '403 Authorization_RequestDenied'],
-    match: anyOf((raw) => raw.httpStatus === 403, serviceCodeIn('ErrorAccessDenied', 'Authorization_RequestDenied', 'AccessDenied')),
+    match: anyOf((raw) => fromMicrosoft(raw) && raw.httpStatus === 403, serviceCodeIn('ErrorAccessDenied', 'Authorization_RequestDenied', 'AccessDenied')),
   },
   {
     code: ErrorCodes.SERVICE_UNAVAILABLE,
     category: 'transient',
     title: 'Service unavailable',
     explanation: 'The service had a temporary problem (HTTP 500, 502, 503 or 504).',
-    fix: 'Nothing to do: the email is retried automatically. If it lasts, check the Microsoft 365 service health page.',
+    fix: 'Nothing to do: the email is retried automatically. If it lasts, check the service\'s status page (for Exchange Online, the Microsoft 365 service health page).',
     permanent: false,
     examples: ['503 Service Unavailable', '504 Gateway Timeout'],
     match: (raw) => raw.httpStatus !== undefined && raw.httpStatus >= 500,

@@ -21,8 +21,11 @@ export interface RawFailure {
   retryAfterSeconds?: number;
   /** Redacted protocol transcript. */
   transcript?: string;
-  /** Which protocol produced it. */
-  protocol?: 'smtp' | 'graph' | 'token' | 'file';
+  /**
+   * Which protocol produced it. `http` is any other HTTP API (a provider of the host's own,
+   * docs/providers/custom.md): its 401, 403 and 404 are not read as Microsoft Graph's.
+   */
+  protocol?: 'smtp' | 'graph' | 'token' | 'file' | 'http';
   /** Domain of a recipient involved (for single-label domain detection). */
   domain?: string;
 }

@@ -17,8 +17,12 @@ export function formatBytes(bytes: number): string {
 /** An ISO instant as `YYYY-MM-DD HH:MM:SS` (UTC). */
 const utc = (iso: string): string => iso.slice(0, 19).replace('T', ' ');
 
-/** Statuses whose size is still the enqueue-time upper bound (docs/queue.md). */
-const NOT_SENT_YET = new Set<EmailStatus>(['queued', 'deferred', 'sending']);
+/**
+ * Statuses whose size is the size as sent (or exported). Any other email's size may be the
+ * enqueue-time upper bound (docs/queue.md): queued email, and queued email that failed or was
+ * blocked without being sent.
+ */
+const SIZE_AS_SENT = new Set<EmailStatus>(['sent', 'exported']);
 
 /** Where a waiting email stands, or undefined once it is no longer waiting. */
 function waiting(record: EmailRecord): string | undefined {
@@ -75,7 +79,7 @@ export function formatHistoryTable(records: readonly EmailRecord[], options: { w
       r.from,
       r.recipients.map((x) => x.address).join(', '),
       r.subject,
-      NOT_SENT_YET.has(r.status) ? `≤ ${formatBytes(r.sizeBytes)}` : formatBytes(r.sizeBytes),
+      SIZE_AS_SENT.has(r.status) ? formatBytes(r.sizeBytes) : `≤ ${formatBytes(r.sizeBytes)}`,
       String(r.attempts),
       outcome(r),
     ]);

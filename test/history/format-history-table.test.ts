@@ -38,7 +38,8 @@ describe('formatHistoryTable', () => {
     expect(sent).not.toContain('≤');
     expect(sent).toContain('250 OK: queued as 7F3A');
     expect(row(record({ status: 'sent', forced: true, response: '250 OK' }))).toContain('sent over the throttle limit after the maximum deferrals');
-    const failed = row(record({ status: 'failed', failure: sendAsDenied }));
+    const failed = row(record({ status: 'failed', failure: sendAsDenied, sizeBytes: 2970 }));
+    expect(failed).toContain('≤ 2.9 KB'); // never sent: the enqueue-time bound
     expect(failed).toContain('MW_SEND_AS_DENIED (550 5.7.1) — permanent');
     expect(failed).toContain('Server: 550 5.7.1 Client does not have permissions to send as this sender The server refused');
     expect(failed).toContain('Fix: Grant Send As');
