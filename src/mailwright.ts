@@ -38,8 +38,11 @@ import { MailwrightError } from './errors/mailwright-error.js';
 
 /** One mailwright instance: the email subsystem of a host application. */
 export interface Mailwright {
+  /** The store (history, queue, settings), migrated. */
   readonly store: Store;
+  /** The source of time of this instance. */
   readonly clock: Clock;
+  /** Encrypts and decrypts the secrets kept in stored settings. */
   readonly secrets: SecretBox;
   /** Email parameters (batch provider, size limit, retention, throttling). */
   readonly parameters: ParametersService;

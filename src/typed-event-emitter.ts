@@ -10,6 +10,7 @@ export class TypedEventEmitter<Events extends object> {
     return () => this.emitter.off(event, listener);
   }
 
+  /** Calls every listener of `event` with `payload`, synchronously. */
   emit<E extends keyof Events & string>(event: E, payload: Events[E]): void {
     this.emitter.emit(event, payload);
   }

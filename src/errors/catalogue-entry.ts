@@ -4,7 +4,9 @@ import type { RawFailure } from './raw-failure.js';
 
 /** One entry of the failure catalogue. */
 export interface CatalogueEntry {
+  /** The stable error code this entry explains. */
   code: ErrorCode;
+  /** Broad family of the failure, for filtering and dashboards. */
   category: FailureCategory;
   /** Short title, used as the heading in docs/troubleshooting.md. */
   title: string;

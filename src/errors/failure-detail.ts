@@ -18,7 +18,9 @@ export type FailureCategory =
 
 /** What the failure catalogue says about a failure: the part an administrator acts on. */
 export interface FailureExplanation {
+  /** Stable error code of the failure. */
   code: ErrorCode;
+  /** Broad family of the failure, for filtering and dashboards. */
   category: FailureCategory;
   /** Plain-language explanation of what went wrong. */
   explanation: string;

@@ -20,10 +20,15 @@ export interface MailwrightErrorOptions {
  * `message` and `fix` to people.
  */
 export class MailwrightError extends Error {
+  /** Stable error code: switch on it. */
   readonly code: ErrorCode;
+  /** `true` when retrying cannot help. */
   readonly permanent: boolean;
+  /** What the caller should do to fix it, when known. */
   readonly fix: string | undefined;
+  /** Structured, secret-free facts (sizes, field names, …); empty when there are none. */
   readonly details: Record<string, unknown>;
+  /** Classified delivery failure, for provider errors. */
   readonly failure: FailureDetail | undefined;
 
   constructor(code: ErrorCode, message: string, options: MailwrightErrorOptions = {}) {

@@ -15,7 +15,9 @@ export interface ConversationEntry {
  * this small interface over its own data.
  */
 export interface ForwardableRecord {
+  /** The record's id in the host application (e.g. a case number). */
   id: string;
+  /** The record's subject, shown by the forward theme. */
   subject: string;
   /** The conversation, oldest first. */
   conversation: ConversationEntry[];

@@ -21,10 +21,13 @@ import type { RecordJournal } from './record-journal.js';
 
 /** Options of `forwardRecord()`. */
 export interface ForwardRecordOptions {
+  /** The record to forward: its conversation and every attachment go along. */
   record: ForwardableRecord;
   /** The agent forwarding it: From = their address and display name, exactly as in the directory. */
   agentUserId: string;
+  /** To recipients: one address or a list. */
   to: AddressInput | AddressInput[];
+  /** Cc recipients: one address or a list. */
   cc?: AddressInput | AddressInput[];
   /** Forward theme (a template id). @default 'mailwright.forward' */
   theme?: string;
@@ -45,8 +48,11 @@ const FORWARD_OPTIONS = optionNames<ForwardRecordOptions>({ record: true, agentU
 
 /** What a forward did. */
 export interface ForwardResult {
+  /** The history id of the forwarded email. */
   emailId: string;
+  /** `sent`, or `exported` when the provider writes a file instead of sending. */
   status: 'sent' | 'exported';
+  /** The forward theme (template) id used. */
   themeId: string;
   /** Attachments sent as links (oversize: 'link'), else empty. */
   linkedAttachments: string[];
@@ -89,6 +95,7 @@ const sizeLabel = (bytes: number): string => (bytes >= 1_048_576 ? `${(bytes / 1
 export class RecordForwarder {
   constructor(private readonly deps: RecordForwarderDeps) {}
 
+  /** Sends the forward now and writes it to the record's journal; a delivery failure is journaled, then thrown. */
   async forward(options: ForwardRecordOptions): Promise<ForwardResult> {
     refuseUnknownOptions(options, FORWARD_OPTIONS, 'forwardRecord options');
     const { record } = options;

@@ -1,27 +1,30 @@
 import type { Clock } from '../clock/clock.js';
 import { toIso } from '../clock/clock.js';
 import { ErrorCodes } from '../errors/error-codes.js';
-import { MailwrightError } from '../errors/mailwright-error.js';
-import { effectiveRetentionDays } from '../parameters/email-parameters.js';
-import type { ParametersService } from '../parameters/parameters-service.js';
-import type { QueueEventEmitter } from '../queue/queue-events.js';
 import { catalogueEntry } from '../errors/failure-catalogue.js';
 import type { FailureDetail } from '../errors/failure-detail.js';
+import { MailwrightError } from '../errors/mailwright-error.js';
+import { effectiveRetentionDays } from '../parameters/email-parameters.js';
 import { optionNames, refuseUnknownOptions } from '../parameters/option-names.js';
+import type { ParametersService } from '../parameters/parameters-service.js';
+import type { QueueEventEmitter } from '../queue/queue-events.js';
 import type { AttemptRecord, EmailPatch, EmailRecord } from '../store/email-record.js';
 import type { HistoryPage, HistoryQuery } from '../store/history-query.js';
 import type { EmailChange, Store } from '../store/store.js';
 
 /** A history record with its delivery attempts. */
 export interface EmailHistoryEntry extends EmailRecord {
+  /** Its delivery attempts, in order. */
   attemptLog: AttemptRecord[];
 }
 
 /** Result of a retention purge. */
 export interface PurgeResult {
+  /** Number of records deleted. */
   deleted: number;
-  /** Records finished before this instant were deleted. */
+  /** Finished records created before this instant (ISO 8601 UTC) were deleted. */
   cutoff: string;
+  /** The retention period applied, in days. */
   retentionDays: number;
 }
 
@@ -156,7 +159,9 @@ export class HistoryService {
       skipped: unique.flatMap((id) => {
         if (changed.has(id)) return [];
         const status = records.get(id)?.status;
-        return [{ id, reason: status === undefined ? 'not-found' : status === 'sending' ? 'being-sent' : 'finished' }];
+        // Waiting when read but not changed: a distributor claimed it meanwhile.
+        const claimed = status === 'sending' || status === 'queued' || status === 'deferred';
+        return [{ id, reason: status === undefined ? 'not-found' : claimed ? 'being-sent' : 'finished' }];
       }),
     };
   }

@@ -11,6 +11,7 @@ export type AddressInput = string | Address;
 
 /** A file attached to an email. Give exactly one of `content` or `path`. */
 export interface Attachment {
+  /** File name shown to recipients, e.g. "invoice.pdf" (no path separators or line breaks). */
   filename: string;
   /** MIME type. @default derived from the file name */
   contentType?: string;
@@ -24,17 +25,27 @@ export interface Attachment {
 
 /** What a caller writes to send an email. Validated and normalized into {@link EmailMessage}. */
 export interface MessageInput {
+  /** From address; when absent, the sending user's (or, for queued email, the batch provider's mailbox). */
   from?: AddressInput;
+  /** Sender (Send On Behalf): the mailbox actually sending, when it differs from From. */
   sender?: AddressInput;
+  /** Reply-To address or addresses. */
   replyTo?: AddressInput | AddressInput[];
+  /** To recipients. */
   to?: AddressInput | AddressInput[];
+  /** Cc recipients. */
   cc?: AddressInput | AddressInput[];
+  /** Bcc recipients. */
   bcc?: AddressInput | AddressInput[];
+  /** The subject; no line breaks. */
   subject: string;
+  /** Plain-text body. Give `text`, `html` or both. */
   text?: string;
+  /** HTML body. Give `text`, `html` or both. */
   html?: string;
   /** Extra headers (e.g. `X-Case-Id`). Values must not contain CR or LF. */
   headers?: Record<string, string>;
+  /** Files to attach. */
   attachments?: Attachment[];
   /** Message-ID to use (assigned automatically when absent). */
   messageId?: string;
@@ -48,17 +59,27 @@ export interface MessageInput {
 
 /** A validated, normalized email: every address parsed, every header checked. */
 export interface EmailMessage {
+  /** The From address. */
   from: Address;
   /** The mailbox actually sending, when it differs from From (Send On Behalf). */
   sender?: Address;
+  /** Reply-To addresses; empty when none. */
   replyTo: Address[];
+  /** To recipients. */
   to: Address[];
+  /** Cc recipients. */
   cc: Address[];
+  /** Bcc recipients. */
   bcc: Address[];
+  /** The subject. */
   subject: string;
+  /** Plain-text body (at least one of `text` and `html` is set). */
   text?: string;
+  /** HTML body (at least one of `text` and `html` is set). */
   html?: string;
+  /** Extra headers, checked (no CR or LF, none that mailwright writes itself). */
   headers: Record<string, string>;
+  /** Attachments, checked (readable, exactly one of `content` or `path`). */
   attachments: Attachment[];
   /** Stable Message-ID, `<…@…>`, reused by every attempt. */
   messageId: string;

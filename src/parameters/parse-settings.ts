@@ -6,6 +6,7 @@ import { MailwrightError } from '../errors/mailwright-error.js';
 export interface SettingsIssue {
   /** Dotted path, e.g. "perMinuteLimits.smtp". */
   field: string;
+  /** What is wrong with the field (never echoes its value). */
   message: string;
 }
 

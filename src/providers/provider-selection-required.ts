@@ -3,8 +3,11 @@ import { MailwrightError } from '../errors/mailwright-error.js';
 
 /** One provider a user may choose for interactive sending. */
 export interface ProviderChoice {
+  /** Provider id, to pass back to `send()` as `provider`. */
   id: string;
+  /** Implementation family, e.g. "smtp", "exchange", "eml". */
   kind: string;
+  /** Label for the choice list. */
   displayName: string;
 }
 
@@ -14,6 +17,7 @@ export interface ProviderChoice {
  * `provider` (and `rememberChoice: true` for "do not ask again").
  */
 export class ProviderSelectionRequired extends MailwrightError {
+  /** The providers the user may choose from. */
   readonly choices: ProviderChoice[];
 
   constructor(userId: string, choices: ProviderChoice[]) {

@@ -11,6 +11,7 @@ export type SendMode = 'interactive' | 'batch';
 
 /** What a provider is told about one delivery attempt. */
 export interface SendContext {
+  /** Interactive or batch sending. */
   mode: SendMode;
   /** The history record id of this email. */
   emailId: string;
@@ -18,11 +19,13 @@ export interface SendContext {
   attempt: number;
   /** The user on whose behalf the email is sent, when known. */
   user?: DirectoryUser;
+  /** Aborted when the attempt should be abandoned; a provider may stop early then. */
   signal?: AbortSignal;
 }
 
 /** Who a mailbox is asked for: the provider may send from a different mailbox per mode and user. */
 export interface MailboxContext {
+  /** Interactive or batch sending. */
   mode: SendMode;
   /** The sending user, when known. */
   user?: DirectoryUser;
@@ -30,10 +33,15 @@ export interface MailboxContext {
 
 /** Outcome for one recipient. */
 export interface RecipientResult {
+  /** The recipient's address. */
   address: string;
+  /** Whether the server accepted or rejected the recipient. */
   status: 'accepted' | 'rejected';
+  /** SMTP reply code for this recipient, e.g. 550. */
   smtpCode?: number;
+  /** RFC 3463 enhanced status code, e.g. "5.1.1". */
   enhancedCode?: string;
+  /** The server's reply for this recipient. */
   response?: string;
 }
 
@@ -59,9 +67,13 @@ export interface SendReceipt {
 
 /** Everything a provider may need from mailwright; given once, at registration. */
 export interface ProviderRuntime {
+  /** The instance's source of time. */
   clock: Clock;
+  /** The instance's logger; never give it a password or a token. */
   logger: Logger;
+  /** Encrypts and decrypts secrets at rest (e.g. a stored SMTP password). */
   secrets: SecretBox;
+  /** Reads persisted settings, e.g. the provider's own under `provider:<id>`. */
   settings: SettingsReader;
 }
 
@@ -98,6 +110,7 @@ export interface Provider extends ProviderInfo {
   mailbox?(context?: MailboxContext): Promise<Address | undefined>;
   /** How a user's address is represented when it is not the mailbox. @default 'sendAs' */
   readonly senderMode?: SenderMode;
+  /** Delivers (or exports) one validated message; on failure throws a `MailwrightError` with a classified `failure`. */
   send(message: EmailMessage, context: SendContext): Promise<SendReceipt>;
   /**
    * Reads the inbox rules of a mailbox from the server, for an administrator's

@@ -6,7 +6,9 @@ export const providerSettingsKey = (providerId: string): string => `provider:${p
 
 /** How one kind of provider settings is validated, sealed (secrets encrypted) and shown. */
 export interface SettingsCodec<Input, Stored, View> {
+  /** Validates the input (MW_INVALID_SETTINGS) and encrypts its secrets for storage. */
   seal(input: Input, secrets: SecretBox): Stored;
+  /** The stored settings as shown to people: without their secrets. */
   describe(stored: Stored): View;
 }
 

@@ -22,7 +22,9 @@ import type { QueueEventEmitter } from './queue-events.js';
 
 /** One email of `enqueueMany()`. */
 export interface EnqueueItem {
+  /** The email to queue. */
   message: MessageInput;
+  /** Its queue options (priority, sendAfter, idempotency key, user, meta). */
   options?: EnqueueOptions;
 }
 
@@ -44,6 +46,7 @@ export interface EnqueuerDeps {
 export class Enqueuer {
   constructor(private readonly deps: EnqueuerDeps) {}
 
+  /** Validates one email and queues it for the distributor; returns its id (the existing email's id for a known idempotency key). */
   async enqueue(input: MessageInput, given: EnqueueOptions = {}): Promise<string> {
     const { store } = this.deps;
     const options = parseEnqueueOptions(given);

@@ -7,6 +7,7 @@ export interface ThrottleInput {
   limit: number;
   /** Start times (epoch ms) of this provider's non-forced sends, any order. */
   sentTimesMs: readonly number[];
+  /** The current instant (epoch ms). */
   nowMs: number;
   /** How often this email was deferred already. */
   deferrals: number;

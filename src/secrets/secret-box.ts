@@ -2,11 +2,15 @@
 export interface EncryptedSecret {
   /** Format version and algorithm. */
   v: 1;
+  /** The cipher: AES-256-GCM. */
   alg: 'aes-256-gcm';
   /** Key fingerprint (first 8 hex of SHA-256 of the key) to tell "wrong key" from "corrupt". */
   kid: string;
+  /** The random 12-byte IV, base64. */
   iv: string;
+  /** The 16-byte GCM authentication tag, base64. */
   tag: string;
+  /** The ciphertext, base64. */
   data: string;
 }
 

@@ -4,8 +4,11 @@ import type { EmailStatus } from '../store/email-record.js';
 
 /** A delivered (or exported) email. */
 export interface SendResult {
+  /** The history record id. */
   emailId: string;
+  /** `sent`, or `exported` for a file the user opens. */
   status: Extract<EmailStatus, 'sent' | 'exported'>;
+  /** What the provider returned. */
   receipt: SendReceipt;
 }
 

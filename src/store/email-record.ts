@@ -17,22 +17,33 @@ export function isFinalStatus(status: EmailStatus): boolean {
 
 /** One recipient of an email and what the server said about it. */
 export interface RecipientRecord {
+  /** Where the recipient was listed: To, Cc or Bcc (a redirect's recipients are To). */
   kind: 'to' | 'cc' | 'bcc';
+  /** The recipient's address. */
   address: string;
+  /** Display name, when given. */
   name?: string;
+  /** `pending` until the server accepts or rejects it (an export's recipients stay pending). */
   status: 'pending' | 'accepted' | 'rejected';
+  /** SMTP reply code for this recipient, e.g. 550. */
   smtpCode?: number;
+  /** RFC 3463 enhanced status code, e.g. "5.1.1". */
   enhancedCode?: string;
+  /** The server's reply for this recipient. */
   response?: string;
 }
 
 /** One history record: one email, interactive or batch. Timestamps are ISO 8601 UTC. */
 export interface EmailRecord {
+  /** The email's id: a UUID version 7, so ids sort by creation time. */
   id: string;
+  /** Where the email is in its lifecycle. */
   status: EmailStatus;
+  /** Interactive or batch sending. */
   mode: SendMode;
   /** Provider that sent (or will send) it; null while a batch email waits for the batch provider. */
   providerId: string | null;
+  /** The Message-ID header, `<…@…>`, the same for every attempt. */
   messageId: string;
   /** From as sent, formatted `Name <address>`. */
   from: string;
@@ -40,20 +51,31 @@ export interface EmailRecord {
   senderAddress: string;
   /** Sender header (Send On Behalf), formatted. */
   sender?: string;
+  /** The user it was sent for, when there is one. */
   userId?: string;
+  /** Every recipient and what the server said about it. */
   recipients: RecipientRecord[];
+  /** The subject. */
   subject: string;
+  /** Encoded size in bytes: the size as sent for sent or exported email, else possibly the enqueue-time upper bound. */
   sizeBytes: number;
+  /** Delivery attempts made so far (counted from 0 again when `history.retry` queues it again). */
   attempts: number;
+  /** Times the throttle deferred it. */
   deferrals: number;
   /** Sent although the throttle limit was reached (after the maximum deferrals). */
   forced: boolean;
+  /** Queue priority: higher is sent first. */
   priority: number;
   /** When the email may next be attempted. */
   dueAt: string;
+  /** The key it was queued with: queuing the same key again returns this email. */
   idempotencyKey?: string;
+  /** When the record was created. */
   createdAt: string;
+  /** When the record last changed. */
   updatedAt: string;
+  /** When it was sent or exported; while `sending`, when its throttle slot was reserved. */
   sentAt?: string;
   /** Classified failure (status failed, or the last transient failure while retrying). */
   failure?: FailureDetail;
@@ -61,12 +83,15 @@ export interface EmailRecord {
   blockedReason?: string;
   /** Provider receipt facts: final response, provider message id, export path. */
   response?: string;
+  /** Provider-side id (SMTP queue id, Graph message id), when the provider gave one. */
   providerMessageId?: string;
+  /** Where the exported file was written. */
   exportPath?: string;
   /** Host facts (template id, record id, …); never secrets. */
   meta: Record<string, unknown>;
   /** Lease owner and expiry while `sending`. */
   leaseOwner?: string;
+  /** When the lease expires; another worker may then claim the email. */
   leaseExpiresAt?: string;
 }
 
@@ -111,16 +136,23 @@ export type EmailPatch = Partial<
 
 /** One delivery attempt of an email. */
 export interface AttemptRecord {
+  /** The email's history id. */
   emailId: string;
+  /** Attempt number, 1 for the first; other entries (deferred, requeued, cancelled) carry the email's attempt count. */
   attempt: number;
+  /** The provider; empty when none was chosen yet. */
   providerId: string;
+  /** When the attempt started (ISO 8601 UTC). */
   startedAt: string;
+  /** When the attempt finished (ISO 8601 UTC). */
   finishedAt: string;
   /**
    * `requeued`: an administrator sent a failed email again (`history.retry`); the attempts
    * start over. `cancelled`: an administrator cancelled it while it waited (`history.cancel`).
    */
   outcome: 'sent' | 'exported' | 'failed' | 'retrying' | 'deferred' | 'forced' | 'requeued' | 'cancelled';
+  /** The classified failure, when the attempt failed or the email was cancelled. */
   failure?: FailureDetail;
+  /** Redacted protocol transcript. */
   transcript?: string;
 }

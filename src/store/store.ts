@@ -3,8 +3,11 @@ import type { HistoryPage, HistoryQuery } from './history-query.js';
 
 /** One attempt to finish: the email's patch and the attempt log entry. */
 export interface AttemptCompletion {
+  /** The email's id. */
   emailId: string;
+  /** The changes to the email. */
   patch: EmailPatch;
+  /** The attempt to append to its log. */
   attempt: AttemptRecord;
   /**
    * The worker that made the attempt under its lease. If another worker holds
@@ -17,7 +20,9 @@ export interface AttemptCompletion {
 
 /** What {@link Store.finishAttempts} found: emails gone (nothing written) and emails another worker took over (only logged). */
 export interface FinishedAttempts {
+  /** Emails that no longer exist: nothing was written. */
   missing: string[];
+  /** Emails another worker had taken over: only the attempt was logged. */
   takenOver: string[];
 }
 
@@ -45,6 +50,7 @@ export interface ClaimOptions {
 
 /** Options for {@link Store.extendLeases}. */
 export interface ExtendLeasesOptions {
+  /** The emails whose leases to extend. */
   ids: readonly string[];
   /** Worker id the leases were claimed with. */
   owner: string;
@@ -56,6 +62,7 @@ export interface ExtendLeasesOptions {
 
 /** Options for {@link Store.reserveSends}. */
 export interface ReserveSendsOptions {
+  /** The provider whose throttle window is counted. */
   providerId: string;
   /** Emails the caller has claimed and is about to send, in the order slots go to them. */
   emailIds: readonly string[];
@@ -85,10 +92,12 @@ export interface Store {
   readonly dialect: string;
   /** Creates or upgrades the schema. Idempotent. */
   migrate(): Promise<void>;
+  /** Closes the database connections. */
   close(): Promise<void>;
 
   /** A JSON setting (parameters, provider settings). */
   getSetting<T = unknown>(key: string): Promise<T | undefined>;
+  /** Saves a JSON setting, replacing the previous value. */
   putSetting(key: string, value: unknown): Promise<void>;
 
   /**
@@ -107,14 +116,18 @@ export interface Store {
    * (a failed email keeps it, for `history.retry`, until the retention purge).
    */
   updateEmail(id: string, patch: EmailPatch): Promise<EmailRecord>;
+  /** One email's record, or undefined. */
   getEmail(id: string): Promise<EmailRecord | undefined>;
   /** The serialized message of an email still to be sent, or failed (none once sent, exported or blocked). */
   getPayload(id: string): Promise<string | undefined>;
   /** The serialized messages of several emails in one query (ids without a payload are absent). */
   getPayloads(ids: readonly string[]): Promise<Map<string, string>>;
+  /** The email with this idempotency key, or undefined. */
   findByIdempotencyKey(key: string): Promise<EmailRecord | undefined>;
+  /** One page of history matching the query, newest first. */
   listEmails(query: HistoryQuery): Promise<HistoryPage>;
 
+  /** Appends an attempt to its email's log (MW_EMAIL_NOT_FOUND for an unknown id). */
   appendAttempt(attempt: AttemptRecord): Promise<void>;
   /**
    * Ends an attempt in one transaction: applies the email's patch and appends the
@@ -128,6 +141,7 @@ export interface Store {
    * taken over, for which only the attempt was logged (see `leaseOwner`).
    */
   finishAttempts(items: readonly AttemptCompletion[]): Promise<FinishedAttempts>;
+  /** The email's attempt log, in order. */
   listAttempts(emailId: string): Promise<AttemptRecord[]>;
 
   /**

@@ -10,6 +10,7 @@ import type { RenderedTemplate, TemplateCatalog } from './template-catalog.js';
 export interface NotifyOptions {
   /** Users to notify; each gets one email in their language if they opted in. */
   userIds: string[];
+  /** The template to render for each user. */
   templateId: string;
   /** Template data; `user` (id, name, email, language) is added for each recipient. */
   data: Record<string, unknown>;
@@ -26,7 +27,9 @@ export type SkipReason = 'not-opted-in' | 'unknown-user' | 'invalid-address';
 
 /** What `notify()` did for each user. */
 export interface NotifyResult {
+  /** Users notified: their email's id and the language used. */
   queued: { userId: string; emailId: string; language: string }[];
+  /** Users not notified, and why (with the error for an invalid address). */
   skipped: { userId: string; reason: SkipReason; error?: MailwrightError }[];
 }
 
@@ -46,6 +49,7 @@ export interface NotifierDeps {
 export class Notifier {
   constructor(private readonly deps: NotifierDeps) {}
 
+  /** Renders and queues one notification per opted-in user; reports the others as skipped. */
   async notify(options: NotifyOptions): Promise<NotifyResult> {
     refuseUnknownOptions(options, NOTIFY_OPTIONS, 'notify options');
     const result: NotifyResult = { queued: [], skipped: [] };

@@ -10,12 +10,17 @@ import type { TemplateSource } from './template-source.js';
 
 /** A template's subject and bodies rendered for one language. */
 export interface RenderedContent {
+  /** The template's id. */
   templateId: string;
+  /** Whether the system or the organization template was used. */
   origin: TemplateOrigin;
   /** The variant used (after fallback). */
   language: string;
+  /** The rendered subject. */
   subject: string;
+  /** The rendered HTML body, when the language variant has one. */
   html?: string;
+  /** The rendered text body, when the language variant has one. */
   text?: string;
   /** The template as resolved (for its sender and options). */
   template: EmailTemplate;
@@ -23,6 +28,7 @@ export interface RenderedContent {
 
 /** A template rendered for one language with its sender: ready to become an email. */
 export interface RenderedTemplate extends RenderedContent {
+  /** The template's sender, as the From address. */
   from: Address;
 }
 
@@ -30,6 +36,7 @@ export interface RenderedTemplate extends RenderedContent {
 export interface RenderOptions {
   /** BCP 47 tag, e.g. "fr-CA". @default the template's default language */
   language?: string;
+  /** Template variables. */
   data: Record<string, unknown>;
 }
 

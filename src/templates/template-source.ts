@@ -2,6 +2,7 @@ import type { EmailTemplate } from './email-template.js';
 
 /** Where templates are read from: the host's system templates, or its organization templates (e.g. a table). */
 export interface TemplateSource {
+  /** The template with this id, or undefined. */
   get(id: string): Promise<EmailTemplate | undefined>;
 }
 

@@ -6,7 +6,9 @@ import type { DirectoryUser } from './user-directory.js';
 
 /** The From (and, for Send On Behalf, Sender) of an email. */
 export interface SenderIdentity {
+  /** The From address. */
   from: Address;
+  /** The Sender (Send On Behalf): the provider's mailbox, when it differs from From. */
   sender?: Address;
 }
 

@@ -22,6 +22,7 @@ export interface UserEmailOptions {
 
 /** A user as the host application's directory knows them. */
 export interface DirectoryUser {
+  /** The user's id in the host application. */
   id: string;
   /** The user's email: the default From address. */
   email: string;
@@ -29,6 +30,7 @@ export interface DirectoryUser {
   displayName?: string;
   /** External users (portal, guest) cannot use Exchange. @default false */
   external?: boolean;
+  /** The user's email options. */
   options?: UserEmailOptions;
 }
 
@@ -37,6 +39,7 @@ export interface DirectoryUser {
  * writes back their email options ("do not ask again").
  */
 export interface UserDirectory {
+  /** The user with this id, or undefined. */
   getUser(id: string): Promise<DirectoryUser | undefined>;
   /** Merges `options` into the user's stored email options. */
   updateOptions(id: string, options: Partial<UserEmailOptions>): Promise<void>;

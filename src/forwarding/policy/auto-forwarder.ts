@@ -42,13 +42,17 @@ function checkDelivery(delivery: InboundDelivery): void {
 
 /** What happened to one automatic forward. */
 export interface AutoForwardOutcome {
+  /** What asked for the forward (mailbox forwarding or an inbox rule). */
   source: ForwardSource;
+  /** How the forward is made (redirect, forward or forward as attachment). */
   style: ForwardStyle;
+  /** Stamped as automatically forwarded (remote domain policy applies). */
   stamped: boolean;
   /** queued: in the batch queue; blocked: stopped by the policy; failed: refused before queuing (too large…). */
   status: Extract<EmailStatus, 'queued' | 'blocked' | 'failed'>;
   /** Its history record. */
   emailId: string;
+  /** Its recipients, formatted as in headers (`Name <address>`). */
   recipients: string[];
   /** Why it was blocked or failed. */
   reason?: string;
@@ -56,9 +60,11 @@ export interface AutoForwardOutcome {
 
 /** What the forwarding policy did with one received message. */
 export interface InboundResult {
+  /** The address of the mailbox the message arrived in. */
   mailbox: string;
   /** Keep the message in the mailbox (false only when it was forwarded without DeliverToMailboxAndForward). */
   deliverToMailbox: boolean;
+  /** One outcome per forward queued, blocked or failed; empty when nothing forwards. */
   forwards: AutoForwardOutcome[];
 }
 
@@ -84,6 +90,7 @@ const sourceKey = (source: ForwardSource): string =>
 export class AutoForwarder {
   constructor(private readonly deps: AutoForwarderDeps) {}
 
+  /** Applies the forwarding policy to a received message: queues its forwards, records blocked ones, says whether to keep it. */
   async process(delivery: InboundDelivery): Promise<InboundResult> {
     const prepared = await this.prepare(delivery);
     if (prepared === undefined) return { mailbox: delivery.mailbox, deliverToMailbox: true, forwards: [] };

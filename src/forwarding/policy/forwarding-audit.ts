@@ -7,7 +7,9 @@ import { RULE_ACTIONS, recipientVerdict, type ForwardSource, type ForwardStyle }
 
 /** One address a mailbox or rule forwards to. */
 export interface AuditTarget {
+  /** The address forwarded to. */
   address: string;
+  /** Its domain, lower-cased. */
   domain: string;
   /** Outside the organization's accepted domains. */
   external: boolean;
@@ -17,16 +19,21 @@ export interface AuditTarget {
 
 /** A mailbox setting or inbox rule that forwards outside the organization. */
 export interface ForwardingAuditEntry {
+  /** The mailbox's address. */
   mailbox: string;
   /** `policy`: mailwright's forwarding policy; `server`: a rule read from the mailbox on the server. */
   origin: 'policy' | 'server';
+  /** What forwards: mailbox forwarding (SMTP address or contact) or an inbox rule. */
   source: ForwardSource;
+  /** How it forwards (redirect, forward or forward as attachment). */
   style: ForwardStyle;
+  /** The inbox rule is enabled (always true for mailbox forwarding). */
   enabled: boolean;
   /** Stamped as auto-forwarded, so remote domain policy applies. */
   stamped: boolean;
   /** Mailbox forwarding: a copy stays in the mailbox. */
   deliverToMailboxAndForward?: boolean;
+  /** The addresses it forwards to. */
   targets: AuditTarget[];
   /** Something an administrator must fix (e.g. the forwarding contact no longer exists). */
   problem?: string;

@@ -6,17 +6,25 @@ import type { Address, Attachment } from '../../message/message.js';
 export interface InboundEmail {
   /** The message as received (RFC 5322), for forward-as-attachment. */
   raw: Buffer;
+  /** The From address, when the message has one. */
   from?: Address;
+  /** The To recipients. */
   to: Address[];
+  /** The Cc recipients. */
   cc: Address[];
+  /** The subject; empty when the message has none. */
   subject: string;
+  /** The plain-text body, when present. */
   text?: string;
+  /** The HTML body, when present. */
   html?: string;
+  /** The Date header, when present. */
   date?: Date;
   /** The Message-ID, `<…>`, when the message has one. */
   messageId?: string;
   /** Message-ID, or a hash of the raw bytes when there is none: the key that makes processing idempotent. */
   identity: string;
+  /** The attachments, in memory, with safe file names. */
   attachments: Attachment[];
   /** `In-Reply-To` and `References`, kept on redirects so threads stay together. */
   threadHeaders: Record<string, string>;

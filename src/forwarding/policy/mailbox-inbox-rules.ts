@@ -14,6 +14,8 @@ export interface ReadInboxRule extends InboxRule {
 
 /** The inbox rules of one mailbox, as read from the server. */
 export interface MailboxInboxRules {
+  /** The mailbox's address. */
   mailbox: string;
+  /** Its inbox rules. */
   rules: ReadInboxRule[];
 }

@@ -17,20 +17,27 @@ export type ForwardSource =
 
 /** Recipients a forward may not go to, why, and what an administrator can do. */
 export interface BlockedRecipients {
+  /** MW_FORWARDING_BLOCKED (remote domain policy) or MW_FORWARDING_CONTACT_NOT_FOUND. */
   code: typeof ErrorCodes.FORWARDING_BLOCKED | typeof ErrorCodes.FORWARDING_CONTACT_NOT_FOUND;
+  /** Why they are blocked, in plain language. */
   reason: string;
+  /** What an administrator can do about it. */
   fix: string;
+  /** The blocked recipients (empty when the forwarding contact is missing). */
   recipients: Address[];
 }
 
 /** One forward the policy asks for. */
 export interface PlannedForward {
+  /** What asked for the forward (mailbox forwarding or an inbox rule). */
   source: ForwardSource;
+  /** How the forward is made. */
   style: ForwardStyle;
   /** Stamped as automatically forwarded; remote domain policy applies to stamped forwards only. */
   stamped: boolean;
   /** Recipients it goes to (may be empty when all are blocked). */
   to: Address[];
+  /** Recipients it may not go to, grouped by reason. */
   blocked: BlockedRecipients[];
 }
 
@@ -38,13 +45,17 @@ export interface PlannedForward {
 export interface ForwardingPlan {
   /** Keep the message in the mailbox. */
   deliverToMailbox: boolean;
+  /** The forwards to make: mailbox forwarding first, then inbox rules. */
   forwards: PlannedForward[];
 }
 
 /** Facts {@link planForwards} decides on. */
 export interface PlanInput {
+  /** The organization's accepted domains and remote domain settings. */
   policy: Pick<ForwardingPolicy, 'acceptedDomains' | 'remoteDomains'>;
+  /** The forwarding settings of the mailbox the message arrived in. */
   mailbox: MailboxForwarding;
+  /** The received message. */
   message: Pick<InboundEmail, 'from' | 'to' | 'cc' | 'subject' | 'text' | 'html' | 'attachments' | 'ruleLoopMailboxes'>;
   /** The forwarding contact's address; `null` when `forwardingContactId` names nobody. */
   contact?: Address | null;

@@ -10,9 +10,9 @@ import { refuseRedirect } from '../redirect-not-supported.js';
 
 /** Options of {@link emlProvider}. */
 export interface EmlProviderOptions {
-  /** @default 'eml' */
+  /** Unique provider id. @default 'eml' */
   id?: string;
-  /** @default 'Use an email app' */
+  /** Label for choice lists. @default 'Use an email app' */
   displayName?: string;
   /** Folder where `<emailId>.eml` is written. @default <os tmpdir>/mailwright-eml */
   directory?: string;

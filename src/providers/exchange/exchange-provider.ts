@@ -25,9 +25,9 @@ import { createHttpsTransport, type HttpsTransportOptions, type HttpTransport } 
 
 /** Options of {@link exchangeProvider}. */
 export interface ExchangeProviderOptions extends DelegatedAuth {
-  /** @default 'exchange' */
+  /** Unique provider id. @default 'exchange' */
   id?: string;
-  /** @default 'Use Exchange' */
+  /** Label for choice lists. @default 'Use Exchange' */
   displayName?: string;
   /** May be chosen for interactive sending (the user's own mailbox). @default true */
   interactive?: boolean;
@@ -38,7 +38,7 @@ export interface ExchangeProviderOptions extends DelegatedAuth {
    * provider reads the settings stored under `provider:<id>` at each send.
    */
   settings?: ExchangeSettingsInput;
-  /** @default 'sendAs' */
+  /** How a user's address is represented when it is not the mailbox. @default 'sendAs' */
   senderMode?: SenderMode;
   /** HTTPS options for the token endpoint and Graph (extra CA, `connectTo`, timeout). @default {} */
   network?: HttpsTransportOptions;

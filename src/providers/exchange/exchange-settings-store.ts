@@ -48,7 +48,9 @@ export function openExchangeSettings(stored: StoredExchangeSettings, secrets: Se
 
 /** Exchange settings as a settings screen shows them: which credential is set, never its value. */
 export interface ExchangeSettingsView extends Omit<StoredExchangeSettings, 'clientSecretSecret' | 'certificate'> {
+  /** Which credential is stored: the client secret or a certificate. */
   credential: 'clientSecret' | 'certificate';
+  /** The certificate's SHA-256 thumbprint (hex), when the credential is a certificate. */
   certificateThumbprintSha256?: string;
 }
 

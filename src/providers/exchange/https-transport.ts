@@ -2,21 +2,29 @@ import { Agent, request as httpsRequest } from 'node:https';
 
 /** One HTTP request as the Exchange provider sends it. */
 export interface HttpRequest {
+  /** HTTP method. */
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Absolute https URL. */
   url: string;
+  /** Request headers. */
   headers: Record<string, string>;
+  /** Request body, when there is one. */
   body?: Buffer | string;
 }
 
 /** One HTTP response: header names lower-cased, body read whole. */
 export interface HttpResponse {
+  /** HTTP status code. */
   status: number;
+  /** Response headers, names lower-cased; repeated ones joined with ", ". */
   headers: Record<string, string>;
+  /** The whole response body. */
   body: Buffer;
 }
 
 /** Sends HTTPS requests for MSAL (token endpoint) and Microsoft Graph. */
 export interface HttpTransport {
+  /** Sends one request and resolves with the whole response; rejects on network errors. */
   request(request: HttpRequest): Promise<HttpResponse>;
   /** Closes kept-alive connections. */
   close(): void;

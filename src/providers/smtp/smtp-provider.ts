@@ -21,9 +21,9 @@ import { openSmtpSettings } from './smtp-settings-store.js';
 
 /** Options of {@link smtpProvider}. */
 export interface SmtpProviderOptions {
-  /** @default 'smtp' */
+  /** Unique provider id. @default 'smtp' */
   id?: string;
-  /** @default 'SMTP' */
+  /** Label for choice lists. @default 'SMTP' */
   displayName?: string;
   /** May be chosen for interactive sending. @default true */
   interactive?: boolean;
@@ -34,7 +34,7 @@ export interface SmtpProviderOptions {
    * provider reads the settings stored under `provider:<id>` at each send.
    */
   settings?: SmtpSettingsInput;
-  /** @default 'sendAs' */
+  /** How a user's address is represented when it is not the mailbox. @default 'sendAs' */
   senderMode?: SenderMode;
   /** Microsoft 365 (30/minute default limit). @default true for smtp.office365.com / smtp-mail.outlook.com */
   microsoft365?: boolean;
