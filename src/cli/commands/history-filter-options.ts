@@ -54,8 +54,8 @@ export async function selectedIds(command: Command, open: () => Promise<Mailwrig
   if (ids.length > 0 === all || (filtered && !all)) {
     command.error(`Name the emails, or pass ${allFlag} (with filters if you like), not both.`, { exitCode: ExitCodes.USAGE });
   }
-  const mailwright = await open();
   if (!all) return ids;
+  const mailwright = await open();
   const selected: string[] = [];
   let cursor: string | undefined;
   do {
