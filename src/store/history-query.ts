@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../errors/error-codes.js';
 import type { EmailRecord, EmailStatus } from './email-record.js';
 
 /** Filters for `history.list()`. All optional; combined with AND. */
@@ -8,6 +9,12 @@ export interface HistoryQuery {
   sender?: string;
   /** Only emails of this provider. */
   providerId?: string;
+  /**
+   * Only emails whose failure has this code, or one of these codes: failed email, and
+   * waiting email whose last attempt failed (e.g. all `MW_SEND_AS_DENIED` failures, to retry
+   * them once Send As is granted).
+   */
+  failureCode?: ErrorCode | ErrorCode[];
   /** Created at or after (ISO 8601 or Date). */
   since?: string | Date;
   /** Created before (ISO 8601 or Date). */

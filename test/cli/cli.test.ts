@@ -86,6 +86,8 @@ describe('mailwright CLI (in-process, real SQLite file and SMTP server)', () => 
   it('history filters and prints JSON; distribute --once; purge', async () => {
     const failed = JSON.parse((await cli('history', '--status', 'failed', '--json')).out) as { failure: { code: string } }[];
     expect(failed.map((r) => r.failure.code)).toEqual(['MW_SEND_AS_DENIED']);
+    expect(JSON.parse((await cli('history', '--code', 'MW_SEND_AS_DENIED', '--json')).out)).toEqual(failed);
+    expect(JSON.parse((await cli('history', '--code', 'MW_RECIPIENT_UNKNOWN', '--json')).out)).toEqual([]);
     const bySender = JSON.parse((await cli('history', '--sender', 'MAILER@contoso.com', '--json')).out) as unknown[];
     expect(bySender).toHaveLength(1);
     expect((await cli('history')).out).toContain('MW_SEND_AS_DENIED');
@@ -107,7 +109,8 @@ describe('mailwright CLI (in-process, real SQLite file and SMTP server)', () => 
       expect(usage.code).toBe(ExitCodes.USAGE);
       expect(usage.err).toContain('Name the emails, or pass --failed');
     }
-    const run = await cli('retry', '--failed', '--sender', 'BLOCKED@contoso.com');
+    expect(await cli('retry', '--failed', '--code', 'MW_SEND_AS_DENYED')).toMatchObject({ code: ExitCodes.USAGE, err: expect.stringContaining('Unknown failure code "MW_SEND_AS_DENYED"') });
+    const run = await cli('retry', '--failed', '--sender', 'BLOCKED@contoso.com', '--code', 'MW_RECIPIENT_UNKNOWN,MW_SEND_AS_DENIED');
     expect(run.code).toBe(ExitCodes.EMAIL_FAILED);
     expect(run.out).toMatch(/^skipped \S+: its message is not kept \(sent interactively, a test email, or failed before messages were kept\): send it again from the application$/m);
     expect(run.out).toContain('Queued again: 1 email(s).');

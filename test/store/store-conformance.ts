@@ -322,6 +322,20 @@ export function describeStoreConformance(name: string, factory: () => Promise<St
         expect((await store.listEmails({ sender: 'nobody@contoso.com' })).items).toEqual([]);
       });
 
+      it('filters by failure code, one or several, among failed and waiting email', async () => {
+        const recipientUnknown = { ...sendAsDenied, code: ErrorCodes.RECIPIENT_UNKNOWN, message: '550 5.1.1 User unknown' };
+        const failed = [newRecord({ status: 'failed', failure: sendAsDenied }), newRecord({ status: 'failed', failure: recipientUnknown, createdAt: at(1) })];
+        const retrying = newRecord({ status: 'queued', failure: sendAsDenied, createdAt: at(2) });
+        await store.insertEmails([...failed, retrying]);
+        expect(ids((await store.listEmails({ failureCode: 'MW_SEND_AS_DENIED' })).items).sort()).toEqual([failed[0]!.id, retrying.id].sort());
+        expect(ids((await store.listEmails({ failureCode: 'MW_SEND_AS_DENIED', status: 'failed' })).items)).toEqual([failed[0]!.id]);
+        expect(ids((await store.listEmails({ failureCode: ['MW_SEND_AS_DENIED', 'MW_RECIPIENT_UNKNOWN'], status: 'failed' })).items)).toEqual([failed[1]!.id, failed[0]!.id]);
+        expect((await store.listEmails({ failureCode: 'MW_CANCELLED' })).items).toEqual([]);
+        expect((await store.listEmails({ failureCode: [] })).items).toHaveLength(45);
+        const typo = await expectMailwrightError(store.listEmails({ failureCode: 'MW_SEND_AS_DENYED' as never }), ErrorCodes.INVALID_QUERY);
+        expect(typo.details.field).toBe('failureCode');
+      });
+
       it('filters by provider', async () => {
         const items = (await store.listEmails({ providerId: 'exchange' })).items;
         expect(ids(items)).toEqual(historyOrder(all.filter((r) => r.providerId === 'exchange')));

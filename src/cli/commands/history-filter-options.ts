@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { ErrorCode } from '../../errors/error-codes.js';
 import type { Mailwright } from '../../mailwright.js';
 import type { EmailStatus } from '../../store/email-record.js';
 import type { HistoryQuery } from '../../store/history-query.js';
@@ -8,15 +9,17 @@ import { ExitCodes } from '../exit-codes.js';
 export interface HistoryFilterFlags {
   sender?: string;
   provider?: string;
+  code?: string;
   since?: string;
   until?: string;
 }
 
-/** Adds `--sender`, `--provider`, `--since` and `--until` to a command. */
+/** Adds `--sender`, `--provider`, `--code`, `--since` and `--until` to a command. */
 export function withHistoryFilters(command: Command): Command {
   return command
     .option('--sender <address>', 'only email from this address (case-insensitive)')
     .option('--provider <id>', 'only email sent with this provider')
+    .option('--code <codes>', 'only email whose failure has this code (e.g. MW_SEND_AS_DENIED); comma-separated for several')
     .option('--since <date>', 'created at or after this ISO date/time')
     .option('--until <date>', 'created before this ISO date/time');
 }
@@ -26,6 +29,7 @@ export function historyFilterQuery(flags: HistoryFilterFlags): HistoryQuery {
   return {
     ...(flags.sender ? { sender: flags.sender } : {}),
     ...(flags.provider ? { providerId: flags.provider } : {}),
+    ...(flags.code ? { failureCode: flags.code.split(',').map((c) => c.trim()) as ErrorCode[] } : {}),
     ...(flags.since ? { since: flags.since } : {}),
     ...(flags.until ? { until: flags.until } : {}),
   };

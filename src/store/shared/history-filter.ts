@@ -1,4 +1,4 @@
-import { ErrorCodes } from '../../errors/error-codes.js';
+import { ErrorCodes, type ErrorCode } from '../../errors/error-codes.js';
 import { MailwrightError } from '../../errors/mailwright-error.js';
 import { optionNames, refuseUnknownOptions } from '../../parameters/option-names.js';
 import { EMAIL_STATUSES, type EmailStatus } from '../email-record.js';
@@ -16,6 +16,7 @@ export interface HistoryFilter {
   statuses?: EmailStatus[];
   senderAddress?: string;
   providerId?: string;
+  failureCodes?: ErrorCode[];
   sinceMs?: number;
   untilMs?: number;
   limit: number;
@@ -50,17 +51,33 @@ function limitOf(limit: number | undefined): number {
   return limit;
 }
 
-const QUERY_FIELDS = optionNames<HistoryQuery>({ status: true, sender: true, providerId: true, since: true, until: true, limit: true, cursor: true });
+const QUERY_FIELDS = optionNames<HistoryQuery>({ status: true, sender: true, providerId: true, failureCode: true, since: true, until: true, limit: true, cursor: true });
+
+const ERROR_CODES = new Set<string>(Object.values(ErrorCodes));
+
+function failureCodesOf(code: HistoryQuery['failureCode']): ErrorCode[] | undefined {
+  if (code === undefined) return undefined;
+  const list = Array.isArray(code) ? code : [code];
+  if (list.length === 0) return undefined; // no code given: any failure or none
+  for (const c of list) {
+    if (!ERROR_CODES.has(c)) {
+      throw invalid(`Unknown failure code "${String(c)}".`, 'Use a code from the failure catalogue (docs/troubleshooting.md), e.g. MW_SEND_AS_DENIED.', 'failureCode');
+    }
+  }
+  return [...new Set(list)];
+}
 
 /** Validates a history query; throws MW_INVALID_QUERY saying what to fix (an unknown filter too: a typo must not list everything). */
 export function toHistoryFilter(query: HistoryQuery): HistoryFilter {
   refuseUnknownOptions(query, QUERY_FIELDS, 'history query', { code: ErrorCodes.INVALID_QUERY });
   const statuses = statusesOf(query.status);
+  const failureCodes = failureCodesOf(query.failureCode);
   const sender = query.sender?.trim().toLowerCase();
   return {
     ...(statuses !== undefined ? { statuses } : {}),
     ...(sender ? { senderAddress: sender } : {}),
     ...(query.providerId ? { providerId: query.providerId } : {}),
+    ...(failureCodes !== undefined ? { failureCodes } : {}),
     ...(query.since !== undefined ? { sinceMs: toEpochMs(query.since, 'since', 'query') } : {}),
     ...(query.until !== undefined ? { untilMs: toEpochMs(query.until, 'until', 'query') } : {}),
     limit: limitOf(query.limit),

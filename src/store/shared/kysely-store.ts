@@ -164,7 +164,7 @@ export class KyselyStore implements Store {
   }
 
   listEmails(query: HistoryQuery): Promise<HistoryPage> {
-    return this.run('list the history', () => listEmailPage(this.db, toHistoryFilter(query)));
+    return this.run('list the history', () => listEmailPage(this.db, this.dialect, toHistoryFilter(query)));
   }
 
   appendAttempt(attempt: AttemptRecord): Promise<void> {
