@@ -35,7 +35,7 @@ export {
   type EmailParameters,
   type EmailParametersInput,
 } from './parameters/email-parameters.js';
-export { ParametersService } from './parameters/parameters-service.js';
+export { ParametersService, type EffectiveParameters } from './parameters/parameters-service.js';
 export { parseSettings, type SettingsIssue } from './parameters/parse-settings.js';
 export { smtpSettingsSchema, type SmtpSettings, type SmtpSettingsInput, type StoredSmtpSettings } from './parameters/smtp-settings.js';
 export { userEmailOptionsSchema } from './parameters/user-email-options.js';

@@ -113,7 +113,7 @@ export async function createMailwright(options: MailwrightOptions): Promise<Mail
     secrets,
     settings: { get: (key) => store.getSetting(key) },
   });
-  const parameters = new ParametersService({ store, providers: () => registry.list() });
+  const parameters = new ParametersService({ store, providers: () => registry.all() });
   const events = new QueueEventEmitter();
   const history = new HistoryService(store, parameters, clock, events);
   const sender = new ImmediateSender({

@@ -1,6 +1,7 @@
-import type { ProviderInfo } from '../providers/provider.js';
+import type { Provider } from '../providers/provider.js';
+import { usesMicrosoft365 } from '../providers/uses-microsoft-365.js';
 import type { Store } from '../store/store.js';
-import { emailParametersSchema, type EmailParameters, type EmailParametersInput } from './email-parameters.js';
+import { effectivePerMinuteLimit, effectiveRetentionDays, emailParametersSchema, type EmailParameters, type EmailParametersInput } from './email-parameters.js';
 import { invalidSettings, settingsIssues, type SettingsIssue } from './parse-settings.js';
 
 /** Settings key of the email parameters. */
@@ -9,8 +10,16 @@ export const EMAIL_PARAMETERS_KEY = 'email-parameters';
 /** Dependencies of {@link ParametersService}. */
 export interface ParametersServiceDeps {
   store: Pick<Store, 'getSetting' | 'putSetting'>;
-  /** The registered providers, to check provider ids. */
-  providers: () => ProviderInfo[];
+  /** The registered providers, to check provider ids and find their limits. */
+  providers: () => readonly Provider[];
+}
+
+/** The email parameters' values in force, defaults applied (see {@link ParametersService.effective}). */
+export interface EffectiveParameters {
+  /** Retention in days: `historyRetentionDays`, 0 meaning 30. */
+  historyRetentionDays: number;
+  /** Each registered provider's per-minute limit: set by hand, else 30 for Microsoft 365, else 0 (none). */
+  perMinuteLimits: Record<string, number>;
 }
 
 /** Reads and changes the email parameters, persisted in the store. */
@@ -21,6 +30,18 @@ export class ParametersService {
   async get(): Promise<EmailParameters> {
     const stored = await this.deps.store.getSetting<EmailParametersInput>(EMAIL_PARAMETERS_KEY);
     return emailParametersSchema.parse(stored ?? {});
+  }
+
+  /**
+   * The values in force: the retention, and each provider's per-minute limit, with
+   * Microsoft 365 told from the settings in force (an SMTP provider's stored host too).
+   */
+  async effective(): Promise<EffectiveParameters> {
+    const params = await this.get();
+    const limits = await Promise.all(
+      this.deps.providers().map(async (provider) => [provider.id, effectivePerMinuteLimit(params, { id: provider.id, microsoft365: await usesMicrosoft365(provider) })] as const),
+    );
+    return { historyRetentionDays: effectiveRetentionDays(params), perMinuteLimits: Object.fromEntries(limits) };
   }
 
   /**

@@ -35,6 +35,11 @@ export class ProviderRegistry {
     return this.byId.has(id);
   }
 
+  /** Every registered provider. */
+  all(): readonly Provider[] {
+    return [...this.byId.values()];
+  }
+
   /** Static facts of every provider. */
   list(): ProviderInfo[] {
     return [...this.byId.values()].map(({ id, kind, displayName, interactive, batch, microsoft365 }) => ({

@@ -89,7 +89,10 @@ export interface ProviderInfo {
   readonly interactive: boolean;
   /** May be the batch (queued) provider. */
   readonly batch: boolean;
-  /** Microsoft 365 (Exchange Online, smtp.office365.com): 30/minute by default. */
+  /**
+   * Microsoft 365 (Exchange Online, smtp.office365.com): 30/minute by default. What is known
+   * when the provider is made; see {@link Provider.usesMicrosoft365} for settings read later.
+   */
   readonly microsoft365: boolean;
 }
 
@@ -101,6 +104,13 @@ export interface ProviderInfo {
 export interface Provider extends ProviderInfo {
   /** Called once when registered with a mailwright instance. */
   init?(runtime: ProviderRuntime): void;
+  /**
+   * Whether it sends through Microsoft 365 with the settings in force now, when that is
+   * known only from settings read at run time (an SMTP provider with stored settings: their
+   * host). The distributor and `parameters.effective()` ask it for the default per-minute limit.
+   * @default the static `microsoft365`
+   */
+  usesMicrosoft365?(): Promise<boolean>;
   /**
    * The mailbox the provider authenticates as, for Send On Behalf (`Sender`).
    * Exchange answers the batch account in batch mode and the user's own mailbox

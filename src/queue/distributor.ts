@@ -5,6 +5,7 @@ import { MailwrightError } from '../errors/mailwright-error.js';
 import type { HistoryService } from '../history/history-service.js';
 import { effectivePerMinuteLimit, type EmailParameters } from '../parameters/email-parameters.js';
 import type { Provider } from '../providers/provider.js';
+import { usesMicrosoft365 } from '../providers/uses-microsoft-365.js';
 import { deliverAttempt } from '../send/deliver-attempt.js';
 import type { ImmediateSenderDeps } from '../send/immediate-sender.js';
 import type { EmailRecord } from '../store/email-record.js';
@@ -92,7 +93,7 @@ export class Distributor {
     const run: Run = {
       queue,
       provider,
-      limit: effectivePerMinuteLimit(params, provider),
+      limit: effectivePerMinuteLimit(params, { id: provider.id, microsoft365: await usesMicrosoft365(provider) }),
       params,
       summary,
       report: () => options.onProgress?.({ ...summary }),

@@ -57,6 +57,17 @@ describe('mailwright CLI (in-process, real SQLite file and SMTP server)', () => 
     expect(set.out + (await cli('smtp', 'show')).out).not.toContain('Cli!pass');
   });
 
+  it('smtp set with a Microsoft 365 host gives the provider the 30-a-minute limit (the first session of docs/cli.md)', async () => {
+    const o365 = join(dir, 'o365.db');
+    expect((await cli('--db', o365, 'params', 'show')).out).toContain('"smtp": 0');
+    expect((await cli('--db', o365, 'smtp', 'set', '--host', 'smtp.office365.com', '--port', '587', '--user', 'noreply@contoso.com', '--mailbox', 'noreply@contoso.com')).code).toBe(ExitCodes.OK);
+    const shown = JSON.parse((await cli('--db', o365, 'params', 'show')).out) as { perMinuteLimits: object; effective: { perMinuteLimits: Record<string, number> } };
+    expect(shown.perMinuteLimits).toEqual({});
+    expect(shown.effective.perMinuteLimits).toEqual({ smtp: 30, eml: 0 });
+    expect((await cli('--db', o365, 'params', 'set', 'perMinuteLimits.smtp', '10')).code).toBe(ExitCodes.OK);
+    expect(JSON.parse((await cli('--db', o365, 'params', 'show')).out)).toMatchObject({ effective: { perMinuteLimits: { smtp: 10 } } });
+  });
+
   it('params set / show, with typed errors for bad values', async () => {
     expect((await cli('params', 'set', 'batchProviderId', 'smtp')).code).toBe(ExitCodes.OK);
     expect((await cli('params', 'set', 'perMinuteLimits.smtp', '30')).code).toBe(ExitCodes.OK);

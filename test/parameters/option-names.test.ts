@@ -77,7 +77,7 @@ describe('a misspelt option is refused, never silently ignored', () => {
     const mailwright = await createMailwright({ store: createSqliteStore({ filename: ':memory:' }), providers: [emlProvider()], users: new InMemoryUserDirectory([{ id: 'ana', email: 'ana@contoso.com' }]) });
     try {
       const query = await expectMailwrightError(mailwright.history.list({ statuss: 'failed' } as never), ErrorCodes.INVALID_QUERY);
-      expect(query.message).toBe('Invalid history query: "statuss" is not an option; the options are status, sender, providerId, since, until, limit, cursor.');
+      expect(query.message).toBe('Invalid history query: "statuss" is not an option; the options are status, sender, providerId, failureCode, since, until, limit, cursor.');
       const notify = await expectMailwrightError(mailwright.notify({ userIds: ['ana'], templateid: 'approval', data: {} } as never), ErrorCodes.INVALID_SETTINGS);
       expect(notify.details).toMatchObject({ unknown: ['templateid'] });
     } finally {

@@ -5,12 +5,13 @@ import { settingsJsonSchemas } from '../../src/parameters/json-schemas.js';
 import { EMAIL_PARAMETERS_KEY, ParametersService } from '../../src/parameters/parameters-service.js';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
-import type { ProviderInfo } from '../../src/providers/provider.js';
+import { emlProvider } from '../../src/providers/eml/eml-provider.js';
+import { smtpProvider } from '../../src/providers/smtp/smtp-provider.js';
 
-const providers: ProviderInfo[] = [
-  { id: 'smtp', kind: 'smtp', displayName: 'SMTP', interactive: true, batch: true, microsoft365: false },
-  { id: 'o365', kind: 'smtp', displayName: 'Office 365', interactive: true, batch: true, microsoft365: true },
-  { id: 'eml', kind: 'eml', displayName: 'Use an email app', interactive: true, batch: false, microsoft365: false },
+const providers = [
+  smtpProvider({ id: 'smtp', settings: { host: 'mail.contoso.com', requireAuth: false } }),
+  smtpProvider({ id: 'o365', settings: { host: 'smtp.office365.com', requireAuth: false } }),
+  emlProvider({ id: 'eml', write: false }),
 ];
 
 describe('email parameters', () => {
@@ -49,6 +50,7 @@ describe('email parameters', () => {
     params = await service.update({ perMinuteLimits: { o365: 0, smtp: 45 } });
     expect(effectivePerMinuteLimit(params, providers[1]!)).toBe(0);
     expect(effectivePerMinuteLimit(params, providers[0]!)).toBe(45);
+    expect(await service.effective()).toEqual({ historyRetentionDays: 30, perMinuteLimits: { smtp: 45, o365: 0, eml: 0 } });
   });
 
   it('persists updates in the store', async () => {

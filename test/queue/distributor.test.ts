@@ -89,6 +89,27 @@ describe('batch queue and throttled distributor (ManualClock, SQLite file, real 
     expect(last).toBeDefined();
   });
 
+  it('a provider that finds out at run time that it sends through Microsoft 365 gets 30 a minute unless set by hand', async () => {
+    let sends = 0;
+    const relay: Provider = {
+      id: 'relay',
+      kind: 'smtp',
+      displayName: 'Relay',
+      interactive: false,
+      batch: true,
+      microsoft365: false, // not known when it was made: its stored settings say smtp.office365.com
+      usesMicrosoft365: () => Promise.resolve(true),
+      mailbox: () => Promise.resolve({ address: 'batch@contoso.com' }),
+      send: (message) => Promise.resolve({ status: 'sent' as const, messageId: message.messageId, recipients: [] }).finally(() => (sends += 1)),
+    };
+    const { mailwright } = await setup({ provider: relay });
+    await mailwright.parameters.update({ perMinuteLimits: {} });
+    await enqueueMany(mailwright, 31);
+    expect(await mailwright.distributor.runOnce()).toMatchObject({ sent: 30, deferred: 1 });
+    expect(sends).toBe(30);
+    expect((await mailwright.parameters.effective()).perMinuteLimits).toEqual({ relay: 30 });
+  });
+
   it('an email deferred 10 times is forced at its 11th attempt, and the history says so', async () => {
     const { clock, mailwright } = await setup({ limit: 1 });
     const low = await mailwright.enqueue({ to: 'low@example.com', subject: 'low', text: 'x' }, { priority: 0 });

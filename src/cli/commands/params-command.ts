@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { effectivePerMinuteLimit, effectiveRetentionDays, emailParametersSchema, type EmailParametersInput } from '../../parameters/email-parameters.js';
+import { emailParametersSchema, type EmailParametersInput } from '../../parameters/email-parameters.js';
 import { invalidSettings } from '../../parameters/parse-settings.js';
 import type { CliContext } from '../cli-context.js';
 
@@ -38,11 +38,8 @@ export function registerParamsCommand(program: Command, ctx: CliContext): void {
     .description('Print the email parameters and the effective values')
     .action(async () => {
       const mailwright = await ctx.open();
-      const current = await mailwright.parameters.get();
-      const limits = Object.fromEntries(mailwright.providers().map((p) => [p.id, effectivePerMinuteLimit(current, p)]));
-      ctx.io.out(
-        JSON.stringify({ ...current, effective: { historyRetentionDays: effectiveRetentionDays(current), perMinuteLimits: limits } }, null, 2),
-      );
+      const [current, effective] = await Promise.all([mailwright.parameters.get(), mailwright.parameters.effective()]);
+      ctx.io.out(JSON.stringify({ ...current, effective }, null, 2));
     });
   params
     .command('set')

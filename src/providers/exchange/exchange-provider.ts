@@ -193,7 +193,9 @@ export function exchangeProvider(options: ExchangeProviderOptions = {}): Provide
         throw graphFailure(error, {
           transcript,
           sendPosted: state.sendPosted,
-          canCheckSentItems: settings.saveToSentItems || state.route === 'draft',
+          // The next attempt looks in Sent Items only with saveToSentItems on (a draft's send is
+          // saved there whatever the setting, but the next attempt cannot know it took that route).
+          canCheckSentItems: settings.saveToSentItems,
           nowMs: ready.clock.now().toMillis(),
         });
       }

@@ -166,6 +166,12 @@ export function smtpProvider(options: SmtpProviderOptions = {}): Provider {
     interactive: options.interactive ?? true,
     batch: options.batch ?? true,
     microsoft365: options.microsoft365 ?? (inline !== undefined && MICROSOFT_365_HOSTS.test(inline.host)),
+    async usesMicrosoft365(): Promise<boolean> {
+      if (options.microsoft365 !== undefined) return options.microsoft365;
+      // The stored host, read without opening the password.
+      const host = inline?.host ?? (await runtime?.settings.get<StoredSmtpSettings>(providerSettingsKey(id)))?.host;
+      return host !== undefined && MICROSOFT_365_HOSTS.test(host);
+    },
     senderMode: options.senderMode ?? 'sendAs',
     init(value: ProviderRuntime): void {
       runtime = value;

@@ -122,12 +122,20 @@ describe('Exchange provider: a send that may have been accepted is never repeate
     expect(attempts[1]?.transcript).toContain(`GET https://graph.microsoft.com/v1.0/users/${BATCH}/mailFolders/sentitems/messages`);
   });
 
-  it('with saveToSentItems off the outcome cannot be checked: MW_SEND_OUTCOME_UNKNOWN, permanent, sent at most once', async () => {
+  it.each([
+    ['sendMail', '/sendMail', []],
+    // A draft's send is saved to Sent Items whatever the setting, but the next attempt would not look there.
+    ['a draft (a 4 MB attachment)', '/send', [{ filename: 'big.bin', content: Buffer.alloc(4 * 1024 * 1024, 1) }]],
+  ])('with saveToSentItems off the outcome of %s cannot be checked: MW_SEND_OUTCOME_UNKNOWN, permanent, sent at most once', async (_route, path, attachments) => {
     fixture = await exchangeFixture({ settings: { saveToSentItems: false } });
-    const { mailwright, standIn } = fixture;
-    standIn.failures.push({ method: 'POST', pathEndsWith: '/sendMail', afterAccepting: true, status: 504, code: 'GatewayTimeout' });
-    const id = await mailwright.enqueue({ to: 'c@example.com', subject: 'once', text: 'x' });
-    expect((await mailwright.distributor.runOnce()).failed).toBe(1);
+    const { mailwright, standIn, clock } = fixture;
+    await mailwright.parameters.update({ attachmentSizeLimitBytes: 40 * 1024 * 1024 });
+    standIn.failures.push({ method: 'POST', pathEndsWith: path, afterAccepting: true, status: 504, code: 'GatewayTimeout' });
+    const id = await mailwright.enqueue({ to: 'c@example.com', subject: 'once', text: 'x', attachments });
+    const first = await mailwright.distributor.runOnce();
+    clock.advance({ minutes: 30 });
+    await mailwright.distributor.runOnce(); // a retry, had there been one, would send it again
+    expect(first.failed).toBe(1);
     const record = await mailwright.history.get(id);
     expect(record?.failure?.code).toBe(ErrorCodes.SEND_OUTCOME_UNKNOWN);
     expect(record?.failure?.permanent).toBe(true);
