@@ -18,11 +18,12 @@ export function formatBytes(bytes: number): string {
 const utc = (iso: string): string => iso.slice(0, 19).replace('T', ' ');
 
 /**
- * Statuses whose size is the size as sent (or exported). Any other email's size may be the
- * enqueue-time upper bound (docs/queue.md): queued email, and queued email that failed or was
- * blocked without being sent.
+ * Statuses whose size is the size as sent (or exported). An interactive email's size is
+ * measured before it is sent; any other email's may be the enqueue-time upper bound
+ * (docs/queue.md): queued email, and queued email that failed or was blocked unsent.
  */
 const SIZE_AS_SENT = new Set<EmailStatus>(['sent', 'exported']);
+const exactSize = (r: EmailRecord): boolean => r.mode === 'interactive' || SIZE_AS_SENT.has(r.status);
 
 /** Where a waiting email stands, or undefined once it is no longer waiting. */
 function waiting(record: EmailRecord): string | undefined {
@@ -79,7 +80,7 @@ export function formatHistoryTable(records: readonly EmailRecord[], options: { w
       r.from,
       r.recipients.map((x) => x.address).join(', '),
       r.subject,
-      SIZE_AS_SENT.has(r.status) ? formatBytes(r.sizeBytes) : `≤ ${formatBytes(r.sizeBytes)}`,
+      exactSize(r) ? formatBytes(r.sizeBytes) : `≤ ${formatBytes(r.sizeBytes)}`,
       String(r.attempts),
       outcome(r),
     ]);

@@ -40,6 +40,7 @@ describe('formatHistoryTable', () => {
     expect(row(record({ status: 'sent', forced: true, response: '250 OK' }))).toContain('sent over the throttle limit after the maximum deferrals');
     const failed = row(record({ status: 'failed', failure: sendAsDenied, sizeBytes: 2970 }));
     expect(failed).toContain('≤ 2.9 KB'); // never sent: the enqueue-time bound
+    expect(row(record({ status: 'failed', mode: 'interactive', failure: sendAsDenied, sizeBytes: 304 }))).toContain(' 304 B '); // measured before sending
     expect(failed).toContain('MW_SEND_AS_DENIED (550 5.7.1) — permanent');
     expect(failed).toContain('Server: 550 5.7.1 Client does not have permissions to send as this sender The server refused');
     expect(failed).toContain('Fix: Grant Send As');
