@@ -68,6 +68,10 @@ describe('a misspelt option is refused, never silently ignored', () => {
       expect(misspelt.message).toContain('"mesage" is not a field; the fields are mailbox, message.');
       const empty = await expectMailwrightError(mailwright.processInbound({ mailbox: 'support@contoso.com', message: '' }), ErrorCodes.INVALID_MESSAGE);
       expect(empty.message).toBe('The inbound delivery has no message.');
+      for (const nothing of [undefined, null]) {
+        await expectMailwrightError(mailwright.processInbound(nothing as never), ErrorCodes.INVALID_MESSAGE);
+        await expectMailwrightError(mailwright.previewInbound(nothing as never), ErrorCodes.INVALID_MESSAGE);
+      }
     } finally {
       await mailwright.close();
     }

@@ -24,11 +24,16 @@ function originalHeaderLines(inbound: InboundEmail): [string, string][] {
   return lines;
 }
 
-/** The headers a forward carries: the auto-forward stamp, and the rules loop mark for rule forwards. */
+/**
+ * The headers a forward carries: the auto-forward stamp, and the loop mark: the mailboxes
+ * that already forwarded the message, this one added. Every forward carries it, redirects
+ * and mailbox forwarding too, so a message that comes back to a mailbox that forwarded it
+ * is not forwarded again (see planForwards), whatever mix of rules and forwarding sent it round.
+ */
 function stampHeaders(forward: PlannedForward, inbound: InboundEmail, mailbox: Address): Record<string, string> {
   const headers: Record<string, string> = {};
   if (forward.stamped) headers[AUTO_FORWARDED_HEADER] = 'true';
-  if (forward.source.kind === 'inbox-rule') headers[INBOX_RULES_LOOP_HEADER] = [...inbound.ruleLoopMailboxes, mailbox.address.toLowerCase()].join(', ');
+  headers[INBOX_RULES_LOOP_HEADER] = [...new Set([...inbound.ruleLoopMailboxes, mailbox.address.toLowerCase()])].join(', ');
   return headers;
 }
 

@@ -30,6 +30,12 @@ const DELIVERY_FIELDS = optionNames<InboundDelivery>({ mailbox: true, message: t
 
 /** Refuses a delivery without its message (or with a misspelt field): it would be "kept, nothing forwarded" without a look. */
 function checkDelivery(delivery: InboundDelivery): void {
+  if (typeof delivery !== 'object' || delivery === null) {
+    throw new MailwrightError(ErrorCodes.INVALID_MESSAGE, 'processInbound() and previewInbound() take { mailbox, message }.', {
+      fix: 'Pass the mailbox the message arrived in and the message as received (RFC 5322 bytes).',
+      details: { field: 'delivery' },
+    });
+  }
   refuseUnknownOptions(delivery, DELIVERY_FIELDS, 'inbound delivery', { code: ErrorCodes.INVALID_MESSAGE, noun: 'field' });
   const { message } = delivery;
   if (!(typeof message === 'string' || Buffer.isBuffer(message)) || message.length === 0) {
@@ -126,7 +132,7 @@ export class AutoForwarder {
   private async carryOut(planned: readonly PlannedForward[], inbound: InboundEmail, mailbox: Address): Promise<AutoForwardOutcome[]> {
     const forwards: AutoForwardOutcome[] = [];
     for (const forward of planned) {
-      const key = `auto-forward:${mailbox.address.toLowerCase()}:${inbound.identity}:${sourceKey(forward.source)}:${forward.style}`;
+      const key = `auto-forward:${mailbox.address.toLowerCase()}:${inbound.identity}:${inbound.digest}:${sourceKey(forward.source)}:${forward.style}`;
       if (forward.to.length > 0) forwards.push(await this.queue(forward, inbound, mailbox, key));
       for (const [index, blocked] of forward.blocked.entries()) forwards.push(await this.block(forward, blocked, inbound, mailbox, `${key}:blocked:${index}`));
     }

@@ -22,14 +22,25 @@ export interface InboundEmail {
   date?: Date;
   /** The Message-ID, `<…>`, when the message has one. */
   messageId?: string;
-  /** Message-ID, or a hash of the raw bytes when there is none: the key that makes processing idempotent. */
+  /** Message-ID, or a hash of the raw bytes when there is none: names the original in the history. */
   identity: string;
+  /**
+   * SHA-256 of the raw bytes, hex: with `identity`, the key that makes processing the same
+   * delivery twice idempotent, while another message reusing a Message-ID is still processed.
+   */
+  digest: string;
   /** The attachments, in memory, with safe file names. */
   attachments: Attachment[];
   /** `In-Reply-To` and `References`, kept on redirects so threads stay together. */
   threadHeaders: Record<string, string>;
-  /** Mailboxes whose inbox rules already forwarded this message (X-MS-Exchange-Inbox-Rules-Loop), lower-cased. */
+  /** Mailboxes that already forwarded this message automatically (X-MS-Exchange-Inbox-Rules-Loop), lower-cased. */
   ruleLoopMailboxes: string[];
+  /**
+   * Sent by a system, not a person: `Auto-Submitted` other than `no` (RFC 3834: an
+   * auto-reply, a notification, a record forward of mailwright's), or
+   * `X-Mailwright-Forwarded-Record`. Inbox rules do not run on it.
+   */
+  automated: boolean;
 }
 
 /** The header Exchange stamps on messages its inbox rules forward, naming the mailbox. */
@@ -60,6 +71,7 @@ export async function parseInboundEmail(raw: Buffer | string): Promise<InboundEm
     if (value !== '') threadHeaders[name] = value;
   }
   const from = addresses(parsed.from)[0];
+  const digest = createHash('sha256').update(bytes).digest('hex');
   return {
     raw: bytes,
     ...(from !== undefined ? { from } : {}),
@@ -70,7 +82,8 @@ export async function parseInboundEmail(raw: Buffer | string): Promise<InboundEm
     ...(typeof parsed.html === 'string' ? { html: parsed.html } : {}),
     ...(parsed.date !== undefined ? { date: parsed.date } : {}),
     ...(parsed.messageId !== undefined ? { messageId: parsed.messageId } : {}),
-    identity: parsed.messageId ?? `sha256:${createHash('sha256').update(bytes).digest('hex')}`,
+    identity: parsed.messageId ?? `sha256:${digest}`,
+    digest,
     attachments: parsed.attachments.map((a) => ({
       filename: a.filename?.replace(/[\\/\r\n\0]+/g, '_').trim() || 'attachment',
       contentType: a.contentType,
@@ -78,6 +91,7 @@ export async function parseInboundEmail(raw: Buffer | string): Promise<InboundEm
       ...(a.contentId !== undefined && a.related === true ? { cid: a.contentId.replace(/^<|>$/g, '') } : {}),
     })),
     threadHeaders,
+    automated: headerTexts(parsed, 'Auto-Submitted').some((v) => v.toLowerCase() !== 'no') || headerTexts(parsed, 'X-Mailwright-Forwarded-Record').length > 0,
     ruleLoopMailboxes: headerTexts(parsed, INBOX_RULES_LOOP_HEADER).flatMap((v) => v.split(/[,;\s]+/)).filter((v) => v !== '').map((v) => v.toLowerCase()),
   };
 }

@@ -55,8 +55,8 @@ export interface PlanInput {
   policy: Pick<ForwardingPolicy, 'acceptedDomains' | 'remoteDomains'>;
   /** The forwarding settings of the mailbox the message arrived in. */
   mailbox: MailboxForwarding;
-  /** The received message. */
-  message: Pick<InboundEmail, 'from' | 'to' | 'cc' | 'subject' | 'text' | 'html' | 'attachments' | 'ruleLoopMailboxes'>;
+  /** The received message (`automated`: inbox rules do not run on it; @default false). */
+  message: Pick<InboundEmail, 'from' | 'to' | 'cc' | 'subject' | 'text' | 'html' | 'attachments' | 'ruleLoopMailboxes'> & Partial<Pick<InboundEmail, 'automated'>>;
   /** The forwarding contact's address; `null` when `forwardingContactId` names nobody. */
   contact?: Address | null;
 }
@@ -107,8 +107,21 @@ export function screenRecipients(recipients: Address[], policy: PlanInput['polic
   return { to, blocked: [...blocked].map(([reason, list]) => ({ code: ErrorCodes.FORWARDING_BLOCKED, reason, fix, recipients: list })) };
 }
 
+/** A forward stopped because the mailbox already forwarded this message (it came back round). */
+const loopBlocked = (mailbox: MailboxForwarding, recipients: Address[]): BlockedRecipients => ({
+  code: ErrorCodes.FORWARDING_BLOCKED,
+  reason: `Forwarding loop: ${mailbox.address} already forwarded this message, and it came back; it was kept in the mailbox`,
+  fix: 'Change the mailbox forwarding or inbox rules so that mailboxes do not forward to each other in a circle.',
+  recipients,
+});
+
 /** The mailbox-level forward (ForwardingAddress or ForwardingSmtpAddress), if any. */
-function mailboxForward({ policy, mailbox, contact }: PlanInput): PlannedForward | undefined {
+function mailboxForward({ policy, mailbox, contact }: PlanInput, looped: boolean): PlannedForward | undefined {
+  if (looped && (mailbox.forwardingContactId !== undefined || mailbox.forwardingSmtpAddress !== undefined)) {
+    const source = mailbox.forwardingContactId !== undefined ? ({ kind: 'forwarding-contact', contactId: mailbox.forwardingContactId } as const) : ({ kind: 'forwarding-smtp-address' } as const);
+    const recipients = mailbox.forwardingContactId !== undefined ? (contact ? [contact] : []) : toAddresses([mailbox.forwardingSmtpAddress!]);
+    return { source, style: 'redirect', stamped: source.kind === 'forwarding-smtp-address', to: [], blocked: [loopBlocked(mailbox, recipients)] };
+  }
   if (mailbox.forwardingContactId !== undefined) {
     const source = { kind: 'forwarding-contact', contactId: mailbox.forwardingContactId } as const;
     if (contact === undefined || contact === null) {
@@ -128,23 +141,27 @@ function mailboxForward({ policy, mailbox, contact }: PlanInput): PlannedForward
  * - mailbox forwarding first: to a contact (a redirect, not stamped) or to any
  *   SMTP address (a redirect, stamped); without DeliverToMailboxAndForward the
  *   message is not kept, unless the forward could go nowhere (never lost);
- * - then, for a message kept in the mailbox, its enabled inbox rules in
- *   sequence order, until one that matches says stop; their forwards are stamped;
+ * - then, for a message kept in the mailbox and sent by a person (not
+ *   `automated`), its enabled inbox rules in sequence order, until one that
+ *   matches says stop; their forwards are stamped;
  * - a stamped forward to a domain outside the organization goes only where the
  *   remote domain allows auto-forwarding; the other recipients are blocked, with the reason;
- * - a message the mailbox's own rules already forwarded (loop header) is not
- *   forwarded by those rules again.
+ * - a message the mailbox already forwarded (its address in the loop header, which
+ *   every automatic forward carries) is not forwarded again, by its rules or its
+ *   mailbox forwarding: it is kept, and the forward recorded as blocked (a loop).
  */
 export function planForwards(input: PlanInput): ForwardingPlan {
+  const { mailbox, message, policy } = input;
+  const looped = message.ruleLoopMailboxes.includes(mailboxKey(mailbox.address));
   const forwards: PlannedForward[] = [];
-  const atMailbox = mailboxForward(input);
+  const atMailbox = mailboxForward(input, looped);
   if (atMailbox !== undefined) forwards.push(atMailbox);
   const deliverToMailbox = atMailbox === undefined || input.mailbox.deliverToMailboxAndForward || atMailbox.to.length === 0;
   if (!deliverToMailbox) return { deliverToMailbox, forwards };
 
-  const { mailbox, message, policy } = input;
-  const looped = message.ruleLoopMailboxes.includes(mailboxKey(mailbox.address));
-  const rules = mailbox.inboxRules.map((rule, index) => ({ rule, index })).sort((a, b) => a.rule.sequence - b.rule.sequence || a.index - b.index);
+  // No inbox rule runs on a message a system sent (an auto-reply, a record forward): it would start loops and storms.
+  const inboxRules = message.automated === true ? [] : mailbox.inboxRules;
+  const rules = inboxRules.map((rule, index) => ({ rule, index })).sort((a, b) => a.rule.sequence - b.rule.sequence || a.index - b.index);
   for (const { rule } of rules) {
     if (!ruleApplies(rule, message)) continue;
     for (const [action, style] of RULE_ACTIONS) {
@@ -152,9 +169,7 @@ export function planForwards(input: PlanInput): ForwardingPlan {
       if (recipients.length === 0) continue;
       const source = { kind: 'inbox-rule', rule: rule.name } as const;
       if (looped) {
-        const reason = `Forwarding loop: inbox rules of ${mailbox.address} already forwarded this message`;
-        const fix = 'Change the inbox rules so that mailboxes do not forward to each other in a circle.';
-        forwards.push({ source, style, stamped: true, to: [], blocked: [{ code: ErrorCodes.FORWARDING_BLOCKED, reason, fix, recipients }] });
+        forwards.push({ source, style, stamped: true, to: [], blocked: [loopBlocked(mailbox, recipients)] });
       } else {
         forwards.push({ source, style, stamped: true, ...screenRecipients(recipients, policy) });
       }

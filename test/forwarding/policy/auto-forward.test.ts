@@ -7,6 +7,7 @@ import { ManualClock } from '../../../src/clock/manual-clock.js';
 import { ErrorCodes } from '../../../src/errors/error-codes.js';
 import { isMailwrightError } from '../../../src/errors/mailwright-error.js';
 import type { ForwardEvents } from '../../../src/forwarding/forward-events.js';
+import { forwardHeaders } from '../../../src/forwarding/forward-headers.js';
 import { createMailwright, type Mailwright } from '../../../src/mailwright.js';
 import { emlProvider } from '../../../src/providers/eml/eml-provider.js';
 import { smtpProvider } from '../../../src/providers/smtp/smtp-provider.js';
@@ -211,9 +212,66 @@ const autoForwardSuite = (makeStore: StoreFactory) => (): void => {
     await mailwright.distributor.runOnce();
     const [back] = await server.waitForMessages(1);
     const looped = await mailwright.processInbound({ mailbox: MAILBOX, message: back!.raw });
-    expect(looped.forwards).toEqual([expect.objectContaining({ status: 'blocked', reason: `Forwarding loop: inbox rules of ${MAILBOX} already forwarded this message` })]);
+    expect(looped.forwards).toEqual([expect.objectContaining({ status: 'blocked', reason: expect.stringContaining(`Forwarding loop: ${MAILBOX} already forwarded this message`) })]);
     await mailwright.distributor.runOnce();
     expect(server.messages).toHaveLength(1);
+  });
+
+  it('a loop through mailbox forwarding stops too: a rule at A forwards to B, B redirects everything to A, and A keeps the message', async () => {
+    await mailwright.forwardingPolicy.setMailbox({ address: 'a@contoso.com', inboxRules: [{ name: 'To B', actions: { forwardTo: ['b@contoso.com'] } }] });
+    await mailwright.forwardingPolicy.setMailbox({ address: 'b@contoso.com', forwardingSmtpAddress: 'a@contoso.com' });
+    let arriving = raw;
+    const hops: { mailbox: string; keep: boolean; statuses: string[] }[] = [];
+    for (const mailbox of ['a@contoso.com', 'b@contoso.com', 'a@contoso.com']) {
+      const result = await mailwright.processInbound({ mailbox, message: arriving });
+      hops.push({ mailbox, keep: result.deliverToMailbox, statuses: result.forwards.map((f) => f.status) });
+      await mailwright.distributor.runOnce();
+      arriving = server.messages.at(-1)!.raw;
+    }
+    expect(hops).toEqual([
+      { mailbox: 'a@contoso.com', keep: true, statuses: ['queued'] },
+      { mailbox: 'b@contoso.com', keep: false, statuses: ['queued'] },
+      { mailbox: 'a@contoso.com', keep: true, statuses: ['blocked'] },
+    ]);
+    expect(server.messages).toHaveLength(2);
+  });
+
+  it('two mailboxes forwarding to each other: the message comes back once, is kept, and is not sent round again', async () => {
+    await mailwright.forwardingPolicy.setMailbox({ address: 'c@contoso.com', forwardingSmtpAddress: 'd@contoso.com' });
+    await mailwright.forwardingPolicy.setMailbox({ address: 'd@contoso.com', forwardingSmtpAddress: 'c@contoso.com' });
+    let arriving = raw;
+    const kept: boolean[] = [];
+    for (const mailbox of ['c@contoso.com', 'd@contoso.com', 'c@contoso.com']) {
+      kept.push((await mailwright.processInbound({ mailbox, message: arriving })).deliverToMailbox);
+      await mailwright.distributor.runOnce();
+      arriving = server.messages.at(-1)!.raw;
+    }
+    expect(kept).toEqual([false, false, true]);
+    expect(server.messages).toHaveLength(2);
+  });
+
+  it('no inbox rule runs on a message a system sent (an auto-reply, a record forward of mailwright\'s); mailbox forwarding still does', async () => {
+    await mailwright.forwardingPolicy.setMailbox({ address: MAILBOX, inboxRules: [{ name: 'Everything to the outsourcer', actions: { forwardTo: ['desk@contoso.com'] } }] });
+    const arriving = (headers: Record<string, string>) => encodeMessageToBuffer(testMessage({ to: [{ address: MAILBOX }], subject: 'Out of office', headers }));
+    for (const headers of [{ 'Auto-Submitted': 'auto-replied' }, forwardHeaders('CASE-1042')]) {
+      const result = await mailwright.processInbound({ mailbox: MAILBOX, message: await arriving(headers) });
+      expect(result).toEqual({ mailbox: MAILBOX, deliverToMailbox: true, forwards: [] });
+    }
+    const byPerson = await mailwright.processInbound({ mailbox: MAILBOX, message: await arriving({ 'Auto-Submitted': 'no' }) });
+    expect(byPerson.forwards.map((f) => f.status)).toEqual(['queued']);
+    await mailwright.forwardingPolicy.setMailbox({ address: MAILBOX, forwardingSmtpAddress: 'archive@contoso.com' });
+    const redirected = await mailwright.processInbound({ mailbox: MAILBOX, message: await arriving({ 'Auto-Submitted': 'auto-replied' }) });
+    expect(redirected.forwards.map((f) => [f.source.kind, f.status])).toEqual([['forwarding-smtp-address', 'queued']]);
+  });
+
+  it('another message reusing a Message-ID is forwarded too; the same delivery processed twice is not', async () => {
+    await mailwright.forwardingPolicy.setMailbox({ address: MAILBOX, forwardingSmtpAddress: 'archive@contoso.com' });
+    const first = await mailwright.processInbound({ mailbox: MAILBOX, message: raw });
+    expect((await mailwright.processInbound({ mailbox: MAILBOX, message: raw })).forwards[0]!.emailId).toBe(first.forwards[0]!.emailId);
+    const other = await inboundMessage(randomBytes(1_000)); // same Message-ID, another message
+    const second = await mailwright.processInbound({ mailbox: MAILBOX, message: other });
+    expect(second.forwards[0]!.emailId).not.toBe(first.forwards[0]!.emailId);
+    expect(await mailwright.distributor.runOnce()).toMatchObject({ sent: 2 });
   });
 
   it('a forward over the attachment size limit is recorded as failed with the fix, the message stays in the mailbox, and the other forwards still go', async () => {
