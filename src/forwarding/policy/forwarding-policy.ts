@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { addressSpecOf, inboxRuleSchema, recipientSchema } from './inbox-rule.js';
-import { DEFAULT_REMOTE_DOMAIN, remoteDomainSchema } from './remote-domains.js';
+import { DEFAULT_REMOTE_DOMAIN, domainKey, policyDomainSchema, remoteDomainSchema } from './remote-domains.js';
 
 const uniqueBy =
   <T>(key: (item: T) => string, what: string) =>
@@ -14,7 +14,11 @@ const uniqueBy =
   };
 
 /** What identifies an address of the policy (a mailbox, a rule's recipient): its address, lower-cased, whatever the display name. */
-export const mailboxKey = (address: string): string => addressSpecOf(address).toLowerCase();
+export const mailboxKey = (address: string): string => {
+  const spec = addressSpecOf(address);
+  const at = spec.lastIndexOf('@');
+  return at < 0 ? spec.toLowerCase() : `${spec.slice(0, at).toLowerCase()}@${domainKey(spec.slice(at + 1))}`;
+};
 
 /** Forwarding settings and inbox rules of one mailbox (Exchange `Set-Mailbox` / `New-InboxRule`). */
 export const mailboxForwardingSchema = z
@@ -57,8 +61,11 @@ export type MailboxForwardingInput = z.input<typeof mailboxForwardingSchema>;
  */
 export const forwardingPolicySchema = z
   .strictObject({
-    /** The organization's own domains: forwarding there is internal and never blocked. @default [] */
-    acceptedDomains: z.array(z.string().trim().toLowerCase().min(1)).default([]),
+    /**
+     * The organization's own domains (`contoso.com`, or `*.contoso.com` with its subdomains;
+     * Unicode or ASCII): forwarding there is internal and never blocked. @default []
+     */
+    acceptedDomains: z.array(policyDomainSchema(false)).default([]),
     /** Remote domains. @default [{ domain: '*', autoForwardEnabled: true }] (Exchange's Default remote domain) */
     remoteDomains: z
       .array(remoteDomainSchema)

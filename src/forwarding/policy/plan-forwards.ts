@@ -3,7 +3,7 @@ import { domainOf, parseAddress } from '../../message/address.js';
 import type { Address } from '../../message/message.js';
 import { mailboxKey, type ForwardingPolicy, type MailboxForwarding } from './forwarding-policy.js';
 import type { InboundEmail } from './inbound-email.js';
-import { remoteDomainFor, type RemoteDomain } from './remote-domains.js';
+import { domainCovers, domainKey, remoteDomainFor, type RemoteDomain } from './remote-domains.js';
 import { ruleApplies } from './rule-matcher.js';
 
 /** How a forward is made: the original redirected as it is, a new "FW:" message, or the original attached. */
@@ -72,7 +72,7 @@ const toAddresses = (recipients: readonly string[]): Address[] => recipients.map
 
 /** What the policy says of one automatically forwarded (stamped) recipient. */
 export interface RecipientVerdict {
-  /** The recipient's domain, lower-cased. */
+  /** The recipient's domain, lower-cased, in ASCII (IDNA). */
   domain: string;
   /** In the organization's accepted domains (never blocked). */
   internal: boolean;
@@ -84,8 +84,8 @@ export interface RecipientVerdict {
 
 /** The remote domain policy's verdict on one recipient of a stamped forward. */
 export function recipientVerdict(address: string, policy: PlanInput['policy']): RecipientVerdict {
-  const domain = domainOf(address).toLowerCase();
-  const internal = policy.acceptedDomains.includes(domain);
+  const domain = domainKey(domainOf(address));
+  const internal = policy.acceptedDomains.some((accepted) => domainCovers(domainKey(accepted), domain));
   const remote = remoteDomainFor(domain, policy.remoteDomains);
   return { domain, internal, remote, allowed: internal || remote.autoForwardEnabled };
 }

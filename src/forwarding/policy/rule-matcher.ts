@@ -10,7 +10,7 @@ const containsAny = (haystack: string, phrases: readonly string[]): boolean => {
 };
 
 const addressIn = (address: string | undefined, recipients: readonly string[]): boolean =>
-  address !== undefined && recipients.some((r) => mailboxKey(r) === address.toLowerCase());
+  address !== undefined && recipients.some((r) => mailboxKey(r) === mailboxKey(address));
 
 /** The outcome of each condition that is set (unset ones are left out). */
 function conditionOutcomes(conditions: RuleConditions, message: MessageFacts): boolean[] {

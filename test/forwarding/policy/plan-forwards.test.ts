@@ -40,6 +40,27 @@ describe('remote domains', () => {
     expect(remoteDomainFor('partner.com', domains)).toEqual({ domain: 'partner.com', autoForwardEnabled: true });
   });
 
+  it('compares domains written in Unicode or in ASCII (IDNA) as one: an entry, an accepted domain, a recipient, a rule condition, a mailbox', () => {
+    const policy = { acceptedDomains: ['Bücher.example'], remoteDomains: [{ domain: '*' }, { domain: 'xn--mller-kva.de', autoForwardEnabled: false }] };
+    const parsed = forwardingPolicySchema.parse(policy);
+    expect(parsed.acceptedDomains).toEqual(['xn--bcher-kva.example']);
+    expect(remoteDomainFor('müller.de', parsed.remoteDomains).domain).toBe('xn--mller-kva.de');
+    const redirect = plan({ inboxRules: [{ name: 'out', actions: { redirectTo: ['x@müller.de', 'y@xn--mller-kva.de', 'z@bücher.example', 'w@xn--bcher-kva.example'] } }] }, policy);
+    expect(addresses(redirect.forwards[0]!.to)).toEqual(['z@bücher.example', 'w@xn--bcher-kva.example']);
+    expect(redirect.forwards[0]!.blocked.flatMap((b) => addresses(b.recipients))).toEqual(['x@müller.de', 'y@xn--mller-kva.de']);
+    const fromIdn = plan({ inboxRules: [{ name: 'from', conditions: { fromAddresses: ['kunde@xn--mller-kva.de'] }, actions: { forwardTo: ['team@contoso.com'] } }] }, {}, { message: message({ from: { address: 'Kunde@Müller.de' } }) });
+    expect(fromIdn.forwards).toHaveLength(1);
+    expect(() => forwardingPolicySchema.parse({ mailboxes: [{ address: 'info@bücher.example' }, { address: 'INFO@xn--bcher-kva.example' }] })).toThrow(/listed twice/);
+  });
+
+  it('an accepted *.domain covers its subdomains; an accepted domain must be a domain', () => {
+    const internal = plan({ forwardingSmtpAddress: 'desk@sales.contoso.com' }, { acceptedDomains: ['*.contoso.com'], remoteDomains: [{ domain: '*', autoForwardEnabled: false }] });
+    expect(addresses(internal.forwards[0]!.to)).toEqual(['desk@sales.contoso.com']);
+    const bad = forwardingPolicySchema.safeParse({ acceptedDomains: ['@contoso.com', 'not a domain', '*'] });
+    expect(bad.success).toBe(false);
+    expect(bad.error?.issues.map((i) => i.path.join('.'))).toEqual(['acceptedDomains.0', 'acceptedDomains.1', 'acceptedDomains.2']);
+  });
+
   it('defaults to Exchange\'s Default remote domain: * with auto-forward allowed', () => {
     expect(forwardingPolicySchema.parse({}).remoteDomains).toEqual([{ domain: '*', autoForwardEnabled: true }]);
     expect(remoteDomainFor('anything.org', []).autoForwardEnabled).toBe(true);
