@@ -1,14 +1,17 @@
+import { z } from 'zod';
 import { ErrorCodes } from '../errors/error-codes.js';
-import { isMailwrightError, type MailwrightError } from '../errors/mailwright-error.js';
-import type { MessageInput } from '../message/message.js';
+import { isMailwrightError, MailwrightError } from '../errors/mailwright-error.js';
+import { parseAddress } from '../message/address.js';
+import type { Address, MessageInput } from '../message/message.js';
 import { optionNames, refuseUnknownOptions } from '../parameters/option-names.js';
+import { nonBlankString, parseOptions } from '../parameters/parse-settings.js';
 import type { EnqueueOptions } from '../queue/enqueue-options.js';
 import type { DirectoryUser, UserDirectory } from '../users/user-directory.js';
 import type { RenderedTemplate, TemplateCatalog } from './template-catalog.js';
 
 /** Options of `notify()`. */
 export interface NotifyOptions {
-  /** Users to notify; each gets one email in their language if they opted in. */
+  /** Users to notify (ids, not blank); each gets one email in their language if they opted in, once even when listed twice. */
   userIds: string[];
   /** The template to render for each user. */
   templateId: string;
@@ -21,6 +24,46 @@ export interface NotifyOptions {
 }
 
 const NOTIFY_OPTIONS = optionNames<NotifyOptions>({ userIds: true, templateId: true, data: true, priority: true, idempotencyKey: true });
+
+/** The values checked here (JavaScript callers are not held to the types); the others are checked where they are used. */
+const notifyOptionsSchema = z.object(
+  { userIds: z.array(nonBlankString('a user id'), 'must be an array of user ids, e.g. ["ana", "bob"]') },
+  'expected an object such as { userIds: ["ana"], templateId, data }',
+);
+
+/** Checks `notify()` options; throws MW_INVALID_SETTINGS before anything is queued. Returns the user ids, each once, in order. */
+function checkNotifyOptions(options: NotifyOptions): string[] {
+  if (typeof options === 'object' && options !== null && !Array.isArray(options)) refuseUnknownOptions(options, NOTIFY_OPTIONS, 'notify options');
+  const { userIds } = parseOptions(
+    notifyOptionsSchema,
+    options,
+    'notify options',
+    'Pass { userIds: array of user ids, e.g. ["ana", "bob"], templateId, data, priority?, idempotencyKey? }.',
+  );
+  return [...new Set(userIds)];
+}
+
+/** The user's recipient address, or the MW_INVALID_ADDRESS error naming the user when their directory email is missing or invalid. */
+function recipientOf(user: DirectoryUser): Address | MailwrightError {
+  const email: unknown = user.email;
+  const fix = `Set a valid email address for the user "${user.id}" in the user directory.`;
+  if (typeof email !== 'string' || email.trim() === '') {
+    return new MailwrightError(ErrorCodes.INVALID_ADDRESS, `The user "${user.id}" cannot be notified: they have no email address in the user directory.`, {
+      fix,
+      details: { userId: user.id, field: 'email' },
+    });
+  }
+  try {
+    return parseAddress(user.displayName ? { name: user.displayName, address: email } : email, 'email');
+  } catch (error) {
+    if (!isMailwrightError(error, ErrorCodes.INVALID_ADDRESS)) throw error;
+    return new MailwrightError(ErrorCodes.INVALID_ADDRESS, `The user "${user.id}" cannot be notified: ${error.message}`, {
+      fix,
+      details: { ...error.details, userId: user.id },
+      cause: error,
+    });
+  }
+}
 
 /** Why a user got no notification. */
 export type SkipReason = 'not-opted-in' | 'unknown-user' | 'invalid-address';
@@ -51,25 +94,30 @@ export class Notifier {
 
   /** Renders and queues one notification per opted-in user; reports the others as skipped. */
   async notify(options: NotifyOptions): Promise<NotifyResult> {
-    refuseUnknownOptions(options, NOTIFY_OPTIONS, 'notify options');
+    const userIds = checkNotifyOptions(options);
     const result: NotifyResult = { queued: [], skipped: [] };
-    const ready: { user: DirectoryUser; rendered: RenderedTemplate }[] = [];
-    for (const userId of options.userIds) {
+    const ready: { user: DirectoryUser; to: Address; rendered: RenderedTemplate }[] = [];
+    for (const userId of userIds) {
       const user = await this.deps.users.getUser(userId);
       if (user === undefined) result.skipped.push({ userId, reason: 'unknown-user' });
       else if (user.options?.emailNotifications !== true) result.skipped.push({ userId, reason: 'not-opted-in' });
       else {
+        const to = recipientOf(user);
+        if (to instanceof MailwrightError) {
+          result.skipped.push({ userId, reason: 'invalid-address', error: to });
+          continue;
+        }
         const language = user.options.language;
         const data = { ...options.data, user: { id: user.id, name: user.displayName ?? '', email: user.email, language: language ?? '' } };
-        ready.push({ user, rendered: await this.deps.templates.render(options.templateId, { ...(language !== undefined ? { language } : {}), data }) });
+        ready.push({ user, to, rendered: await this.deps.templates.render(options.templateId, { ...(language !== undefined ? { language } : {}), data }) });
       }
     }
-    for (const { user, rendered } of ready) {
+    for (const { user, to, rendered } of ready) {
       try {
         const emailId = await this.deps.enqueue(
           {
             from: rendered.from,
-            to: user.displayName ? { name: user.displayName, address: user.email } : user.email,
+            to,
             subject: rendered.subject,
             ...(rendered.html !== undefined ? { html: rendered.html } : {}),
             ...(rendered.text !== undefined ? { text: rendered.text } : {}),

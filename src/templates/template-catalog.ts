@@ -1,7 +1,7 @@
 import { ErrorCodes } from '../errors/error-codes.js';
 import { MailwrightError } from '../errors/mailwright-error.js';
 import type { Address } from '../message/message.js';
-import { parseSettings } from '../parameters/parse-settings.js';
+import { settingsIssues } from '../parameters/parse-settings.js';
 import { emailTemplateSchema, type EmailTemplate, type TemplateOrigin } from './email-template.js';
 import { renderPart } from './liquid-renderer.js';
 import { pickLanguage } from './pick-language.js';
@@ -49,6 +49,26 @@ export interface TemplateCatalogSources {
 }
 
 /**
+ * Checks a template as read from its source; throws MW_INVALID_SETTINGS listing
+ * every bad field, worded for reading (the template must be corrected where it
+ * is stored), not for saving.
+ */
+function parseStoredTemplate(value: unknown, id: string, origin: TemplateOrigin): EmailTemplate {
+  const result = emailTemplateSchema.safeParse(value);
+  if (result.success) return result.data;
+  const issues = settingsIssues(result.error);
+  const lines = issues.map((i) => `- ${i.field || '(template)'}: ${i.message}`).join('\n');
+  const count = issues.length === 1 ? '1 problem' : `${issues.length} problems`;
+  throw new MailwrightError(ErrorCodes.INVALID_SETTINGS, `The ${origin} template "${id}" is invalid and cannot be used; it has ${count}:\n${lines}`, {
+    fix:
+      origin === 'organization'
+        ? `Correct every field listed in the organization template "${id}" where it is stored (e.g. the template settings screen).`
+        : `Correct every field listed in the system template "${id}" where the application defines it (code or files).`,
+    details: { templateId: id, origin, issues },
+  });
+}
+
+/**
  * System and organization templates, localized, rendered with LiquidJS in
  * strict mode. Every problem is a typed error naming the template.
  */
@@ -65,7 +85,7 @@ export class TemplateCatalog {
         details: { templateId: id },
       });
     }
-    return { template: parseSettings(emailTemplateSchema, found.template, `${found.origin} template "${id}"`), origin: found.origin };
+    return { template: parseStoredTemplate(found.template, id, found.origin), origin: found.origin };
   }
 
   /**

@@ -9,6 +9,7 @@ import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { approval } from './approval-template.js';
 import { InMemoryTemplateSource } from '../../src/templates/template-source.js';
 import { InMemoryUserDirectory } from '../../src/users/in-memory-user-directory.js';
+import { expectMailwrightError } from '../support/expect-mailwright-error.js';
 import { startSmtpTestServer, type SmtpTestServer } from '../support/smtp-test-server.js';
 
 
@@ -30,6 +31,9 @@ describe('workflow notifications through the batch queue (real SQLite file and S
         { id: 'bob', email: 'bob@contoso.com', displayName: 'Bob', options: { emailNotifications: true } },
         { id: 'eve', email: 'eve@contoso.com', displayName: 'Eve', options: { emailNotifications: false, language: 'fr' } },
         { id: 'zoe', email: 'zoe@contoso.com' },
+        { id: 'noemail', email: '', options: { emailNotifications: true } },
+        { id: 'nameonly', email: undefined as unknown as string, displayName: 'Name Only', options: { emailNotifications: true } },
+        { id: 'typo', email: 'typo@contoso', displayName: 'Typo', options: { emailNotifications: true } },
       ]),
       clock,
       templates: { system: new InMemoryTemplateSource([approval]), organization },
@@ -90,6 +94,44 @@ describe('workflow notifications through the batch queue (real SQLite file and S
     const first = await mailwright.notify({ userIds: ['ana', 'bob'], templateId: 'approval', data: { doc: 'PO-10' }, idempotencyKey: 'wf-10' });
     const again = await mailwright.notify({ userIds: ['ana', 'bob'], templateId: 'approval', data: { doc: 'PO-10' }, idempotencyKey: 'wf-10' });
     expect(again.queued.map((q) => q.emailId)).toEqual(first.queued.map((q) => q.emailId));
+    expect((await mailwright.history.list({})).items).toHaveLength(2);
+  });
+
+  it('a user without a valid email is skipped as invalid-address, naming the user; the others are still queued', async () => {
+    const result = await mailwright.notify({ userIds: ['ana', 'noemail', 'bob', 'nameonly', 'typo'], templateId: 'approval', data: { doc: 'PO-11' } });
+    expect(result.queued.map((q) => q.userId)).toEqual(['ana', 'bob']);
+    expect(result.skipped.map((s) => [s.userId, s.reason, s.error?.code])).toEqual([
+      ['noemail', 'invalid-address', ErrorCodes.INVALID_ADDRESS],
+      ['nameonly', 'invalid-address', ErrorCodes.INVALID_ADDRESS],
+      ['typo', 'invalid-address', ErrorCodes.INVALID_ADDRESS],
+    ]);
+    const [noemail, nameonly, typo] = result.skipped.map((s) => s.error);
+    expect(noemail?.message).toBe('The user "noemail" cannot be notified: they have no email address in the user directory.');
+    expect(nameonly?.message).toBe('The user "nameonly" cannot be notified: they have no email address in the user directory.');
+    expect(typo?.message).toContain('The user "typo" cannot be notified: ');
+    expect(typo?.message).toContain('"typo@contoso"');
+    expect(typo?.fix).toBe('Set a valid email address for the user "typo" in the user directory.');
+    expect(typo?.details).toMatchObject({ userId: 'typo' });
+    expect((await mailwright.history.list({})).items).toHaveLength(2);
+  });
+
+  it.each([
+    ['no options', undefined],
+    ['no userIds', { templateId: 'approval', data: { doc: 'PO-12' } }],
+    ['userIds as one string', { userIds: 'ana', templateId: 'approval', data: { doc: 'PO-12' } }],
+    ['a blank user id', { userIds: ['ana', ' '], templateId: 'approval', data: { doc: 'PO-12' } }],
+    ['a user id that is not a string', { userIds: ['ana', 7], templateId: 'approval', data: { doc: 'PO-12' } }],
+  ])('%s: MW_INVALID_SETTINGS naming userIds, and nothing queued', async (_name, options) => {
+    const error = await expectMailwrightError(mailwright.notify(options as never), ErrorCodes.INVALID_SETTINGS);
+    expect(error.message).toMatch(/^Invalid notify options: .*userIds/);
+    expect(error.fix).toContain('userIds');
+    expect((await mailwright.history.list({})).items).toHaveLength(0);
+  });
+
+  it('a user listed twice is notified once, in the order given', async () => {
+    const result = await mailwright.notify({ userIds: ['bob', 'ana', 'bob', 'eve', 'ana', 'eve'], templateId: 'approval', data: { doc: 'PO-13' } });
+    expect(result.queued.map((q) => q.userId)).toEqual(['bob', 'ana']);
+    expect(result.skipped.map((s) => s.userId)).toEqual(['eve']);
     expect((await mailwright.history.list({})).items).toHaveLength(2);
   });
 });

@@ -36,6 +36,14 @@ describe('templates: resolution, language fallback, strict rendering', () => {
     expect(pickLanguage(['fr'], 'de', 'en')).toBeUndefined();
   });
 
+  it('reads language tags written with an underscore (fr_CA, pt_BR) like their hyphenated form', async () => {
+    const catalog = new TemplateCatalog({ system: new InMemoryTemplateSource([{ ...approval, variants: { ...approval.variants, 'pt-BR': { subject: 'Aprovar {{ doc }}', text: 'pt' } } }]) });
+    expect((await catalog.render('approval', { language: 'fr_CA', data })).language).toBe('fr');
+    expect((await catalog.render('approval', { language: 'pt_br', data })).language).toBe('pt-BR');
+    expect(pickLanguage(['en', 'pt_BR'], 'PT-br', 'en')).toBe('pt_BR');
+    expect(pickLanguage(['en_US', 'fr'], 'de', 'en-us')).toBe('en_US');
+  });
+
   it('escapes HTML output by default, but not the subject or the text body', async () => {
     const catalog = new TemplateCatalog({ system: new InMemoryTemplateSource([approval]) });
     const rendered = await catalog.render('approval', { data });
@@ -84,5 +92,18 @@ describe('templates: resolution, language fallback, strict rendering', () => {
     expect(error.code).toBe(ErrorCodes.INVALID_SETTINGS);
     expect(error.message).toContain('system template "bad"');
     expect(error.message).toContain('variants.en.subject');
+  });
+
+  it('a malformed stored template is reported as invalid where it is stored, not as a failed save', async () => {
+    const organization = { get: async (id: string) => (id === 'bad' ? ({ id: 'bad', defaultLanguage: '', variants: { fr: { subject: '' } } } as never) : undefined) };
+    const catalog = new TemplateCatalog({ system: new InMemoryTemplateSource([approval]), organization });
+    const error = await caught(catalog.render('bad', { data }));
+    expect(error.code).toBe(ErrorCodes.INVALID_SETTINGS);
+    expect(error.message).toMatch(/^The organization template "bad" is invalid and cannot be used; it has 3 problems:\n- defaultLanguage: /);
+    expect(error.message).not.toMatch(/nothing was changed|save/i);
+    expect(error.fix).toBe('Correct every field listed in the organization template "bad" where it is stored (e.g. the template settings screen).');
+    expect(error.details).toMatchObject({ templateId: 'bad', origin: 'organization' });
+    const one = await caught(new TemplateCatalog({ system: new InMemoryTemplateSource([{ ...approval, variants: { en: { subject: '', text: 'x' } } }]) }).render('approval', { data }));
+    expect(one.message).toBe('The system template "approval" is invalid and cannot be used; it has 1 problem:\n- variants.en.subject: Enter a subject');
   });
 });
