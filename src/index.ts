@@ -120,7 +120,8 @@ export { InMemoryRecordJournal } from './forwarding/in-memory-record-journal.js'
 export { DEFAULT_FORWARD_THEME_ID, defaultForwardTheme } from './forwarding/default-forward-theme.js';
 export { forwardHeaders } from './forwarding/forward-headers.js';
 export { ForwardEventEmitter, type ForwardEvents } from './forwarding/forward-events.js';
-export { RecordForwarder, type ForwardRecordOptions, type ForwardResult, type ForwardingConfig } from './forwarding/record-forwarder.js';
+export { RecordForwarder, type ForwardResult, type ForwardingConfig } from './forwarding/record-forwarder.js';
+export type { ForwardRecordOptions } from './forwarding/forward-record-options.js';
 
 // Automatic forwarding policy (Exchange style)
 export {

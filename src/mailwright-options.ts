@@ -51,6 +51,9 @@ export const providerSchema = z.custom<Provider>(
 /** A user directory as a JavaScript caller may pass it. */
 export const userDirectorySchema = withMethods<UserDirectory>(['getUser', 'updateOptions'], 'must be a user directory with getUser(id) and updateOptions(id, options)');
 
+/** A contact directory as a JavaScript caller may pass it. */
+export const contactDirectorySchema = withMethods<ContactDirectory>(['getContact'], 'must be a contact directory with getContact(id)');
+
 const templateSource = withMethods<TemplateSource>(['get'], 'must be a template source with get(id)');
 
 const mailwrightOptionsSchema = z.strictObject({
@@ -65,7 +68,7 @@ const mailwrightOptionsSchema = z.strictObject({
   forwarding: z
     .strictObject({ providerId: nonBlankString('providerId'), journal: withMethods<RecordJournal>(['append'], 'must be a record journal with append(entry)') })
     .optional(),
-  contacts: withMethods<ContactDirectory>(['getContact'], 'must be a contact directory with getContact(id)').optional(),
+  contacts: contactDirectorySchema.optional(),
 }) satisfies z.ZodType<MailwrightOptions>;
 
 /** Checks `createMailwright()` options; throws MW_INVALID_SETTINGS naming every bad or unknown option. */

@@ -4,8 +4,9 @@ import { z } from 'zod';
 import { ErrorCodes } from '../errors/error-codes.js';
 import { MailwrightError } from '../errors/mailwright-error.js';
 import type { Provider } from '../providers/provider.js';
+import type { ContactDirectory } from '../users/contact-directory.js';
 import type { UserDirectory } from '../users/user-directory.js';
-import { providerSchema, userDirectorySchema } from '../mailwright-options.js';
+import { contactDirectorySchema, providerSchema, userDirectorySchema } from '../mailwright-options.js';
 import { nonBlankString, parseOptions } from '../parameters/parse-settings.js';
 
 /**
@@ -16,6 +17,8 @@ import { nonBlankString, parseOptions } from '../parameters/parse-settings.js';
 export interface CliConfig {
   providers?: Provider[];
   users?: UserDirectory;
+  /** The mail contacts mailboxes may forward to (a policy's `forwardingContactId`), as the application passes to createMailwright(). */
+  contacts?: ContactDirectory;
   messageIdDomain?: string;
 }
 
@@ -23,6 +26,7 @@ export interface CliConfig {
 const cliConfigSchema = z.strictObject({
   providers: z.array(providerSchema).optional(),
   users: userDirectorySchema.optional(),
+  contacts: contactDirectorySchema.optional(),
   messageIdDomain: nonBlankString('messageIdDomain').optional(),
 });
 
@@ -47,6 +51,6 @@ export async function loadCliConfig(path: string): Promise<CliConfig> {
     cliConfigSchema,
     config,
     `config exported by ${path}`,
-    'Export `config = { providers?: Provider[], users?: UserDirectory, messageIdDomain?: string }`, e.g. `{ providers: [smtpProvider({ … })] }`.',
+    'Export `config = { providers?: Provider[], users?: UserDirectory, contacts?: ContactDirectory, messageIdDomain?: string }`, e.g. `{ providers: [smtpProvider({ … })] }`.',
   );
 }

@@ -10,7 +10,7 @@ import { loadCliConfig } from './cli-config.js';
 export interface GlobalOptions {
   /** SQLite database file. @default $MAILWRIGHT_DB or ./.mailwright/mailwright.db */
   db?: string;
-  /** ES module exporting `config` (providers, users). */
+  /** ES module exporting `config` (providers, users, contacts, messageIdDomain). */
   config?: string;
 }
 
@@ -28,6 +28,7 @@ export async function openMailwright(options: GlobalOptions, env: NodeJS.Process
     store: createSqliteStore({ filename }),
     providers: config.providers ?? [smtpProvider({ id: 'smtp', maxConnections: CLI_SMTP_MAX_CONNECTIONS }), emlProvider({ directory: resolve('.mailwright/eml') })],
     users: config.users ?? new InMemoryUserDirectory(),
+    ...(config.contacts !== undefined ? { contacts: config.contacts } : {}),
     ...(env.MAILWRIGHT_SECRET_KEY ? { secretKey: env.MAILWRIGHT_SECRET_KEY } : {}),
     ...(config.messageIdDomain !== undefined ? { messageIdDomain: config.messageIdDomain } : {}),
   });

@@ -4,8 +4,7 @@ import type { Clock } from '../clock/clock.js';
 import { toIso } from '../clock/clock.js';
 import { formatAddress, parseAddressList } from '../message/address.js';
 import { attachmentSize } from '../message/encode-message.js';
-import type { Address, AddressInput, Attachment, MessageInput } from '../message/message.js';
-import { optionNames, refuseUnknownOptions } from '../parameters/option-names.js';
+import type { Address, Attachment, MessageInput } from '../message/message.js';
 import type { ProviderRegistry } from '../providers/provider-registry.js';
 import type { ImmediateSender } from '../send/immediate-sender.js';
 import type { SendResult } from '../send/send-result.js';
@@ -17,34 +16,8 @@ import { DEFAULT_FORWARD_THEME_ID } from './default-forward-theme.js';
 import type { ForwardEventEmitter } from './forward-events.js';
 import { forwardHeaders } from './forward-headers.js';
 import type { ForwardableRecord } from './forwardable-record.js';
+import { checkForwardOptions, type ForwardRecordOptions } from './forward-record-options.js';
 import type { RecordJournal } from './record-journal.js';
-
-/** Options of `forwardRecord()`. */
-export interface ForwardRecordOptions {
-  /** The record to forward: its conversation and every attachment go along. */
-  record: ForwardableRecord;
-  /** The agent forwarding it: From = their address and display name, exactly as in the directory. */
-  agentUserId: string;
-  /** To recipients: one address or a list. */
-  to: AddressInput | AddressInput[];
-  /** Cc recipients: one address or a list. */
-  cc?: AddressInput | AddressInput[];
-  /** Forward theme (a template id). @default 'mailwright.forward' */
-  theme?: string;
-  /** The agent's comment, above the conversation. @default '' */
-  comment?: string;
-  /** Theme language. @default the agent's language, else the theme's default */
-  language?: string;
-  /**
-   * When the email would exceed the attachment size limit: `'refuse'` throws
-   * MW_ATTACHMENT_TOO_LARGE listing the attachments; `'link'` replaces every
-   * attachment by the link the record provides (`attachmentLink`).
-   * @default 'refuse'
-   */
-  oversize?: 'refuse' | 'link';
-}
-
-const FORWARD_OPTIONS = optionNames<ForwardRecordOptions>({ record: true, agentUserId: true, to: true, cc: true, theme: true, comment: true, language: true, oversize: true });
 
 /** What a forward did. */
 export interface ForwardResult {
@@ -97,7 +70,7 @@ export class RecordForwarder {
 
   /** Sends the forward now and writes it to the record's journal; a delivery failure is journaled, then thrown. */
   async forward(options: ForwardRecordOptions): Promise<ForwardResult> {
-    refuseUnknownOptions(options, FORWARD_OPTIONS, 'forwardRecord options');
+    checkForwardOptions(options);
     const { record } = options;
     const agent = await requireUser(this.deps.users, options.agentUserId);
     const provider = this.deps.providers.get(this.deps.config.providerId);

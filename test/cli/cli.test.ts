@@ -9,6 +9,7 @@ import { runCli } from '../../src/cli/program.js';
 import { createMailwright } from '../../src/mailwright.js';
 import { smtpProvider } from '../../src/providers/smtp/smtp-provider.js';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { InMemoryContactDirectory } from '../../src/users/in-memory-contact-directory.js';
 import { InMemoryUserDirectory } from '../../src/users/in-memory-user-directory.js';
 import { startSmtpTestServer, type SmtpTestServer } from '../support/smtp-test-server.js';
 
@@ -253,6 +254,54 @@ describe('mailwright CLI (in-process, real SQLite file and SMTP server)', () => 
     const parts = await cli('--config', bad[3][0], 'history');
     expect(parts.err).toContain('users: must be a user directory with getUser(id) and updateOptions(id, options)');
     expect(parts.err).toContain('Unrecognized key: "extra"');
+  });
+
+  it('--config provides the contact directory: forwarding audit / test / set see the contacts the application sees', async () => {
+    const contactsDb = join(dir, 'contacts.db');
+    const config = join(dir, 'contacts-config.mjs');
+    // providers, users and contacts in plain JavaScript, as a host's config file would hold them.
+    await writeFile(
+      config,
+      `export const config = {
+         providers: [{ id: 'capture', kind: 'custom', displayName: 'Capture', interactive: true, batch: true, microsoft365: false,
+           send: async (message) => ({ status: 'sent', messageId: message.messageId, recipients: [], response: '250 captured' }) }],
+         users: { getUser: async (id) => (id === 'ana' ? { id, email: 'ana@contoso.com' } : undefined), updateOptions: async () => undefined },
+         contacts: { getContact: async (id) => (id === 'partner-desk' ? { id, email: 'desk@partner.com', displayName: 'Partner Desk' } : undefined) },
+       };`,
+    );
+    const withContacts = (...argv: string[]) => cli('--db', contactsDb, '--config', config, ...argv);
+    const policy = join(dir, 'contact-policy.json');
+    await writeFile(policy, JSON.stringify({ acceptedDomains: ['contoso.com'], mailboxes: [{ address: 'support@contoso.com', forwardingContactId: 'partner-desk' }] }));
+    expect(await withContacts('forwarding', 'set', policy)).toMatchObject({ code: ExitCodes.OK, err: '' });
+
+    const audit = await withContacts('forwarding', 'audit');
+    expect(audit).toMatchObject({ code: ExitCodes.OK, err: '' });
+    expect(audit.out).toBe('support@contoso.com [policy] forwards every message to a contact (ForwardingAddress) -> desk@partner.com; keeps no copy\n');
+    // The application, with the same database and contacts, audits the same forwards.
+    const app = await createMailwright({
+      store: createSqliteStore({ filename: contactsDb }),
+      providers: [],
+      users: new InMemoryUserDirectory(),
+      contacts: new InMemoryContactDirectory([{ id: 'partner-desk', email: 'desk@partner.com', displayName: 'Partner Desk' }]),
+      secretKey: key,
+    });
+    try {
+      expect(JSON.parse((await withContacts('forwarding', 'audit', '--json')).out)).toEqual(await app.auditForwarding());
+    } finally {
+      await app.close();
+    }
+    const eml = join(dir, 'to-support.eml');
+    await writeFile(eml, 'From: Customer <customer@example.com>\r\nTo: support@contoso.com\r\nSubject: Help\r\nMessage-ID: <h-1@example.com>\r\n\r\nHello\r\n');
+    expect((await withContacts('forwarding', 'test', '--mailbox', 'support@contoso.com', eml)).out).toContain('ForwardingAddress: redirect -> Partner Desk <desk@partner.com>');
+    // The policy as shown can be set again.
+    await writeFile(policy, (await withContacts('forwarding', 'show')).out);
+    expect(await withContacts('forwarding', 'set', policy)).toMatchObject({ code: ExitCodes.OK, err: '' });
+
+    const bad = join(dir, 'bad-contacts.mjs');
+    await writeFile(bad, 'export const config = { contacts: {} };');
+    const refused = await cli('--db', contactsDb, '--config', bad, 'forwarding', 'audit');
+    expect(refused.code).toBe(ExitCodes.CONFIG);
+    expect(refused.err).toContain('contacts: must be a contact directory with getContact(id)');
   });
 
   it('a missing batch provider is a configuration error (exit 3)', async () => {

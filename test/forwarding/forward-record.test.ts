@@ -153,6 +153,52 @@ describe('record forwarding through the default outbound mailbox (real SMTP serv
     expect(server.messages).toHaveLength(0);
   });
 
+  it('a missing options object or record, or a record not shaped as ForwardableRecord: a typed error naming the field, before anything is sent, recorded or journaled', async () => {
+    await setup();
+    const refused = async (options: unknown, code: string): Promise<MailwrightError> => {
+      const error = await mailwright.forwardRecord(options as never).catch((e: unknown) => e);
+      expect(isMailwrightError(error)).toBe(true);
+      expect(error).toMatchObject({ code });
+      return error as MailwrightError;
+    };
+    const call = { agentUserId: 'ana', to: 'support@vendor.example' };
+    // The call's options: MW_INVALID_SETTINGS, as for every call.
+    expect((await refused(undefined, ErrorCodes.INVALID_SETTINGS)).fix).toContain('Pass { record, agentUserId, to,');
+    for (const missing of [null, undefined, 'CASE-1042']) {
+      const error = await refused({ ...call, record: missing }, ErrorCodes.INVALID_SETTINGS);
+      expect(error.details.issues).toEqual([{ field: 'record', message: 'must be the record to forward: an object with id, subject, conversation and attachments' }]);
+    }
+    const language = await refused({ ...call, record, language: 5 }, ErrorCodes.INVALID_SETTINGS);
+    expect(language.details.issues).toEqual([{ field: 'language', message: expect.stringContaining('expected string') }]);
+    // The record's fields are the forward's content: MW_INVALID_MESSAGE naming each bad field.
+    const attachments = await refused({ ...call, record: { ...record, attachments: 'invoice.pdf' } }, ErrorCodes.INVALID_MESSAGE);
+    expect(attachments.message).toContain('record.attachments: must be an array of attachments (empty when there are none)');
+    expect(attachments.details.issues).toEqual([{ field: 'record.attachments', message: 'must be an array of attachments (empty when there are none)' }]);
+    // A numeric id used to be reported as header injection (MW_INVALID_HEADER) on X-Mailwright-Forwarded-Record.
+    const id = await refused({ ...call, record: { ...record, id: 42 } }, ErrorCodes.INVALID_MESSAGE);
+    expect(id.message).toContain('record.id: must be a non-empty string');
+    expect(id.message).not.toContain('header injection');
+    const several = await refused({ ...call, record: { id: ' ', subject: 'Printer on fire' } }, ErrorCodes.INVALID_MESSAGE);
+    expect((several.details.issues as { field: string }[]).map((i) => i.field)).toEqual(['record.id', 'record.conversation', 'record.attachments']);
+    expect(several.fix).toContain('attachments (array, empty when there are none)');
+
+    expect(server.messages).toHaveLength(0);
+    expect((await mailwright.history.list({})).items).toHaveLength(0);
+    expect(journal.entries('CASE-1042')).toHaveLength(0);
+    expect(events).toHaveLength(0);
+  });
+
+  it('an oversize policy other than "refuse" or "link" is refused (MW_INVALID_SETTINGS naming the option and its values); nothing is sent', async () => {
+    await setup();
+    const error = (await mailwright.forwardRecord({ record, agentUserId: 'ana', to: 'support@vendor.example', oversize: 'skip' as never }).catch((e: unknown) => e)) as MailwrightError;
+    expect(isMailwrightError(error, ErrorCodes.INVALID_SETTINGS)).toBe(true);
+    expect(error.message).toBe('Invalid forwardRecord options: oversize: must be "refuse" or "link".');
+    expect(error.details.issues).toEqual([{ field: 'oversize', message: 'must be "refuse" or "link"' }]);
+    expect(server.messages).toHaveLength(0);
+    expect((await mailwright.history.list({})).items).toHaveLength(0);
+    expect(journal.entries('CASE-1042')).toHaveLength(0);
+  });
+
   it('oversize, default policy: MW_ATTACHMENT_TOO_LARGE listing every attachment and size; nothing sent, recorded or journaled', async () => {
     await setup({ sizeLimit: 500_000 });
     const error = (await mailwright.forwardRecord({ record, agentUserId: 'ana', to: 'support@vendor.example' }).catch((e: unknown) => e)) as MailwrightError;

@@ -73,7 +73,7 @@ function mailboxEntry(mailbox: MailboxForwarding, contact: Address | undefined, 
   const common = { mailbox: mailbox.address, origin: 'policy', style: 'redirect', enabled: true, deliverToMailboxAndForward: mailbox.deliverToMailboxAndForward } as const;
   if (mailbox.forwardingContactId !== undefined) {
     const source = { kind: 'forwarding-contact', contactId: mailbox.forwardingContactId } as const;
-    if (contact === undefined) return { ...common, source, stamped: false, targets: [], problem: `The forwarding contact "${mailbox.forwardingContactId}" is not in the directory` };
+    if (contact === undefined) return { ...common, source, stamped: false, targets: [], problem: `The forwarding contact "${mailbox.forwardingContactId}" is not in the directory, or has no valid email address` };
     return { ...common, source, stamped: false, targets: targets([contact], false, policy) };
   }
   if (mailbox.forwardingSmtpAddress === undefined) return undefined;
@@ -83,7 +83,7 @@ function mailboxEntry(mailbox: MailboxForwarding, contact: Address | undefined, 
 /** What {@link auditForwarding} looks at. */
 export interface AuditInput {
   policy: ForwardingPolicy;
-  /** Forwarding contacts' addresses by id (missing: not in the directory). */
+  /** Forwarding contacts' addresses by id (missing: not in the directory, or no valid email). */
   contacts: ReadonlyMap<string, Address>;
   /** Inbox rules read from mailboxes on the server. @default [] */
   serverRules?: readonly MailboxInboxRules[];

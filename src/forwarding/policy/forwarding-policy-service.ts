@@ -42,6 +42,16 @@ export interface ForwardingAuditOptions {
 /** The policy key of an address a caller asks about; MW_INVALID_ADDRESS when it is not an address. */
 const queriedKey = (address: string): string => mailboxKey(parseAddress(address, 'mailbox').address);
 
+/** A directory entry's address, or undefined when its email is missing or not a valid address. */
+function contactAddress(found: { email?: string; displayName?: string }): Address | undefined {
+  if (typeof found.email !== 'string' || found.email.trim() === '') return undefined;
+  try {
+    return parseAddress(found.displayName === undefined ? found.email : { name: found.displayName, address: found.email }, 'email');
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The organization's automatic forwarding policy, persisted in the store:
  * accepted domains, remote domains, and each mailbox's forwarding and inbox
@@ -92,12 +102,16 @@ export class ForwardingPolicyService {
 
   /**
    * The address a mailbox's forwarding contact stands for: a contact of the
-   * contact directory, else a user of the user directory; undefined when neither knows the id.
+   * contact directory, else a user of the user directory; undefined when neither
+   * knows the id, or when its email is missing or not a valid address.
    */
   async resolveContact(id: string): Promise<Address | undefined> {
-    const found = (await this.deps.contacts?.getContact(id)) ?? (await this.deps.users.getUser(id));
-    if (found === undefined) return undefined;
-    return found.displayName === undefined ? { address: found.email } : { name: found.displayName, address: found.email };
+    const found = await this.findContact(id);
+    return found === undefined ? undefined : contactAddress(found);
+  }
+
+  private async findContact(id: string): Promise<{ email?: string; displayName?: string } | undefined> {
+    return (await this.deps.contacts?.getContact(id)) ?? (await this.deps.users.getUser(id));
   }
 
   /**
@@ -131,10 +145,19 @@ export class ForwardingPolicyService {
     if (!parsed.success) throw invalidSettings('forwarding policy', settingsIssues(parsed.error));
     for (const [index, mailbox] of parsed.data.mailboxes.entries()) {
       const id = mailbox.forwardingContactId;
-      if (id !== undefined && (await this.resolveContact(id)) === undefined) {
+      if (id === undefined) continue;
+      const details = { field: `mailboxes.${index}.forwardingContactId`, contactId: id, mailbox: mailbox.address };
+      const found = await this.findContact(id);
+      if (found === undefined) {
         throw new MailwrightError(ErrorCodes.FORWARDING_CONTACT_NOT_FOUND, `Mailbox ${mailbox.address} forwards to contact "${id}", which is in neither the contact nor the user directory; nothing was changed.`, {
           fix: 'Create the contact first, or use forwardingSmtpAddress to forward to an address outside the directory.',
-          details: { field: `mailboxes.${index}.forwardingContactId`, contactId: id, mailbox: mailbox.address },
+          details,
+        });
+      }
+      if (contactAddress(found) === undefined) {
+        throw new MailwrightError(ErrorCodes.FORWARDING_CONTACT_NOT_FOUND, `Mailbox ${mailbox.address} forwards to contact "${id}", which has no valid email address (${JSON.stringify(found.email ?? null)}); nothing was changed.`, {
+          fix: `Give "${id}" a valid email address in the directory, or use forwardingSmtpAddress.`,
+          details,
         });
       }
     }

@@ -125,8 +125,8 @@ function mailboxForward({ policy, mailbox, contact }: PlanInput, looped: boolean
   if (mailbox.forwardingContactId !== undefined) {
     const source = { kind: 'forwarding-contact', contactId: mailbox.forwardingContactId } as const;
     if (contact === undefined || contact === null) {
-      const reason = `The forwarding contact "${mailbox.forwardingContactId}" is not in the directory; the message was kept in the mailbox`;
-      const fix = 'Create the contact again, or point the mailbox forwarding at another contact or SMTP address.';
+      const reason = `The forwarding contact "${mailbox.forwardingContactId}" is not in the directory, or has no valid email address; the message was kept in the mailbox`;
+      const fix = 'Create the contact again (with a valid email address), or point the mailbox forwarding at another contact or SMTP address.';
       return { source, style: 'redirect', stamped: false, to: [], blocked: [{ code: ErrorCodes.FORWARDING_CONTACT_NOT_FOUND, reason, fix, recipients: [] }] };
     }
     return { source, style: 'redirect', stamped: false, to: [contact], blocked: [] };

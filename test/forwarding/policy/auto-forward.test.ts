@@ -206,6 +206,21 @@ const autoForwardSuite = (makeStore: StoreFactory) => (): void => {
     expect((await mailwright.history.get(later.forwards[0]!.emailId))!.failure?.code).toBe(ErrorCodes.FORWARDING_CONTACT_NOT_FOUND);
   });
 
+  it('a forwarding contact without a valid email is refused when saved; one that loses it later keeps the message and the audit still answers', async () => {
+    contacts.put({ id: 'no-email', email: '' });
+    await expect(mailwright.forwardingPolicy.setMailbox({ address: MAILBOX, forwardingContactId: 'no-email' })).rejects.toMatchObject({
+      code: ErrorCodes.FORWARDING_CONTACT_NOT_FOUND,
+      message: expect.stringContaining('"no-email", which has no valid email address'),
+    });
+    await mailwright.forwardingPolicy.setMailbox({ address: MAILBOX, forwardingContactId: 'partner-desk' });
+    contacts.put({ id: 'partner-desk', email: undefined as never, displayName: 'Partner Desk' });
+    const result = await mailwright.processInbound({ mailbox: MAILBOX, message: raw });
+    expect(result.deliverToMailbox).toBe(true);
+    expect(result.forwards.map((f) => [f.status, f.recipients])).toEqual([['blocked', []]]);
+    const audit = await mailwright.auditForwarding();
+    expect(audit).toEqual([expect.objectContaining({ mailbox: MAILBOX, targets: [] })]);
+  });
+
   it('a forward the mailbox\'s own rules sent comes back: the loop is blocked and recorded, not forwarded again', async () => {
     await mailwright.forwardingPolicy.setMailbox({ address: MAILBOX, inboxRules: [{ name: 'To the team', actions: { forwardTo: [MAILBOX, 'team@contoso.com'] } }] });
     await mailwright.processInbound({ mailbox: MAILBOX, message: raw });
