@@ -296,6 +296,10 @@ describe('mailwright CLI (in-process, real SQLite file and SMTP server)', () => 
     // The policy as shown can be set again.
     await writeFile(policy, (await withContacts('forwarding', 'show')).out);
     expect(await withContacts('forwarding', 'set', policy)).toMatchObject({ code: ExitCodes.OK, err: '' });
+    // Without the contacts, the dry run says the contact is missing (and lists no empty recipients).
+    expect((await cli('--db', contactsDb, 'forwarding', 'test', '--mailbox', 'support@contoso.com', eml)).out).toContain(
+      'ForwardingAddress: redirect BLOCKED: The forwarding contact "partner-desk" is not in the directory',
+    );
 
     const bad = join(dir, 'bad-contacts.mjs');
     await writeFile(bad, 'export const config = { contacts: {} };');

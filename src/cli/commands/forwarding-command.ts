@@ -58,7 +58,10 @@ export function registerForwardingCommand(program: Command, ctx: CliContext): vo
       for (const forward of plan.forwards) {
         const what = forward.source.kind === 'inbox-rule' ? `rule "${forward.source.rule}"` : forward.source.kind === 'forwarding-contact' ? 'ForwardingAddress' : 'ForwardingSmtpAddress';
         if (forward.to.length > 0) ctx.io.out(`  ${what}: ${forward.style} -> ${forward.to.map(formatAddress).join(', ')}`);
-        for (const blocked of forward.blocked) ctx.io.out(`  ${what}: ${forward.style} BLOCKED ${blocked.recipients.map(formatAddress).join(', ')}: ${blocked.reason}`);
+        for (const blocked of forward.blocked) {
+          const recipients = blocked.recipients.length === 0 ? '' : ` ${blocked.recipients.map(formatAddress).join(', ')}`;
+          ctx.io.out(`  ${what}: ${forward.style} BLOCKED${recipients}: ${blocked.reason}`);
+        }
       }
       if (plan.forwards.length === 0) ctx.io.out('  no forward');
     });

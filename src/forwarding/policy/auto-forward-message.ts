@@ -1,4 +1,6 @@
-import { formatAddress } from '../../message/address.js';
+import { ErrorCodes } from '../../errors/error-codes.js';
+import { isMailwrightError, MailwrightError } from '../../errors/mailwright-error.js';
+import { formatAddress, parseAddress } from '../../message/address.js';
 import type { Address, MessageInput } from '../../message/message.js';
 import { MESSAGE_ID } from '../../message/message-id.js';
 import { INBOX_RULES_LOOP_HEADER, type InboundEmail } from './inbound-email.js';
@@ -10,6 +12,30 @@ export const AUTO_FORWARDED_HEADER = 'X-MS-Exchange-Organization-AutoForwarded';
 const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 const forwardSubject = (subject: string): string => (/^\s*(fw|fwd):/i.test(subject) ? subject : `FW: ${subject}`);
+
+/** Does mailwright write this received address as it is (strict RFC 5322 and a dotted domain)? */
+function writable(address: Address): boolean {
+  try {
+    parseAddress(address, 'to');
+    return true;
+  } catch (error) {
+    if (isMailwrightError(error, ErrorCodes.INVALID_ADDRESS)) return false;
+    throw error;
+  }
+}
+
+/**
+ * The original's From, which a redirect must keep: one mailwright cannot write (e.g.
+ * `taro..yamada.@docomo.ne.jp`) makes the redirect impossible, said so (the message is kept).
+ */
+function originalFrom(inbound: InboundEmail, mailbox: Address): Address {
+  if (inbound.from === undefined) return mailbox;
+  if (writable(inbound.from)) return inbound.from;
+  throw new MailwrightError(ErrorCodes.INVALID_ADDRESS, `The original From address "${inbound.from.address}" cannot be written as a valid address, and a redirect keeps the original From; the message was kept in the mailbox.`, {
+    fix: 'Forward such messages instead (an inbox rule with forwardTo sends a new message from the mailbox), or handle this one by hand.',
+    details: { field: 'from' },
+  });
+}
 
 /** Outlook's "original message" block: From, Sent, To, Cc, Subject. */
 function originalHeaderLines(inbound: InboundEmail): [string, string][] {
@@ -51,10 +77,12 @@ export function autoForwardMessage(forward: PlannedForward, inbound: InboundEmai
   const headers = stampHeaders(forward, inbound, mailbox);
   if (forward.style === 'redirect') {
     return {
-      from: inbound.from ?? mailbox,
+      from: originalFrom(inbound, mailbox),
       sender: mailbox,
-      to: inbound.to,
-      cc: inbound.cc,
+      // Shown only: the redirect goes to its own recipients. An address mailwright cannot write
+      // (`team@intranet`) is left out rather than make the redirect impossible.
+      to: inbound.to.filter(writable),
+      cc: inbound.cc.filter(writable),
       envelopeTo: forward.to,
       subject: inbound.subject,
       ...(inbound.text !== undefined || inbound.html === undefined ? { text: inbound.text ?? '' } : {}),

@@ -279,6 +279,23 @@ const autoForwardSuite = (makeStore: StoreFactory) => (): void => {
     expect(redirected.forwards.map((f) => [f.source.kind, f.status])).toEqual([['forwarding-smtp-address', 'queued']]);
   });
 
+  it('a redirect keeps the original To and Cc it can write and leaves out the others; an original From it cannot write keeps the message, saying why', async () => {
+    await mailwright.forwardingPolicy.setMailbox({ address: MAILBOX, forwardingSmtpAddress: 'archive@contoso.com' });
+    const received = (from: string) =>
+      [`From: ${from}`, 'To: Contoso Support <support@contoso.com>, team@intranet', 'Cc: x..y@example.com', 'Subject: Hello', `Message-ID: <${randomBytes(6).toString('hex')}@example.com>`, '', 'Body', ''].join('\r\n');
+    const redirected = await mailwright.processInbound({ mailbox: MAILBOX, message: received('Customer <customer@example.com>') });
+    expect(redirected).toMatchObject({ deliverToMailbox: false, forwards: [{ status: 'queued' }] });
+    await mailwright.distributor.runOnce();
+    const [sent] = await server.waitForMessages(1);
+    expect(sent!.envelope.rcptTo).toEqual(['archive@contoso.com']);
+    expect(sent!.parsed.to).toMatchObject({ value: [{ address: 'support@contoso.com' }] });
+    expect(sent!.parsed.cc).toBeUndefined();
+
+    const oddFrom = await mailwright.processInbound({ mailbox: MAILBOX, message: received('taro..yamada.@docomo.ne.jp') });
+    expect(oddFrom).toMatchObject({ deliverToMailbox: true, forwards: [{ status: 'failed', reason: expect.stringContaining('a redirect keeps the original From') }] });
+    expect((await mailwright.history.get(oddFrom.forwards[0]!.emailId))?.failure?.fix).toContain('Forward such messages instead');
+  });
+
   it('another message reusing a Message-ID is forwarded too; the same delivery processed twice is not', async () => {
     await mailwright.forwardingPolicy.setMailbox({ address: MAILBOX, forwardingSmtpAddress: 'archive@contoso.com' });
     const first = await mailwright.processInbound({ mailbox: MAILBOX, message: raw });
