@@ -93,7 +93,7 @@ export interface Mailwright {
   auditForwarding(options?: ForwardingAuditOptions): Promise<ForwardingAuditEntry[]>;
   /** Sends a test email with one provider; returns the classified result. */
   sendTestEmail(options: TestEmailOptions): Promise<TestEmailResult>;
-  /** Closes providers and the store. */
+  /** Stops every distributor made by this instance, waits for the sends and other calls in flight, then closes providers and the store. */
   close(): Promise<void>;
 }
 
@@ -136,8 +136,23 @@ export async function createMailwright(options: MailwrightOptions): Promise<Mail
     events,
     ...(options.messageIdDomain !== undefined ? { messageIdDomain: options.messageIdDomain } : {}),
   });
-  const createDistributor = (distributorOptions?: DistributorOptions): Distributor =>
-    new Distributor({ store, clock, logger, users: options.users, providers: registry, parameters, history, events }, distributorOptions);
+  // close() stops every distributor made here, and waits for the calls in flight (a send half
+  // done must end recorded, not cut off by a closing store or a provider's closed connections).
+  const distributors = new Set<Distributor>();
+  const inFlight = new Set<Promise<unknown>>();
+  const track = <T>(work: Promise<T>): Promise<T> => {
+    inFlight.add(work);
+    work.then(
+      () => inFlight.delete(work),
+      () => inFlight.delete(work),
+    );
+    return work;
+  };
+  const createDistributor = (distributorOptions?: DistributorOptions): Distributor => {
+    const made = new Distributor({ store, clock, logger, users: options.users, providers: registry, parameters, history, events }, distributorOptions);
+    distributors.add(made);
+    return made;
+  };
   const distributor = createDistributor();
   const templates = new TemplateCatalog({
     system: layeredTemplateSource(options.templates?.system, new InMemoryTemplateSource([defaultForwardTheme])),
@@ -176,32 +191,35 @@ export async function createMailwright(options: MailwrightOptions): Promise<Mail
     exchangeSettings: exchangeSettingsService(store, secrets),
     providers: () => registry.list(),
     compose: (message, userId) => sender.compose(message, userId),
-    send: (draft, sendOptions) => sender.send(draft, sendOptions),
-    sendTestEmail: (testOptions) => sender.sendTestEmail(testOptions),
-    enqueue: (message, enqueueOptions) => enqueuer.enqueue(message, enqueueOptions),
-    enqueueMany: (items) => enqueuer.enqueueMany(items),
+    send: (draft, sendOptions) => track(sender.send(draft, sendOptions)),
+    sendTestEmail: (testOptions) => track(sender.sendTestEmail(testOptions)),
+    enqueue: (message, enqueueOptions) => track(enqueuer.enqueue(message, enqueueOptions)),
+    enqueueMany: (items) => track(enqueuer.enqueueMany(items)),
     events,
     distributor,
     createDistributor,
     templates,
-    notify: (notifyOptions) => notifier.notify(notifyOptions),
-    forwardRecord: async (forwardOptions) => {
-      if (forwarder === undefined) {
-        throw new MailwrightError(ErrorCodes.PROVIDER_NOT_CONFIGURED, 'Record forwarding is not configured.', {
-          fix: 'Pass forwarding: { providerId, journal } to createMailwright() (the default outbound mailbox and the record journal).',
-        });
-      }
-      return forwarder.forward(forwardOptions);
-    },
+    notify: (notifyOptions) => track(notifier.notify(notifyOptions)),
+    forwardRecord: (forwardOptions) => track(forwardRecord(forwardOptions)),
     forwardingEvents,
     forwardingPolicy,
-    processInbound: (delivery) => autoForwarder.process(delivery),
+    processInbound: (delivery) => track(autoForwarder.process(delivery)),
     previewInbound: (delivery) => autoForwarder.preview(delivery),
     auditForwarding: (auditOptions) => forwardingPolicy.audit(auditOptions),
     close: async () => {
-      await distributor.stop();
+      await Promise.all([...distributors].map((d) => d.stop()));
+      await Promise.allSettled([...inFlight]);
       await registry.closeAll();
       await store.close();
     },
   };
+
+  async function forwardRecord(forwardOptions: ForwardRecordOptions): Promise<ForwardResult> {
+    if (forwarder === undefined) {
+      throw new MailwrightError(ErrorCodes.PROVIDER_NOT_CONFIGURED, 'Record forwarding is not configured.', {
+        fix: 'Pass forwarding: { providerId, journal } to createMailwright() (the default outbound mailbox and the record journal).',
+      });
+    }
+    return forwarder.forward(forwardOptions);
+  }
 }

@@ -2,7 +2,12 @@ import type { Provider } from '../providers/provider.js';
 import { usesMicrosoft365 } from '../providers/uses-microsoft-365.js';
 import type { Store } from '../store/store.js';
 import { effectivePerMinuteLimit, effectiveRetentionDays, emailParametersSchema, type EmailParameters, type EmailParametersInput } from './email-parameters.js';
+import { ErrorCodes } from '../errors/error-codes.js';
+import { MailwrightError } from '../errors/mailwright-error.js';
 import { invalidSettings, settingsIssues, type SettingsIssue } from './parse-settings.js';
+
+/** The stored parameters as read: what this version does not know is left out. */
+const STORED = emailParametersSchema.strip();
 
 /** Settings key of the email parameters. */
 export const EMAIL_PARAMETERS_KEY = 'email-parameters';
@@ -26,10 +31,25 @@ export interface EffectiveParameters {
 export class ParametersService {
   constructor(private readonly deps: ParametersServiceDeps) {}
 
-  /** The current parameters (defaults when none were saved). */
+  /**
+   * The current parameters (defaults when none were saved). A parameter this version does not
+   * know (saved by a newer one sharing the store) is ignored; a stored value that is not valid
+   * (changed by hand) is MW_INVALID_SETTINGS naming it, which `update()` can then correct.
+   */
   async get(): Promise<EmailParameters> {
-    const stored = await this.deps.store.getSetting<EmailParametersInput>(EMAIL_PARAMETERS_KEY);
-    return emailParametersSchema.parse(stored ?? {});
+    const parsed = STORED.safeParse((await this.stored()) ?? {});
+    if (!parsed.success) {
+      const issues = settingsIssues(parsed.error);
+      throw new MailwrightError(ErrorCodes.INVALID_SETTINGS, `The stored email parameters are not valid: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}.`, {
+        fix: `Correct ${issues.map((i) => i.field).join(', ')} with parameters.update({ … }) (or \`mailwright params set KEY VALUE\`).`,
+        details: { issues },
+      });
+    }
+    return parsed.data;
+  }
+
+  private stored(): Promise<Partial<EmailParametersInput> | undefined> {
+    return this.deps.store.getSetting<Partial<EmailParametersInput>>(EMAIL_PARAMETERS_KEY);
   }
 
   /**
@@ -49,7 +69,10 @@ export class ParametersService {
    * MW_INVALID_SETTINGS error, and then nothing is changed.
    */
   async update(patch: Partial<EmailParametersInput>): Promise<EmailParameters> {
-    const merged = { ...(await this.get()), ...patch };
+    // From what is stored, not from get(): a patch may correct a stored value get() refuses.
+    // A parameter this version does not know is left out; one in the patch is refused (a typo).
+    const known = Object.entries((await this.stored()) ?? {}).filter(([key]) => key in emailParametersSchema.shape);
+    const merged = { ...Object.fromEntries(known), ...patch };
     const parsed = emailParametersSchema.safeParse(merged);
     const issues: SettingsIssue[] = parsed.success ? [] : settingsIssues(parsed.error);
     issues.push(...this.providerIssues(merged));

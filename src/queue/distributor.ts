@@ -1,22 +1,18 @@
 import PQueue from 'p-queue';
-import { toIso } from '../clock/clock.js';
 import { ErrorCodes } from '../errors/error-codes.js';
 import { MailwrightError } from '../errors/mailwright-error.js';
 import type { HistoryService } from '../history/history-service.js';
 import { effectivePerMinuteLimit, type EmailParameters } from '../parameters/email-parameters.js';
 import type { Provider } from '../providers/provider.js';
 import { usesMicrosoft365 } from '../providers/uses-microsoft-365.js';
-import { deliverAttempt } from '../send/deliver-attempt.js';
 import type { ImmediateSenderDeps } from '../send/immediate-sender.js';
 import type { EmailRecord } from '../store/email-record.js';
-import { applySenderMode } from '../users/sender-identity.js';
 import { BatchLease } from './batch-lease.js';
+import { deliverQueued } from './deliver-queued.js';
 import { batchThrottle } from './batch-throttle.js';
 import { resolveDistributorOptions, type DistributorOptions, type ResolvedDistributorOptions } from './distributor-options.js';
 import type { DistributionSummary, RunOnceOptions, StartOptions } from './distributor-run.js';
-import { deserializeMessage } from './message-payload.js';
-import { missingMessage } from './missing-message.js';
-import { OutcomeRecorder, type Delivered } from './outcome-recorder.js';
+import { OutcomeRecorder } from './outcome-recorder.js';
 import { parseEvery } from './parse-every.js';
 import type { QueueEventEmitter } from './queue-events.js';
 import { UnrecordedOutcomes } from './unrecorded-outcomes.js';
@@ -180,7 +176,7 @@ export class Distributor {
             this.deps.logger.warn('lease lost before sending; the email is left to the worker that took it over', { emailId: record.id });
             return;
           }
-          const delivered = await this.deliverOne(record, payloads.get(record.id), provider, forced);
+          const delivered = await deliverQueued(this.deps, record, payloads.get(record.id), provider, forced);
           const recorded = this.outcomes.record(delivered, provider, params).then((outcome) => {
             lease.finished(record.id);
             summary[outcome] += 1;
@@ -230,21 +226,6 @@ export class Distributor {
     await this.running;
     this.running = undefined;
     this.stopping = undefined;
-  }
-
-  /** Sends one claimed email once with the provider (the outcome is stored by {@link OutcomeRecorder.record}). */
-  private async deliverOne(record: EmailRecord, payload: string | undefined, provider: Provider, forced: boolean): Promise<Delivered> {
-    const { events } = this.deps;
-    const attempt = record.attempts + 1;
-    if (payload === undefined) return { record, attempt, forced, outcome: missingMessage(record, toIso(this.deps.clock.now())) };
-    const queued = deserializeMessage(payload);
-    const identity = await applySenderMode(queued.from, provider);
-    const message = identity.sender === undefined ? queued : { ...queued, sender: identity.sender };
-    const user = record.userId === undefined ? undefined : await this.deps.users.getUser(record.userId);
-    events.emit('sending', { emailId: record.id, providerId: provider.id, attempt });
-    if (forced) events.emit('forced', { emailId: record.id, providerId: provider.id, deferrals: record.deferrals });
-    const outcome = await deliverAttempt(this.deps, provider, message, { mode: 'batch', emailId: record.id, attempt, ...(user ? { user } : {}) });
-    return { record, attempt, forced, outcome };
   }
 
   private async purgeDaily(): Promise<void> {

@@ -1,6 +1,6 @@
-import type { Clock } from '../clock/clock.js';
+import { toIso, type Clock } from '../clock/clock.js';
 import { ErrorCodes } from '../errors/error-codes.js';
-import { MailwrightError } from '../errors/mailwright-error.js';
+import { isMailwrightError, MailwrightError } from '../errors/mailwright-error.js';
 import type { Logger } from '../logger.js';
 import { domainOf, parseAddress } from '../message/address.js';
 import { assertWithinSizeLimit } from '../message/encode-message.js';
@@ -12,9 +12,10 @@ import type { ProviderRegistry } from '../providers/provider-registry.js';
 import { ProviderSelectionRequired } from '../providers/provider-selection-required.js';
 import type { Store } from '../store/store.js';
 import { requireUser } from '../users/require-user.js';
-import { applySenderMode, userFromAddress } from '../users/sender-identity.js';
+import { applySenderMode, userFromAddress, type SenderIdentity } from '../users/sender-identity.js';
 import type { DirectoryUser, UserDirectory } from '../users/user-directory.js';
-import { attemptTranscript, deliverAttempt, successPatch } from './deliver-attempt.js';
+import { attemptTranscript, deliverAttempt, successPatch, type AttemptOutcome } from './deliver-attempt.js';
+import { toDeliveryFailure, type DeliveryFailure } from './delivery-failure.js';
 import type { Draft } from './draft.js';
 import { parseSendOptions, type SendOptions } from './send-options.js';
 import { newEmailRecord } from './new-email-record.js';
@@ -132,7 +133,16 @@ export class ImmediateSender {
    */
   async sendNow(input: MessageInput, provider: Provider, from: Address, context: ImmediateSendContext): Promise<SendResult> {
     const { store, clock, parameters } = this.deps;
-    const identity = await applySenderMode(from, provider, { mode: context.mode, ...(context.user ? { user: context.user } : {}) });
+    // Send On Behalf asks the provider for its mailbox; a provider that cannot answer (its stored
+    // settings unreadable, say) fails this email like a delivery would: recorded, then thrown.
+    let identity: SenderIdentity = { from };
+    let identityFailure: DeliveryFailure | undefined;
+    try {
+      identity = await applySenderMode(from, provider, { mode: context.mode, ...(context.user ? { user: context.user } : {}) });
+    } catch (error) {
+      if (!isMailwrightError(error)) throw error;
+      identityFailure = toDeliveryFailure(error);
+    }
     const message = await validateMessage(input, {
       from: identity.from,
       ...(identity.sender ? { sender: identity.sender } : {}),
@@ -150,12 +160,11 @@ export class ImmediateSender {
         meta: context.meta,
       }),
     );
-    const outcome = await deliverAttempt(this.deps, provider, message, {
-      mode: context.mode,
-      emailId: record.id,
-      attempt: 1,
-      ...(context.user ? { user: context.user } : {}),
-    });
+    const at = toIso(clock.now());
+    const outcome: AttemptOutcome =
+      identityFailure !== undefined
+        ? { ok: false, ...identityFailure, startedAt: at, finishedAt: at }
+        : await deliverAttempt(this.deps, provider, message, { mode: context.mode, emailId: record.id, attempt: 1, ...(context.user ? { user: context.user } : {}) });
     const attempt = {
       emailId: record.id,
       attempt: 1,
@@ -177,16 +186,21 @@ export class ImmediateSender {
 
   private async chooseProvider(user: DirectoryUser, options: SendOptions): Promise<Provider> {
     const { providers, users } = this.deps;
-    const chosen = options.provider ?? (user.options?.providerId?.trim() || undefined);
-    if (chosen === undefined) throw new ProviderSelectionRequired(user.id, providers.interactiveChoices(user.external === true));
+    const choices = providers.interactiveChoices(user.external === true);
+    const offered = (id: string): boolean => choices.some((choice) => choice.id === id);
+    // A stored choice the user could not make today (a provider since removed, no longer
+    // interactive, or Exchange for an external user) is no choice: the user is asked again.
+    const stored = user.options?.providerId?.trim() || undefined;
+    const chosen = options.provider ?? (stored !== undefined && offered(stored) ? stored : undefined);
+    if (chosen === undefined) throw new ProviderSelectionRequired(user.id, choices);
     const provider = providers.get(chosen);
     if (!provider.interactive) {
       throw new MailwrightError(ErrorCodes.PROVIDER_NOT_ALLOWED, `The provider "${provider.id}" cannot be used for interactive sending.`, {
-        fix: `Choose one of: ${providers.interactiveChoices(user.external === true).map((c) => c.id).join(', ')}.`,
+        fix: `Choose one of: ${choices.map((c) => c.id).join(', ')}.`,
         details: { providerId: provider.id },
       });
     }
-    if (options.provider !== undefined && options.rememberChoice === true) {
+    if (options.provider !== undefined && options.rememberChoice === true && offered(provider.id)) {
       await users.updateOptions(user.id, { providerId: provider.id, doNotAskAgain: true });
     }
     return provider;

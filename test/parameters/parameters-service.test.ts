@@ -53,6 +53,17 @@ describe('email parameters', () => {
     expect(await service.effective()).toEqual({ historyRetentionDays: 30, perMinuteLimits: { smtp: 45, o365: 0, eml: 0 } });
   });
 
+  it('stored parameters changed outside mailwright: an unknown one is ignored, a bad value is a typed error that update() can correct', async () => {
+    await store.putSetting(EMAIL_PARAMETERS_KEY, { maxAttempts: 7, fromANewerVersion: true });
+    expect(await service.get()).toMatchObject({ maxAttempts: 7 });
+    await store.putSetting(EMAIL_PARAMETERS_KEY, { maxAttempts: 'many', historyRetentionDays: 60 });
+    const error = (await service.get().catch((e: unknown) => e)) as MailwrightError;
+    expect(error).toMatchObject({ code: ErrorCodes.INVALID_SETTINGS, message: expect.stringContaining('The stored email parameters are not valid: maxAttempts:') });
+    expect(error.fix).toContain('parameters.update');
+    expect(await service.update({ maxAttempts: 4 })).toMatchObject({ maxAttempts: 4, historyRetentionDays: 60 });
+    await expect(service.update({ maxAtempts: 4 } as never)).rejects.toMatchObject({ code: ErrorCodes.INVALID_SETTINGS });
+  });
+
   it('persists updates in the store', async () => {
     await service.update({ batchProviderId: 'smtp', attachmentSizeLimitBytes: 1000 });
     const again = new ParametersService({ store, providers: () => providers });

@@ -126,6 +126,18 @@ describe('interactive send through a real SMTP server and a SQLite file', () => 
     await expect(mailwright.send(draft)).rejects.toBeInstanceOf(ProviderSelectionRequired);
   });
 
+  it('"do not ask again" stores only a choice the user is offered, and a stored choice no longer offered asks again', async () => {
+    const guestDraft = await mailwright.compose({ to: 'c@example.com', subject: 'Hi', text: 'x' }, 'guest');
+    await expect(mailwright.send(guestDraft, { provider: 'batch-only', rememberChoice: true })).rejects.toMatchObject({ code: ErrorCodes.PROVIDER_NOT_ALLOWED });
+    expect((await users.getUser('guest'))?.options?.providerId).toBeUndefined();
+    for (const stale of ['exchange', 'batch-only', 'removed-provider']) {
+      await users.updateOptions('new', { providerId: stale, doNotAskAgain: true });
+      const error = await mailwright.send(await mailwright.compose({ to: 'c@example.com', subject: 'Hi', text: 'x' }, 'new')).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ProviderSelectionRequired);
+    }
+    expect(server.messages).toHaveLength(0);
+  });
+
   it('refuses options it does not know, or of the wrong kind, before anything is sent or recorded', async () => {
     const draft = await mailwright.compose({ to: 'c@example.com', subject: 'Hi', text: 'x' }, 'new');
     const historyBefore = (await mailwright.history.list({})).items.length;

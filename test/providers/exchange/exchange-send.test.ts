@@ -133,8 +133,11 @@ describe('Exchange provider through Microsoft Graph (HTTPS stand-ins for Graph a
   it('refuses external users with MW_EXCHANGE_EXTERNAL_USER before any request', async () => {
     fixture = await exchangeFixture();
     const { mailwright, standIn } = fixture;
-    const error = await mailwright.send({ to: 'c@example.com', subject: 's', text: 't' }, { userId: 'guest', provider: 'exchange' }).catch((e: unknown) => e);
+    const error = await mailwright.send({ to: 'c@example.com', subject: 's', text: 't' }, { userId: 'guest', provider: 'exchange', rememberChoice: true }).catch((e: unknown) => e);
     expect(isMailwrightError(error, ErrorCodes.EXCHANGE_EXTERNAL_USER)).toBe(true);
+    // "Do not ask again" did not store a choice the guest is not offered: the next send asks.
+    const next = await mailwright.send({ to: 'c@example.com', subject: 's', text: 't' }, { userId: 'guest' }).catch((e: unknown) => e);
+    expect(isMailwrightError(next, ErrorCodes.PROVIDER_SELECTION_REQUIRED)).toBe(true);
     await mailwright.enqueue({ to: 'c@example.com', subject: 's', text: 't' }, { userId: 'guest' });
     await mailwright.distributor.runOnce();
     expect((await mailwright.history.list({ status: 'failed' })).items[0]?.failure?.code).toBe(ErrorCodes.EXCHANGE_EXTERNAL_USER);

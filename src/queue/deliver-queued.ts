@@ -1,0 +1,45 @@
+import { toIso } from '../clock/clock.js';
+import { isMailwrightError } from '../errors/mailwright-error.js';
+import type { Provider } from '../providers/provider.js';
+import { deliverAttempt, type DeliveryDeps } from '../send/deliver-attempt.js';
+import { toDeliveryFailure } from '../send/delivery-failure.js';
+import type { EmailRecord } from '../store/email-record.js';
+import { applySenderMode, type SenderIdentity } from '../users/sender-identity.js';
+import type { UserDirectory } from '../users/user-directory.js';
+import { deserializeMessage } from './message-payload.js';
+import { missingMessage } from './missing-message.js';
+import type { Delivered } from './outcome-recorder.js';
+import type { QueueEventEmitter } from './queue-events.js';
+
+/** What {@link deliverQueued} needs. */
+export interface DeliverQueuedDeps extends DeliveryDeps {
+  users: UserDirectory;
+  events: QueueEventEmitter;
+}
+
+/**
+ * Sends one claimed email once with the provider, as its stored message says;
+ * the outcome is stored by `OutcomeRecorder.record`. An email whose message is
+ * missing, or whose provider cannot say its mailbox for Send On Behalf (its
+ * stored settings unreadable, say), fails this attempt without a send.
+ */
+export async function deliverQueued(deps: DeliverQueuedDeps, record: EmailRecord, payload: string | undefined, provider: Provider, forced: boolean): Promise<Delivered> {
+  const { events, clock } = deps;
+  const attempt = record.attempts + 1;
+  if (payload === undefined) return { record, attempt, forced, outcome: missingMessage(record, toIso(clock.now())) };
+  const queued = deserializeMessage(payload);
+  let identity: SenderIdentity;
+  try {
+    identity = await applySenderMode(queued.from, provider);
+  } catch (error) {
+    if (!isMailwrightError(error)) throw error;
+    const at = toIso(clock.now());
+    return { record, attempt, forced, outcome: { ok: false, ...toDeliveryFailure(error), startedAt: at, finishedAt: at } };
+  }
+  const message = identity.sender === undefined ? queued : { ...queued, sender: identity.sender };
+  const user = record.userId === undefined ? undefined : await deps.users.getUser(record.userId);
+  events.emit('sending', { emailId: record.id, providerId: provider.id, attempt });
+  if (forced) events.emit('forced', { emailId: record.id, providerId: provider.id, deferrals: record.deferrals });
+  const outcome = await deliverAttempt(deps, provider, message, { mode: 'batch', emailId: record.id, attempt, ...(user ? { user } : {}) });
+  return { record, attempt, forced, outcome };
+}
