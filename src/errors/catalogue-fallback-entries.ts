@@ -8,7 +8,7 @@ export const fallbackEntries: CatalogueEntry[] = [
     category: 'transient',
     title: 'Temporary failure (4.x.x)',
     explanation: 'The server reported a temporary problem (busy, greylisting, service shutting down). The email can be sent later.',
-    fix: 'Nothing to do: the email is retried automatically with back-off. If it keeps failing, check the server\'s status.',
+    fix: 'Queued email is retried automatically with back-off; an interactive email can be sent again a little later. If it keeps failing, check the server\'s status.',
     permanent: false,
     examples: ['421 4.3.2 Service not available, closing transmission channel', '451 4.7.500 Server busy, please try again later', '450 4.2.0 Greylisted'],
     match: (raw) => (raw.smtpCode !== undefined && raw.smtpCode >= 400 && raw.smtpCode < 500) || raw.enhanced?.startsWith('4.') === true,

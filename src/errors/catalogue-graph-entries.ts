@@ -96,7 +96,7 @@ export const graphEntries: CatalogueEntry[] = [
     category: 'transient',
     title: 'Service unavailable',
     explanation: 'The service had a temporary problem (HTTP 500, 502, 503 or 504).',
-    fix: 'Nothing to do: the email is retried automatically. If it lasts, check the service\'s status page (for Exchange Online, the Microsoft 365 service health page).',
+    fix: 'Queued email is retried automatically; an interactive email can be sent again a little later. If it lasts, check the service\'s status page (for Exchange Online, the Microsoft 365 service health page).',
     permanent: false,
     examples: ['503 Service Unavailable', '504 Gateway Timeout'],
     match: (raw) => raw.httpStatus !== undefined && raw.httpStatus >= 500,

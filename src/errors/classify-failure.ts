@@ -44,7 +44,9 @@ export function classifyFailure(raw: RawFailure): FailureDetail {
 export function failureError(raw: RawFailure, cause?: unknown): MailwrightError {
   const failure = classifyFailure(raw);
   const reply = failure.serverResponse ?? raw.message;
-  return new MailwrightError(failure.code, `${failure.explanation} Server said: ${reply}`, {
+  // A file failure has no server: its message is the system's.
+  const said = raw.protocol === 'file' ? 'The system said' : 'Server said';
+  return new MailwrightError(failure.code, `${failure.explanation} ${said}: ${reply}`, {
     permanent: failure.permanent,
     fix: failure.fix,
     failure,

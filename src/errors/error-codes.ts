@@ -74,6 +74,10 @@ export const ErrorCodes = {
   // ---- appended: history ----
   /** An administrator cancelled a waiting email (`history.cancel`); it failed without being sent. */
   CANCELLED: 'MW_CANCELLED',
+
+  // ---- appended: eml provider ----
+  /** The .eml draft file could not be written (the eml provider's `directory` cannot be created, is not a folder, or is not writable). */
+  EXPORT_FAILED: 'MW_EXPORT_FAILED',
 } as const;
 
 /** Union of every stable error code. */

@@ -1,6 +1,7 @@
 import type { CatalogueEntry } from './catalogue-entry.js';
 import { deliveryEntries } from './catalogue-delivery-entries.js';
 import { fallbackEntries } from './catalogue-fallback-entries.js';
+import { fileEntries } from './catalogue-file-entries.js';
 import { graphEntries, serviceCodeEntries } from './catalogue-graph-entries.js';
 import { inputEntries } from './catalogue-input-entries.js';
 import { smtpSecurityEntries } from './catalogue-smtp-entries.js';
@@ -11,6 +12,7 @@ import type { ErrorCode } from './error-codes.js';
  * matching order (first match wins). docs/troubleshooting.md is generated from it.
  */
 export const failureCatalogue: readonly CatalogueEntry[] = [
+  ...fileEntries,
   ...serviceCodeEntries,
   ...smtpSecurityEntries,
   ...deliveryEntries,

@@ -6,14 +6,31 @@ import { userEmailOptionsSchema } from './user-email-options.js';
 /** JSON Schema (draft 2020-12) of every settings object, keyed by name. */
 export type SettingsJsonSchemas = Record<string, Record<string, unknown>>;
 
-const FIELDS_NEVER_ECHOED = ['password', 'clientSecret'];
+const FIELDS_NEVER_ECHOED = new Set(['password', 'clientSecret', 'privateKey']);
+/** Keywords whose value maps names to subschemas. */
+const SCHEMA_MAPS = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas']);
+/** Keywords whose value is data, not a subschema. */
+const DATA_KEYWORDS = new Set(['default', 'const', 'enum', 'examples']);
 
-/** Marks secret fields `writeOnly` so settings screens never show them back. */
-function markWriteOnly(schema: Record<string, unknown>): Record<string, unknown> {
-  const properties = schema.properties as Record<string, Record<string, unknown>> | undefined;
-  for (const name of FIELDS_NEVER_ECHOED) {
-    const property = properties?.[name];
-    if (property !== undefined) property.writeOnly = true;
+type JsonObject = Record<string, unknown>;
+const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Marks secret fields `writeOnly`, at any depth (e.g. the Exchange settings'
+ * `certificate.privateKey`), so settings screens never show them back.
+ */
+function markWriteOnly(schema: JsonObject): JsonObject {
+  const properties = schema.properties;
+  if (isObject(properties)) {
+    for (const [name, property] of Object.entries(properties)) if (FIELDS_NEVER_ECHOED.has(name) && isObject(property)) property.writeOnly = true;
+  }
+  for (const [keyword, value] of Object.entries(schema)) {
+    if (DATA_KEYWORDS.has(keyword)) continue;
+    if (SCHEMA_MAPS.has(keyword) && isObject(value)) {
+      for (const subschema of Object.values(value)) if (isObject(subschema)) markWriteOnly(subschema);
+    } else if (Array.isArray(value)) {
+      for (const subschema of value) if (isObject(subschema)) markWriteOnly(subschema);
+    } else if (isObject(value)) markWriteOnly(value);
   }
   return schema;
 }

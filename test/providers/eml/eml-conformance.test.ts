@@ -20,7 +20,7 @@ async function drafts(folder: string) {
 // Real files in a temporary folder; the destination breaks when the folder's path is taken by a plain file.
 providerConformance('EML (files in a folder)', {
   delivers: 'exported',
-  failure: { code: ErrorCodes.DELIVERY_FAILED, permanent: true },
+  failure: { code: ErrorCodes.EXPORT_FAILED, permanent: true },
   async start() {
     const dir = await mkdtemp(join(tmpdir(), 'mw-eml-conformance-'));
     const folder = join(dir, 'drafts');
