@@ -4,6 +4,17 @@ import { ErrorCodes } from './error-codes.js';
 /** SMTP authentication, TLS and policy failures. Order matters: the first match wins. */
 export const smtpSecurityEntries: CatalogueEntry[] = [
   {
+    code: ErrorCodes.SMTP_AUTH_MECHANISM_UNSUPPORTED,
+    category: 'configuration',
+    title: 'The server offers no AUTH mechanism for a password',
+    explanation:
+      'The SMTP server offers authentication, but only mechanisms that do not take a user name and password (XOAUTH2, or NTLM / GSSAPI on Exchange Server); mailwright signs in with the password, which needs AUTH PLAIN, LOGIN or CRAM-MD5. The message names the mechanisms offered.',
+    fix: 'Use a server (or port) and mailbox that allow AUTH PLAIN or LOGIN over TLS (on Exchange Server, a receive connector with Basic authentication after TLS), or, to sign in with OAuth, the Exchange (Graph) provider.',
+    permanent: true,
+    examples: ['Server does not support authentication with a password: its EHLO reply offers AUTH XOAUTH2, but not PLAIN or LOGIN'],
+    match: errnoIn('ENOAUTHMECH'),
+  },
+  {
     code: ErrorCodes.SMTP_AUTH_NOT_SUPPORTED,
     category: 'configuration',
     title: 'The server does not support authentication',

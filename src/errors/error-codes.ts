@@ -78,6 +78,10 @@ export const ErrorCodes = {
   // ---- appended: eml provider ----
   /** The .eml draft file could not be written (the eml provider's `directory` cannot be created, is not a folder, or is not writable). */
   EXPORT_FAILED: 'MW_EXPORT_FAILED',
+
+  // ---- appended: smtp ----
+  /** The SMTP server offers AUTH, but only mechanisms that do not take a password (XOAUTH2, NTLM, GSSAPI). */
+  SMTP_AUTH_MECHANISM_UNSUPPORTED: 'MW_SMTP_AUTH_MECHANISM_UNSUPPORTED',
 } as const;
 
 /** Union of every stable error code. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { addressProblem } from '../message/address.js';
 import type { EncryptedSecret } from '../secrets/secret-box.js';
 
 /**
@@ -22,7 +23,14 @@ export const smtpSettingsSchema = z
     /** Password for AUTH (encrypted at rest). */
     password: z.string().min(1).optional(),
     /** Address of the authenticated mailbox (Sender for Send On Behalf). @default username when it is an email address */
-    mailbox: z.string().trim().min(3).optional(),
+    mailbox: z
+      .string()
+      .trim()
+      .superRefine((value, ctx) => {
+        const problem = addressProblem(value);
+        if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `Enter the mailbox as an email address, e.g. noreply@contoso.com (${problem})` });
+      })
+      .optional(),
     /** Connection timeout in milliseconds. @default 30000 */
     connectionTimeoutMs: z.number().int().positive().default(30_000),
     /** Extra CA certificate(s) in PEM to trust (private CA, tests). */
@@ -31,12 +39,16 @@ export const smtpSettingsSchema = z
     servername: z.string().optional(),
   })
   .superRefine((value, ctx) => {
-    if (value.requireAuth && (value.username === undefined || value.password === undefined)) {
+    if (value.requireAuth && value.username === undefined) {
       ctx.addIssue({
         code: 'custom',
-        path: value.username === undefined ? ['username'] : ['password'],
+        path: ['username'],
         message: 'Authentication is required: enter the user name and password, or turn off "authentication required"',
       });
+    }
+    // A user name means AUTH, and AUTH needs the password, whether or not authentication is required.
+    if (value.username !== undefined && value.password === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['password'], message: 'A user name was given without a password: enter the password, or clear the user name' });
     }
     if (!value.requireAuth && value.password !== undefined && value.username === undefined) {
       ctx.addIssue({ code: 'custom', path: ['username'], message: 'A password was given without a user name' });

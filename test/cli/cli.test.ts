@@ -35,7 +35,7 @@ describe('mailwright CLI (in-process, real SQLite file and SMTP server)', () => 
 
   const cli = (...argv: string[]) => cliOn({ isTTY: false }, ...argv);
   /** Runs the CLI in-process; on a "terminal", each progress redraw is recorded as `\r` + text. */
-  async function cliOn({ isTTY }: { isTTY: boolean }, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  async function cliOn({ isTTY, env = {} }: { isTTY: boolean; env?: Record<string, string | undefined> }, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
     let out = '';
     let err = '';
     const io: CliIo = {
@@ -45,7 +45,7 @@ describe('mailwright CLI (in-process, real SQLite file and SMTP server)', () => 
       progress: (t) => (out += `\r${t}`),
       isTTY,
       columns: 160,
-      env: { MAILWRIGHT_SECRET_KEY: key, MAILWRIGHT_SMTP_PASSWORD: 'Cli!pass' },
+      env: { MAILWRIGHT_SECRET_KEY: key, MAILWRIGHT_SMTP_PASSWORD: 'Cli!pass', ...env },
     };
     const code = await runCli(['--db', db, ...argv], io, [registerDistributeCommand]);
     return { code, out, err };
@@ -56,6 +56,18 @@ describe('mailwright CLI (in-process, real SQLite file and SMTP server)', () => 
     expect(set.code).toBe(ExitCodes.OK);
     expect(set.out).toContain('"hasPassword": true');
     expect(set.out + (await cli('smtp', 'show')).out).not.toContain('Cli!pass');
+  });
+
+  it('smtp set --user without the password variable says which variable to set; nothing is saved', async () => {
+    const fresh = join(dir, 'no-password.db');
+    const unset = await cliOn({ isTTY: false, env: { MAILWRIGHT_SMTP_PASSWORD: undefined } }, '--db', fresh, 'smtp', 'set', '--host', 'smtp.contoso.com', '--user', 'mailer@contoso.com');
+    expect(unset.code).toBe(ExitCodes.USAGE);
+    expect(unset.err).toContain('Error MW_INVALID_SETTINGS: --user is given, but the environment variable MAILWRIGHT_SMTP_PASSWORD that holds the password is not set');
+    expect(unset.err).toMatch(/^Fix: Set MAILWRIGHT_SMTP_PASSWORD to the password .*--password-env.*leave out --user/m);
+    const empty = await cliOn({ isTTY: false, env: { SMTP_PW: '' } }, '--db', fresh, 'smtp', 'set', '--host', 'smtp.contoso.com', '--user', 'mailer@contoso.com', '--password-env', 'SMTP_PW');
+    expect(empty.code).toBe(ExitCodes.USAGE);
+    expect(empty.err).toMatch(/^Fix: Set SMTP_PW to the password/m);
+    expect((await cli('--db', fresh, 'smtp', 'show')).out).toBe('No SMTP settings stored for "smtp".\n');
   });
 
   it('smtp set with a Microsoft 365 host gives the provider the 30-a-minute limit (the first session of docs/cli.md)', async () => {

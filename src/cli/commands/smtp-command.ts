@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { ErrorCodes } from '../../errors/error-codes.js';
+import { MailwrightError } from '../../errors/mailwright-error.js';
 import type { CliContext } from '../cli-context.js';
 
 interface SmtpFlags {
@@ -27,8 +29,14 @@ export function registerSmtpCommand(program: Command, ctx: CliContext): void {
     .option('--no-require-tls', 'allow a connection without TLS (trusted internal relay only)')
     .option('--no-require-auth', 'send without authentication')
     .action(async (flags: SmtpFlags) => {
-      const mailwright = await ctx.open();
       const password = ctx.io.env[flags.passwordEnv];
+      if (flags.user !== undefined && (password === undefined || password === '')) {
+        throw new MailwrightError(ErrorCodes.INVALID_SETTINGS, `--user is given, but the environment variable ${flags.passwordEnv} that holds the password is not set (or empty); nothing was saved.`, {
+          fix: `Set ${flags.passwordEnv} to the password before running \`mailwright smtp set\` (or name another variable with --password-env), or, to send without authentication, leave out --user and add --no-require-auth.`,
+          details: { field: 'password', passwordEnv: flags.passwordEnv },
+        });
+      }
+      const mailwright = await ctx.open();
       const saved = await mailwright.smtpSettings.save(flags.provider, {
         host: flags.host,
         port: Number(flags.port),

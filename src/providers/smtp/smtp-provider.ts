@@ -6,6 +6,7 @@ import { ErrorCodes } from '../../errors/error-codes.js';
 import { MailwrightError } from '../../errors/mailwright-error.js';
 import { rawFailureFromError } from '../../errors/raw-failure-from-error.js';
 import { domainOf } from '../../message/address.js';
+import { asciiDomain } from '../../message/ascii-domain.js';
 import { encodeMessage } from '../../message/encode-message.js';
 import type { Address, EmailMessage } from '../../message/message.js';
 import { parseSettings } from '../../parameters/parse-settings.js';
@@ -13,7 +14,7 @@ import { optionNames, refuseUnknownOptions } from '../../parameters/option-names
 import { smtpSettingsSchema, type SmtpSettings, type SmtpSettingsInput, type StoredSmtpSettings } from '../../parameters/smtp-settings.js';
 import type { SenderMode } from '../../users/user-directory.js';
 import type { Provider, ProviderRuntime, RecipientResult, SendContext, SendReceipt } from '../provider.js';
-import { SmtpSession, type SmtpError } from './smtp-session.js';
+import { SmtpSession, UnusableAuthError, type SmtpError } from './smtp-session.js';
 import { SmtpTranscript } from './smtp-transcript.js';
 import { providerCountOption } from '../provider-count-option.js';
 import { providerSettingsKey } from '../sealed-settings-service.js';
@@ -52,18 +53,33 @@ export interface SmtpProviderOptions {
 const MICROSOFT_365_HOSTS = /(^|\.)(smtp\.office365\.com|smtp-mail\.outlook\.com)$/i;
 const looksLikeEmail = (s: string | undefined): s is string => s !== undefined && /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(s);
 
-function recipientResults(accepted: string[], rejectedErrors: SmtpError[] | undefined): RecipientResult[] {
+/**
+ * The address as written into the SMTP envelope: a domain with non-ASCII
+ * characters as its A-label (`bücher.example` → `xn--bcher-kva.example`), as in
+ * the headers, so a server without SMTPUTF8 accepts it. The local part is kept.
+ */
+function envelopeAddress(address: string): string {
+  const at = address.lastIndexOf('@');
+  const domain = address.slice(at + 1);
+  // An ASCII domain stays exactly as written (casing included).
+  if (at < 0 || /^\p{ASCII}*$/u.test(domain)) return address;
+  return `${address.slice(0, at)}@${asciiDomain(domain) || domain}`;
+}
+
+/** Per-recipient results, under the addresses as the message has them (`original`: envelope address → message address). */
+function recipientResults(accepted: string[], rejectedErrors: SmtpError[] | undefined, original: ReadonlyMap<string, string>): RecipientResult[] {
+  const asWritten = (address: string): string => original.get(address) ?? address;
   const rejected = (rejectedErrors ?? []).map((e): RecipientResult => {
     const enhancedCode = parseEnhancedCode(e.response);
     return {
-      address: (e as SmtpError & { recipient?: string }).recipient ?? '',
+      address: asWritten((e as SmtpError & { recipient?: string }).recipient ?? ''),
       status: 'rejected',
       ...(e.responseCode !== undefined ? { smtpCode: e.responseCode } : {}),
       ...(enhancedCode !== undefined ? { enhancedCode } : {}),
       ...(e.response !== undefined ? { response: e.response } : {}),
     };
   });
-  return [...accepted.map((address): RecipientResult => ({ address, status: 'accepted' })), ...rejected];
+  return [...accepted.map((address): RecipientResult => ({ address: asWritten(address), status: 'accepted' })), ...rejected];
 }
 
 const SMTP_OPTIONS = optionNames<SmtpProviderOptions>({ id: true, displayName: true, interactive: true, batch: true, settings: true, senderMode: true, microsoft365: true, maxConnections: true });
@@ -83,6 +99,8 @@ export function smtpProvider(options: SmtpProviderOptions = {}): Provider {
   const slots = new PQueue({ concurrency: maxConnections });
   let runtime: ProviderRuntime | undefined;
   const idle = new Map<string, SmtpSession[]>();
+  // Once closed, a send still in flight closes its connection instead of pooling it.
+  let closed = false;
 
   async function currentSettings(): Promise<SmtpSettings> {
     if (inline !== undefined) return inline;
@@ -128,13 +146,13 @@ export function smtpProvider(options: SmtpProviderOptions = {}): Provider {
       }
     }
     const pool = idle.get(key) ?? [];
-    if (session.usable && pool.length < maxConnections) {
+    if (!closed && session.usable && pool.length < maxConnections) {
       pool.push(session);
       idle.set(key, pool);
     } else session.close();
   }
 
-  function failure(error: unknown, settings: SmtpSettings, session: SmtpSession | undefined, message: EmailMessage): MailwrightError {
+  function failure(error: unknown, settings: SmtpSettings, session: SmtpSession | undefined, message: EmailMessage, original: ReadonlyMap<string, string>): MailwrightError {
     if (error instanceof MailwrightError) return error;
     const smtpError = error as SmtpError & { rejectedErrors?: SmtpError[] };
     const raw = rawFailureFromError(error);
@@ -155,7 +173,8 @@ export function smtpProvider(options: SmtpProviderOptions = {}): Provider {
       { ...raw, protocol: 'smtp', ...(transcript !== undefined ? { transcript } : {}), ...(recipientDomain ? { domain: recipientDomain } : {}) },
       error,
     );
-    if (smtpError.rejectedErrors !== undefined) typed.details.recipients = recipientResults([], smtpError.rejectedErrors);
+    if (smtpError.rejectedErrors !== undefined) typed.details.recipients = recipientResults([], smtpError.rejectedErrors, original);
+    if (error instanceof UnusableAuthError) typed.details.authMechanisms = [...error.mechanisms];
     return typed;
   }
 
@@ -186,6 +205,7 @@ export function smtpProvider(options: SmtpProviderOptions = {}): Provider {
       return slots.add(async () => sendWith(await currentSettings(), message));
     },
     async close(): Promise<void> {
+      closed = true;
       for (const sessions of idle.values()) sessions.forEach((s) => s.close());
       idle.clear();
     },
@@ -194,25 +214,25 @@ export function smtpProvider(options: SmtpProviderOptions = {}): Provider {
   /** Sends over a pooled or new connection; a failed connection is closed, never reused. */
   async function sendWith(settings: SmtpSettings, message: EmailMessage): Promise<SendReceipt> {
     let session: SmtpSession | undefined;
+    const recipients = (message.envelopeTo ?? [...message.to, ...message.cc, ...message.bcc]).map((a) => a.address);
+    // Envelope address → the address as the message has it, for the per-recipient results.
+    const original = new Map(recipients.map((address) => [envelopeAddress(address), address]));
     try {
       session = await checkout(settings);
-      const envelope = {
-        from: (message.sender ?? message.from).address,
-        to: (message.envelopeTo ?? [...message.to, ...message.cc, ...message.bcc]).map((a) => a.address),
-      };
+      const envelope = { from: envelopeAddress((message.sender ?? message.from).address), to: recipients.map(envelopeAddress) };
       const info = await session.send(envelope, encodeMessage(message));
       const transcript = session.transcript.text([settings.password]);
       checkin(settings, session);
       return {
         status: 'sent',
         messageId: message.messageId,
-        recipients: recipientResults(info.accepted, info.rejectedErrors),
+        recipients: recipientResults(info.accepted, info.rejectedErrors, original),
         response: info.response,
         transcript,
         sizeBytes: info.messageSize,
       };
     } catch (error) {
-      const typed = failure(error, settings, session, message);
+      const typed = failure(error, settings, session, message, original);
       session?.close();
       throw typed;
     }

@@ -6,6 +6,39 @@ import { SmtpTranscript } from './smtp-transcript.js';
 /** Thrown-through SMTP error facts (nodemailer's SMTPError). */
 export type SmtpError = SMTPConnection.SMTPError;
 
+/** AUTH mechanisms nodemailer can run with a user name and password. */
+const PASSWORD_MECHANISMS = new Set(['PLAIN', 'LOGIN', 'CRAM-MD5']);
+
+/**
+ * The AUTH mechanisms of the EHLO reply, upper-cased, or undefined when the
+ * reply listed none (HELO fallback: nodemailer then assumes AUTH and tries PLAIN).
+ * nodemailer keeps only the mechanisms it knows; the raw EHLO lines (returned
+ * to callers as `SentMessageInfo.ehlo`) also name the others (NTLM, GSSAPI…).
+ */
+function offeredAuthMechanisms(connection: SMTPConnection): string[] | undefined {
+  const lines = (connection as unknown as { _ehloLines?: unknown })._ehloLines;
+  if (!Array.isArray(lines)) return undefined;
+  const mechanisms = new Set<string>();
+  for (const line of lines) {
+    const match = typeof line === 'string' ? /^AUTH[\s=](.*)/i.exec(line) : null;
+    for (const mechanism of match?.[1]?.split(/[\s=]+/) ?? []) if (mechanism !== '') mechanisms.add(mechanism.toUpperCase());
+  }
+  return mechanisms.size === 0 ? undefined : [...mechanisms];
+}
+
+/**
+ * Thrown when the server offers AUTH, but only mechanisms a password cannot
+ * sign in with (XOAUTH2, NTLM, GSSAPI…): `mechanisms` lists what it offered.
+ */
+export class UnusableAuthError extends Error {
+  readonly code = 'ENOAUTHMECH';
+
+  constructor(readonly mechanisms: readonly string[]) {
+    super(`Server does not support authentication with a password: its EHLO reply offers AUTH ${mechanisms.join(' ')}, but not PLAIN or LOGIN`);
+    this.name = 'UnusableAuthError';
+  }
+}
+
 /** One open, authenticated SMTP connection with its transcript. */
 export class SmtpSession {
   readonly transcript = new SmtpTranscript();
@@ -73,6 +106,8 @@ export class SmtpSession {
         if (!session.connection.allowsAuth) {
           throw Object.assign(new Error('Server does not support authentication (no AUTH in the EHLO reply)'), { code: 'ENOAUTH' });
         }
+        const offered = offeredAuthMechanisms(session.connection);
+        if (offered !== undefined && !offered.some((m) => PASSWORD_MECHANISMS.has(m))) throw new UnusableAuthError(offered);
         await session.step<void>((done) => session.connection.login({ user: settings.username as string, pass: settings.password ?? '' }, (err) => done(err)));
       }
       return session;

@@ -128,6 +128,60 @@ describe('SMTP provider against a real SMTP server', () => {
     expect(server.messages).toHaveLength(0);
   });
 
+  it.each([[['XOAUTH2']], [['NTLM', 'GSSAPI']]])(
+    'AUTH offered but only %p (no PLAIN or LOGIN) → MW_SMTP_AUTH_MECHANISM_UNSUPPORTED naming them, not a wrong password',
+    async (authMethods) => {
+      const { server, provider } = await setup({ auth: { username: USER, password: PASSWORD }, authMethods });
+      const error = await failureOf(provider.send(testMessage(), context));
+      expect(error.code).toBe(ErrorCodes.SMTP_AUTH_MECHANISM_UNSUPPORTED);
+      expect(error.permanent).toBe(true);
+      for (const mechanism of authMethods) expect(error.message).toContain(mechanism);
+      expect(error.details.authMechanisms).toEqual(authMethods);
+      expect(error.fix).toMatch(/AUTH PLAIN or LOGIN over TLS[\s\S]*Exchange \(Graph\) provider/);
+      expect(error.fix).not.toMatch(/re-enter|clear the user name/i);
+      expect(error.failure).toMatchObject({ code: ErrorCodes.SMTP_AUTH_MECHANISM_UNSUPPORTED, fix: error.fix });
+      expect(error.failure?.transcript).toContain(`AUTH ${authMethods.join(' ')}`);
+      expect(server.authAttempts).toHaveLength(0);
+      expect(server.messages).toHaveLength(0);
+    },
+  );
+
+  it('IDN domains go into the envelope as A-labels, as in the headers; results keep the addresses as written', async () => {
+    const { server, provider } = await setup({ auth: { username: USER, password: PASSWORD } });
+    const receipt = await provider.send(
+      testMessage({ from: { name: 'Ana', address: 'ana@bücher.example' }, to: [{ address: 'bob@müller.example' }], cc: [{ address: 'Carl@Example.com' }] }),
+      context,
+    );
+    // The test server offers SMTPUTF8 (and decodes A-labels back in what it records), so the wire is
+    // read from the transcript: plain ASCII, no SMTPUTF8 parameter, which a server without SMTPUTF8 takes.
+    expect(receipt.transcript).toMatch(/^C: MAIL FROM:<ana@xn--bcher-kva\.example>$/m);
+    expect(receipt.transcript).toMatch(/^C: RCPT TO:<bob@xn--mller-kva\.example>$/m);
+    expect(receipt.transcript).toMatch(/^C: RCPT TO:<Carl@Example\.com>$/m);
+    expect(receipt.transcript).not.toMatch(/^C: (?:MAIL FROM|RCPT TO):.*(?:[^\p{ASCII}]|SMTPUTF8)/mu);
+    expect(receipt.recipients).toEqual([
+      { address: 'bob@müller.example', status: 'accepted' },
+      { address: 'Carl@Example.com', status: 'accepted' },
+    ]);
+    const [received] = await server.waitForMessages(1);
+    expect(received?.envelope.rcptTo).toEqual(['bob@müller.example', 'Carl@Example.com']);
+  });
+
+  it('a send in flight when the provider is closed closes its connection instead of keeping it idle', async () => {
+    const server = await startSmtpTestServer({ auth: { username: USER, password: PASSWORD }, dataDelayMs: 400 });
+    const provider = smtpProvider({ settings: { host: '127.0.0.1', port: server.port, username: USER, password: PASSWORD, ca: server.certificate, servername: 'localhost' } });
+    provider.init?.(testRuntime());
+    providers.push(provider);
+    const sending = provider.send(testMessage(), context);
+    // Signed in: the send is under way, and the server holds its DATA for 400 ms.
+    while (server.authAttempts.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    await provider.close?.();
+    expect((await sending).status).toBe('sent');
+    // smtp-server's close() resolves once every client connection has closed (it would drop them itself only after 30 s).
+    const closing = server.close().then(() => 'every connection closed');
+    const deadline = new Promise<string>((resolve) => setTimeout(() => resolve('a connection is still open'), 10_000).unref());
+    expect(await Promise.race([closing, deadline])).toBe('every connection closed');
+  });
+
   it('sends without AUTH when no user name is configured and auth is not required', async () => {
     const { server, provider } = await setup({ noAuth: true }, { username: undefined, password: undefined, requireAuth: false });
     await provider.send(testMessage(), context);
