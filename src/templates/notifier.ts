@@ -27,7 +27,11 @@ const NOTIFY_OPTIONS = optionNames<NotifyOptions>({ userIds: true, templateId: t
 
 /** The values checked here (JavaScript callers are not held to the types); the others are checked where they are used. */
 const notifyOptionsSchema = z.object(
-  { userIds: z.array(nonBlankString('a user id'), 'must be an array of user ids, e.g. ["ana", "bob"]') },
+  {
+    userIds: z.array(nonBlankString('a user id'), 'must be an array of user ids, e.g. ["ana", "bob"]'),
+    templateId: nonBlankString('templateId'),
+    data: z.record(z.string(), z.unknown(), 'must be an object of template variables').optional(),
+  },
   'expected an object such as { userIds: ["ana"], templateId, data }',
 );
 

@@ -128,6 +128,16 @@ describe('workflow notifications through the batch queue (real SQLite file and S
     expect((await mailwright.history.list({})).items).toHaveLength(0);
   });
 
+  it.each([
+    ['no templateId', { userIds: ['ana'], data: {} }, 'templateId'],
+    ['a blank templateId', { userIds: ['ana'], templateId: ' ', data: {} }, 'templateId'],
+    ['data that is not an object', { userIds: ['ana'], templateId: 'approval', data: 'PO-12' }, 'data'],
+  ])('%s: MW_INVALID_SETTINGS naming it, not "no template undefined"', async (_name, options, field) => {
+    const error = await expectMailwrightError(mailwright.notify(options as never), ErrorCodes.INVALID_SETTINGS);
+    expect(error.message).toMatch(new RegExp(`^Invalid notify options: .*${field}`));
+    expect((await mailwright.history.list({})).items).toHaveLength(0);
+  });
+
   it('a user listed twice is notified once, in the order given', async () => {
     const result = await mailwright.notify({ userIds: ['bob', 'ana', 'bob', 'eve', 'ana', 'eve'], templateId: 'approval', data: { doc: 'PO-13' } });
     expect(result.queued.map((q) => q.userId)).toEqual(['bob', 'ana']);
