@@ -1,5 +1,8 @@
-import { anyOf, enhancedIn, errnoIn, textMatches, type CatalogueEntry } from './catalogue-entry.js';
+import { anyOf, enhancedIn, errnoIn, textMatches, type CatalogueEntry, type NormalizedFailure } from './catalogue-entry.js';
 import { ErrorCodes } from './error-codes.js';
+
+/** A temporary reply (4xx, or an enhanced code 4.x.x): the email can be sent later, whatever its text says. */
+const temporary = (raw: NormalizedFailure): boolean => (raw.smtpCode !== undefined && raw.smtpCode >= 400 && raw.smtpCode < 500) || raw.enhanced?.startsWith('4.') === true;
 
 const dotless = (host: string | undefined): boolean => host !== undefined && host !== '' && !host.includes('.') && host !== 'localhost';
 
@@ -23,7 +26,8 @@ export const deliveryEntries: CatalogueEntry[] = [
     fix: 'Read the per-recipient replies in the history; correct the addresses or ask the recipients\' administrators why they are refused.',
     permanent: true,
     examples: ["Can't send mail - all recipients were rejected"],
-    match: textMatches(/all recipients were rejected/i),
+    // Every recipient refused with a temporary reply (greylisting: 451 4.7.1) is retried, not failed.
+    match: (raw) => !temporary(raw) && textMatches(/all recipients were rejected/i)(raw),
   },
   {
     code: ErrorCodes.MAILBOX_FULL,
@@ -33,7 +37,8 @@ export const deliveryEntries: CatalogueEntry[] = [
     fix: 'Tell the recipient through another channel to free up space, then send the email again.',
     permanent: true,
     examples: ['554 5.2.2 mailbox full; STOREDRV.Deliver.Exception:QuotaExceededException', '552 5.2.2 Quota exceeded'],
-    match: anyOf(enhancedIn('5.2.2', '4.2.2'), textMatches(/mailbox (?:is )?full|quota ?exceeded|over quota/i)),
+    // 452 4.2.2 (full for now) is temporary: retried like any 4xx.
+    match: (raw) => !temporary(raw) && anyOf(enhancedIn('5.2.2'), textMatches(/mailbox (?:is )?full|quota ?exceeded|over quota/i))(raw),
   },
   {
     code: ErrorCodes.MESSAGE_TOO_LARGE,

@@ -37,7 +37,7 @@ export type RetrySkipReason = 'not-found' | 'not-failed' | 'message-not-kept';
 
 /** Result of {@link HistoryService.retry}. */
 export interface RetryResult {
-  /** Emails queued again: due now, their attempts starting over. */
+  /** Emails queued again: due now, for one more attempt. */
   requeued: string[];
   /** Emails left as they were, and why. */
   skipped: { id: string; reason: RetrySkipReason }[];
@@ -65,11 +65,14 @@ export interface CancelResult {
 
 const CANCEL_OPTION_NAMES = optionNames<CancelOptions>({ reason: true });
 
-/** What a failed email queued again starts with: due at once, with nothing of its previous round. */
+/**
+ * What a failed email queued again starts with: due at once, no failure, no deferrals. Its
+ * attempts go on counting: a provider that may have accepted an earlier attempt (Exchange,
+ * an uncertain answer) looks for it before sending again, which it does from attempt 2 on.
+ */
 const startOver = (dueAt: string): EmailPatch => ({
   status: 'queued',
   dueAt,
-  attempts: 0,
   deferrals: 0,
   forced: false,
   failure: undefined,
@@ -114,8 +117,9 @@ export class HistoryService {
    * Sends failed emails again, once the administrator has fixed the cause (granted Send As,
    * renewed a password, corrected the batch provider): each failed email whose message is
    * kept (queued email, not interactive or test email) becomes queued, due now, for the
-   * distributor, with a fresh round of attempts (`maxAttempts`) and deferrals; its attempt
-   * log keeps the earlier attempts and notes the retry (outcome `requeued`). A failed email
+   * distributor: one more attempt (its attempts go on counting, so a temporary failure past
+   * `maxAttempts` ends it failed again) with its deferrals reset; its attempt log keeps the
+   * earlier attempts and notes the retry (outcome `requeued`). A failed email
    * keeps its message until the retention purge deletes it. Emits `queued` for each.
    */
   async retry(ids: readonly string[]): Promise<RetryResult> {

@@ -1,7 +1,8 @@
 import { toIso } from '../clock/clock.js';
-import { isMailwrightError } from '../errors/mailwright-error.js';
+import { ErrorCodes } from '../errors/error-codes.js';
+import { isMailwrightError, type MailwrightError } from '../errors/mailwright-error.js';
 import type { Provider } from '../providers/provider.js';
-import { deliverAttempt, type DeliveryDeps } from '../send/deliver-attempt.js';
+import { deliverAttempt, type AttemptOutcome, type DeliveryDeps } from '../send/deliver-attempt.js';
 import { toDeliveryFailure } from '../send/delivery-failure.js';
 import type { EmailRecord } from '../store/email-record.js';
 import { applySenderMode, type SenderIdentity } from '../users/sender-identity.js';
@@ -10,6 +11,18 @@ import { deserializeMessage } from './message-payload.js';
 import { missingMessage } from './missing-message.js';
 import type { Delivered } from './outcome-recorder.js';
 import type { QueueEventEmitter } from './queue-events.js';
+
+/**
+ * Failures of the provider's own configuration (its stored settings unreadable, no settings,
+ * no secret key): every other email would fail the same way, so they stop the run instead,
+ * and the emails stay queued (like a missing batch provider) until the administrator fixes it.
+ */
+const RUN_STOPPING_CODES = new Set<string>([ErrorCodes.SECRET_UNREADABLE, ErrorCodes.SECRET_KEY_MISSING, ErrorCodes.SECRET_KEY_INVALID, ErrorCodes.PROVIDER_NOT_CONFIGURED]);
+
+/** The error that stops the run, when an attempt failed for the provider's configuration. */
+export function stoppingError(outcome: AttemptOutcome): MailwrightError | undefined {
+  return !outcome.ok && RUN_STOPPING_CODES.has(outcome.error.code) ? outcome.error : undefined;
+}
 
 /** What {@link deliverQueued} needs. */
 export interface DeliverQueuedDeps extends DeliveryDeps {

@@ -8,7 +8,7 @@ import { usesMicrosoft365 } from '../providers/uses-microsoft-365.js';
 import type { ImmediateSenderDeps } from '../send/immediate-sender.js';
 import type { EmailRecord } from '../store/email-record.js';
 import { BatchLease } from './batch-lease.js';
-import { deliverQueued } from './deliver-queued.js';
+import { deliverQueued, stoppingError } from './deliver-queued.js';
 import { batchThrottle } from './batch-throttle.js';
 import { resolveDistributorOptions, type DistributorOptions, type ResolvedDistributorOptions } from './distributor-options.js';
 import type { DistributionSummary, RunOnceOptions, StartOptions } from './distributor-run.js';
@@ -177,6 +177,11 @@ export class Distributor {
             return;
           }
           const delivered = await deliverQueued(this.deps, record, payloads.get(record.id), provider, forced);
+          const stop = stoppingError(delivered.outcome);
+          if (stop !== undefined) {
+            notStarted.add(record.id); // not sent: given back with the others, still queued
+            throw stop;
+          }
           const recorded = this.outcomes.record(delivered, provider, params).then((outcome) => {
             lease.finished(record.id);
             summary[outcome] += 1;

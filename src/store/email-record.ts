@@ -59,7 +59,7 @@ export interface EmailRecord {
   subject: string;
   /** Encoded size in bytes: the size as sent for sent or exported email, else possibly the enqueue-time upper bound. */
   sizeBytes: number;
-  /** Delivery attempts made so far (counted from 0 again when `history.retry` queues it again). */
+  /** Delivery attempts made so far. */
   attempts: number;
   /** Times the throttle deferred it. */
   deferrals: number;
@@ -147,8 +147,8 @@ export interface AttemptRecord {
   /** When the attempt finished (ISO 8601 UTC). */
   finishedAt: string;
   /**
-   * `requeued`: an administrator sent a failed email again (`history.retry`); the attempts
-   * start over. `cancelled`: an administrator cancelled it while it waited (`history.cancel`).
+   * `requeued`: an administrator queued a failed email again (`history.retry`).
+   * `cancelled`: an administrator cancelled it while it waited (`history.cancel`).
    */
   outcome: 'sent' | 'exported' | 'failed' | 'retrying' | 'deferred' | 'forced' | 'requeued' | 'cancelled';
   /** The classified failure, when the attempt failed or the email was cancelled. */

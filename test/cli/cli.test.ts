@@ -139,7 +139,7 @@ describe('mailwright CLI (in-process, real SQLite file and SMTP server)', () => 
     expect(run.out).toMatch(/^skipped \S+: its message is not kept \(sent interactively, a test email, or failed before messages were kept\): send it again from the application$/m);
     expect(run.out).toContain('Queued again: 1 email(s).');
     const queued = JSON.parse((await cli('history', '--status', 'queued', '--json')).out) as { id: string; attempts: number }[];
-    expect(queued).toEqual([expect.objectContaining({ id, attempts: 0 })]);
+    expect(queued).toEqual([expect.objectContaining({ id, attempts: 1 })]);
     expect(await cli('retry', id, 'no-such-id')).toMatchObject({
       code: ExitCodes.EMAIL_FAILED,
       out: `skipped ${id}: not failed\nskipped no-such-id: no such email (or purged by the history retention)\nQueued again: none.\n`,
@@ -325,6 +325,19 @@ describe('mailwright CLI (in-process, real SQLite file and SMTP server)', () => 
     const run = await cli('distribute', '--once');
     expect(run.code).toBe(ExitCodes.CONFIG);
     expect(run.err).toContain('MW_NO_BATCH_PROVIDER');
+  });
+
+  it('a batch provider without its SMTP settings is a configuration error (exit 3): the queued email stays queued', async () => {
+    const unset = join(dir, 'no-settings.db');
+    expect((await cli('--db', unset, 'params', 'set', 'batchProviderId', 'smtp')).code).toBe(ExitCodes.OK);
+    const app = await createMailwright({ store: createSqliteStore({ filename: unset }), providers: [smtpProvider({ id: 'smtp' })], users: new InMemoryUserDirectory(), secretKey: key });
+    await app.enqueue({ from: 'batch@contoso.com', to: 'c@example.com', subject: 'Waits for settings', text: 'x' });
+    await app.close();
+    const run = await cli('--db', unset, 'distribute', '--once');
+    expect(run.code).toBe(ExitCodes.CONFIG);
+    expect(run.err).toContain('Error MW_PROVIDER_NOT_CONFIGURED');
+    const queued = JSON.parse((await cli('--db', unset, 'history', '--json')).out) as { status: string; attempts: number }[];
+    expect(queued).toEqual([expect.objectContaining({ status: 'queued', attempts: 0 })]);
   });
 
   it('distribute refuses a concurrency that is not a whole number >= 1, saying which option (exit 2)', async () => {

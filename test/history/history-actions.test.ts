@@ -42,7 +42,7 @@ describe('history.retry and history.cancel: an administrator acts on the queue (
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('queues a failed batch email again with a fresh round of attempts; it is sent with the same Message-ID, and its log keeps the story', async () => {
+  it('queues a failed batch email again for one more attempt; it is sent with the same Message-ID, and its log keeps the story', async () => {
     const id = await mailwright.enqueue({ from: 'sales@contoso.com', to: 'customer@example.com', subject: 'Statement', text: 'x' }, { idempotencyKey: 'stmt-1' });
     expect(await mailwright.distributor.runOnce()).toMatchObject({ failed: 1 });
     const failed = (await mailwright.history.get(id))!;
@@ -67,12 +67,12 @@ describe('history.retry and history.cancel: an administrator acts on the queue (
       ],
     });
     expect(queued).toEqual([{ emailId: id, priority: 0, dueAt: '2026-11-24T12:00:00.000Z' }]);
-    expect(await mailwright.history.get(id)).toMatchObject({ status: 'queued', attempts: 0, dueAt: '2026-11-24T12:00:00.000Z', idempotencyKey: 'stmt-1' });
+    expect(await mailwright.history.get(id)).toMatchObject({ status: 'queued', attempts: 1, dueAt: '2026-11-24T12:00:00.000Z', idempotencyKey: 'stmt-1' });
     expect(await mailwright.enqueue({ from: 'sales@contoso.com', to: 'customer@example.com', subject: 'Statement', text: 'x' }, { idempotencyKey: 'stmt-1' })).toBe(id);
 
     expect(await mailwright.distributor.runOnce()).toMatchObject({ sent: 1, failed: 0 });
     const done = (await mailwright.history.get(id))!;
-    expect(done).toMatchObject({ status: 'sent', attempts: 1 });
+    expect(done).toMatchObject({ status: 'sent', attempts: 2 });
     expect(done.failure).toBeUndefined();
     expect(done.attemptLog.map((a) => a.outcome)).toEqual(['failed', 'requeued', 'sent']);
     expect(done.attemptLog[1]).toMatchObject({ startedAt: '2026-11-24T12:00:00.000Z', providerId: 'smtp' });

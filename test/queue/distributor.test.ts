@@ -184,6 +184,20 @@ describe('batch queue and throttled distributor (ManualClock, SQLite file, real 
     expect(done.attemptLog.map((a) => a.outcome)).toEqual(['retrying', 'retrying', 'sent']);
   });
 
+  it('greylisting (every recipient refused with 451 4.7.1) and a mailbox full for now (452 4.2.2) are retried, not failed', async () => {
+    const { clock, mailwright } = await setup({
+      rules: [
+        { rcpt: 'grey@example.com', code: 451, message: '4.7.1 Greylisted, please try again later', times: 1 },
+        { rcpt: 'full@example.com', code: 452, message: '4.2.2 Mailbox full, try again later', times: 1 },
+      ],
+    });
+    const ids = [await mailwright.enqueue({ from: 'batch@contoso.com', to: 'grey@example.com', subject: 'grey', text: 'x' }), await mailwright.enqueue({ from: 'batch@contoso.com', to: 'full@example.com', subject: 'full', text: 'x' })];
+    expect(await mailwright.distributor.runOnce()).toMatchObject({ retried: 2, failed: 0 });
+    expect((await mailwright.history.get(ids[0]!))?.failure).toMatchObject({ code: 'MW_TRANSIENT_FAILURE', permanent: false, smtpCode: 451 });
+    clock.advance({ hours: 1 });
+    expect(await mailwright.distributor.runOnce()).toMatchObject({ sent: 2 });
+  });
+
   it('a permanent failure stops at once with the classified failure', async () => {
     const { mailwright } = await setup({ rules: [{ rcpt: 'gone@example.com', code: 550, message: '5.1.1 User unknown' }] });
     const id = await mailwright.enqueue({ from: 'batch@contoso.com', to: 'gone@example.com', subject: 'x', text: 'x' });

@@ -10,8 +10,9 @@ import { InMemoryUserDirectory } from '../../src/users/in-memory-user-directory.
 import { startSmtpTestServer, type SmtpTestServer } from '../support/smtp-test-server.js';
 
 // Send On Behalf asks the provider for its mailbox before sending. When the provider cannot
-// answer (here: its stored settings were saved under another secret key), the email must end
-// failed with that reason, like any delivery failure, not vanish or stay `sending` for ever.
+// answer (here: its stored settings were saved under another secret key), an interactive email
+// ends failed with that reason, like any delivery failure; queued email stays queued and the
+// distributor's run stops with it. Neither vanishes nor stays `sending` for ever.
 describe('Send On Behalf when the provider cannot say its mailbox (real SQLite file)', () => {
   let server: SmtpTestServer;
   let dir: string;
@@ -50,12 +51,15 @@ describe('Send On Behalf when the provider cannot say its mailbox (real SQLite f
     expect(entry?.attemptLog.map((a) => a.outcome)).toEqual(['failed']);
   });
 
-  it('a queued email fails with the reason instead of staying sending; the run goes on', async () => {
-    const id = await mailwright.enqueue({ from: 'ana@contoso.com', to: 'c@example.com', subject: 'Statement', text: 'x' });
-    expect(await mailwright.distributor.runOnce()).toMatchObject({ failed: 1 });
-    expect(await mailwright.history.get(id)).toMatchObject({ status: 'failed', failure: { code: ErrorCodes.SECRET_UNREADABLE, fix: expect.stringMatching(/Re-enter the SMTP password/) } });
-    clock.advance({ minutes: 10 }); // past any lease
-    expect(await mailwright.distributor.runOnce()).toMatchObject({ due: 0, sent: 0, failed: 0 });
+  it('queued email stays queued and the run stops with the reason (every email would fail the same way); not one is left sending', async () => {
+    const ids = [
+      await mailwright.enqueue({ from: 'ana@contoso.com', to: 'c@example.com', subject: 'Statement 1', text: 'x' }),
+      await mailwright.enqueue({ from: 'ana@contoso.com', to: 'd@example.com', subject: 'Statement 2', text: 'x' }),
+    ];
+    for (let run = 0; run < 2; run += 1) {
+      await expect(mailwright.distributor.runOnce()).rejects.toMatchObject({ code: ErrorCodes.SECRET_UNREADABLE, fix: expect.stringMatching(/Re-enter the SMTP password/) });
+      for (const id of ids) expect(await mailwright.history.get(id)).toMatchObject({ status: 'queued', attempts: 0 });
+    }
     expect(server.messages).toHaveLength(0);
   });
 });
