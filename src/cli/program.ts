@@ -11,6 +11,7 @@ import { registerRetryCommand } from './commands/retry-command.js';
 import { registerCancelCommand } from './commands/cancel-command.js';
 import { registerSmtpCommand } from './commands/smtp-command.js';
 import { registerTestEmailCommand } from './commands/test-email-command.js';
+import { errorText } from './error-text.js';
 import { ExitCodes, type ExitCode } from './exit-codes.js';
 import { openMailwright, type GlobalOptions } from './open-mailwright.js';
 import { PACKAGE_VERSION } from './package-version.js';
@@ -60,7 +61,7 @@ export async function runCli(argv: string[], io: CliIo, extra: CommandRegistrati
       return error.exitCode === 0 ? ExitCodes.OK : ExitCodes.USAGE;
     }
     if (isMailwrightError(error)) {
-      io.err(`Error ${error.code}: ${error.message}${error.fix ? `\nFix: ${error.fix}` : ''}`);
+      io.err(errorText(error));
       return openFailed || CONFIG_CODES.has(error.code) ? ExitCodes.CONFIG : ExitCodes.USAGE;
     }
     throw error;

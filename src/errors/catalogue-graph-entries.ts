@@ -1,6 +1,10 @@
 import { anyOf, serviceCodeIn, textMatches, type CatalogueEntry, type NormalizedFailure } from './catalogue-entry.js';
 import { ErrorCodes } from './error-codes.js';
 
+/** What to do when Entra ID refuses a token request: shared by every entry of MSAL_TOKEN_REFUSED (the docs show one fix per code). */
+const MSAL_TOKEN_REFUSED_FIX =
+  'Look up the AADSTS code in the reply (https://login.microsoftonline.com/error?code=<number>) and the failed sign-in under Entra ID > Sign-in logs > Service principal sign-ins. An Entra ID administrator can enable the app (Enterprise applications > the app > Properties > Enabled for users to sign in) or exclude it from the Conditional Access policy that blocks it.';
+
 /** Entra ID (MSAL) and mailbox failures recognized by their service code: matched first. */
 export const serviceCodeEntries: CatalogueEntry[] = [
   {
@@ -16,12 +20,39 @@ export const serviceCodeEntries: CatalogueEntry[] = [
   {
     code: ErrorCodes.MSAL_APP_NOT_FOUND,
     category: 'configuration',
-    title: 'Application not found in the tenant',
-    explanation: 'Entra ID does not know the client (application) ID in this tenant: a wrong client ID or tenant ID, or the app was never consented to in this tenant.',
-    fix: 'Check the tenant ID and the Application (client) ID on the app registration overview page; for a multi-tenant app, have an administrator of this tenant consent to it.',
+    title: 'Application or tenant not found',
+    explanation:
+      'Entra ID issued no access token: it does not know the tenant (AADSTS90002), the client (application) ID in this tenant (AADSTS700016), or Microsoft Graph in this tenant (AADSTS500011). The tenant ID or client ID is wrong, or the app was never consented to in this tenant.',
+    fix: 'Check the tenant ID (Directory (tenant) ID or the tenant\'s domain) and the Application (client) ID on the app registration overview page in Entra ID; for a multi-tenant app, have an administrator of this tenant consent to it.',
     permanent: true,
-    examples: ["AADSTS700016: Application with identifier '…' was not found in the directory 'contoso.com'."],
-    match: anyOf(serviceCodeIn('AADSTS700016'), textMatches(/AADSTS700016/)),
+    examples: [
+      "AADSTS700016: Application with identifier '…' was not found in the directory 'contoso.com'.",
+      "AADSTS90002: Tenant 'contoso.onmicrosoft.con' not found.",
+      'AADSTS500011: The resource principal named https://graph.microsoft.com was not found in the tenant.',
+    ],
+    match: anyOf(serviceCodeIn('AADSTS700016', 'AADSTS90002', 'AADSTS500011'), textMatches(/AADSTS(?:700016|90002|500011)\b/)),
+  },
+  {
+    code: ErrorCodes.MSAL_INVALID_CLIENT_CERTIFICATE,
+    category: 'authentication',
+    title: 'Certificate credential rejected',
+    explanation:
+      'Entra ID issued no access token: it rejected the client assertion signed with the app\'s certificate. Either the signature does not match a certificate uploaded to the app registration (AADSTS700027: wrong certificate, private key or thumbprint, or the certificate was removed or has expired), or the assertion\'s validity time is off (AADSTS700024: this machine\'s clock is wrong).',
+    fix: 'Under App registrations > Certificates & secrets > Certificates, check that the certificate whose private key is in the Exchange settings is uploaded and not expired, and that its SHA-256 thumbprint matches; check that this machine\'s clock is synchronized; then send a test email.',
+    permanent: true,
+    examples: ['AADSTS700027: Client assertion failed signature validation.', 'AADSTS700024: Client assertion is not within its valid time range.'],
+    match: anyOf(serviceCodeIn('AADSTS700027', 'AADSTS700024'), textMatches(/AADSTS7000(?:27|24)\b/)),
+  },
+  {
+    code: ErrorCodes.MSAL_TOKEN_REFUSED,
+    category: 'authorization',
+    title: 'Entra ID refused the token request',
+    explanation:
+      'Entra ID issued no access token, so nothing was sent to Exchange: the application is disabled in the tenant (AADSTS7000112), a Conditional Access policy blocks it (AADSTS53003), or another AADSTS code in the reply says why.',
+    fix: MSAL_TOKEN_REFUSED_FIX,
+    permanent: true,
+    examples: ['AADSTS7000112: Application is disabled.', 'AADSTS53003: Access has been blocked by Conditional Access policies.'],
+    match: anyOf(serviceCodeIn('AADSTS7000112', 'AADSTS53003'), textMatches(/AADSTS(?:7000112|53003)\b/)),
   },
   {
     code: ErrorCodes.MSAL_CONSENT_REQUIRED,
@@ -53,6 +84,17 @@ export const serviceCodeEntries: CatalogueEntry[] = [
     permanent: true,
     examples: ['OutcomeUnknown: socket hang up after POST /users/{mailbox}/sendMail'],
     match: serviceCodeIn('OutcomeUnknown'),
+  },
+  {
+    // Any other AADSTS refusal: no token, nothing reached the mail server. Transient ones (429, 5xx) are left to the rate-limit and service-unavailable entries.
+    code: ErrorCodes.MSAL_TOKEN_REFUSED,
+    category: 'authorization',
+    title: 'Entra ID refused the token request',
+    explanation: 'Entra ID issued no access token, so nothing was sent to Exchange; the AADSTS code in the reply says why.',
+    fix: MSAL_TOKEN_REFUSED_FIX,
+    permanent: true,
+    examples: ['AADSTS50034: The user account does not exist in the directory.'],
+    match: (raw) => raw.protocol === 'token' && /^AADSTS\d+$/.test(raw.serviceCode ?? '') && raw.httpStatus !== 429 && !(raw.httpStatus !== undefined && raw.httpStatus >= 500),
   },
 ];
 

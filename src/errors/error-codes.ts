@@ -82,6 +82,12 @@ export const ErrorCodes = {
   // ---- appended: smtp ----
   /** The SMTP server offers AUTH, but only mechanisms that do not take a password (XOAUTH2, NTLM, GSSAPI). */
   SMTP_AUTH_MECHANISM_UNSUPPORTED: 'MW_SMTP_AUTH_MECHANISM_UNSUPPORTED',
+
+  // ---- appended: exchange token endpoint (Entra ID) ----
+  /** Entra ID rejected the app's certificate credential (the signed client assertion): AADSTS700027, AADSTS700024. */
+  MSAL_INVALID_CLIENT_CERTIFICATE: 'MW_MSAL_INVALID_CLIENT_CERTIFICATE',
+  /** Entra ID issued no token for another reason it named by an AADSTS code (disabled app, Conditional Access, …). */
+  MSAL_TOKEN_REFUSED: 'MW_MSAL_TOKEN_REFUSED',
 } as const;
 
 /** Union of every stable error code. */

@@ -144,6 +144,9 @@ export class HistoryService {
    * for each.
    */
   async cancel(ids: readonly string[], options: CancelOptions = {}): Promise<CancelResult> {
+    if (options === null || typeof options !== 'object') {
+      throw new MailwrightError(ErrorCodes.INVALID_QUERY, 'history.cancel() options must be an object, e.g. { reason: "…" }.', { fix: 'Pass { reason } or no options.', details: { field: 'options' } });
+    }
     refuseUnknownOptions(options, CANCEL_OPTION_NAMES, 'history.cancel() options', { code: ErrorCodes.INVALID_QUERY });
     const reason = options.reason ?? 'Cancelled by an administrator';
     if (typeof reason !== 'string' || reason.trim() === '' || /[\r\n]/.test(reason)) {

@@ -7,6 +7,13 @@ import { parseAddress, parseAddressList } from './address.js';
 import { MESSAGE_ID, newMessageId } from './message-id.js';
 import type { Address, Attachment, EmailMessage, MessageInput } from './message.js';
 
+/** Refuses a message that is not an object (a JavaScript caller's `null`, a string…) with MW_INVALID_MESSAGE. */
+export function checkMessageShape(input: unknown): asserts input is MessageInput {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    throw new MailwrightError(ErrorCodes.INVALID_MESSAGE, 'The message must be an object.', { fix: 'Pass { to, subject, text }.' });
+  }
+}
+
 /** Options of {@link validateMessage}. */
 export interface ValidateOptions {
   /** The resolved From (sender identity). @default the message's own `from` */
@@ -114,9 +121,7 @@ async function checkAttachment(attachment: Attachment, index: number): Promise<A
  * Throws a typed MailwrightError naming the field; nothing is sent.
  */
 export async function validateMessage(input: MessageInput, options: ValidateOptions): Promise<EmailMessage> {
-  if (input === null || typeof input !== 'object') {
-    throw new MailwrightError(ErrorCodes.INVALID_MESSAGE, 'The message must be an object.', { fix: 'Pass { to, subject, text }.' });
-  }
+  checkMessageShape(input);
   refuseUnknownOptions(input, MESSAGE_FIELDS, 'message', { code: ErrorCodes.INVALID_MESSAGE, noun: 'field' });
   const fromInput = options.from ?? input.from;
   if (fromInput === undefined) {

@@ -13,7 +13,7 @@ import { batchThrottle } from './batch-throttle.js';
 import { resolveDistributorOptions, type DistributorOptions, type ResolvedDistributorOptions } from './distributor-options.js';
 import type { DistributionSummary, RunOnceOptions, StartOptions } from './distributor-run.js';
 import { OutcomeRecorder } from './outcome-recorder.js';
-import { parseEvery } from './parse-every.js';
+import { everyMs } from './parse-every.js';
 import type { QueueEventEmitter } from './queue-events.js';
 import { UnrecordedOutcomes } from './unrecorded-outcomes.js';
 
@@ -71,6 +71,17 @@ export class Distributor {
    * throttle cannot take now is deferred to the moment a slot frees.
    */
   async runOnce(options: RunOnceOptions = {}): Promise<DistributionSummary> {
+    // Outside start(), stop() still ends this run: sends in flight finish, the rest go back.
+    const own = this.stopping === undefined ? new AbortController() : undefined;
+    if (own !== undefined) this.stopping = own;
+    try {
+      return await this.runWith(options);
+    } finally {
+      if (own !== undefined && this.stopping === own) this.stopping = undefined;
+    }
+  }
+
+  private async runWith(options: RunOnceOptions): Promise<DistributionSummary> {
     const params = await this.deps.parameters.get();
     await this.purgeDaily();
     if (params.batchProviderId === null) {
@@ -207,7 +218,7 @@ export class Distributor {
   /** Runs `runOnce()` now and then every `every` (default each minute) until `stop()`. */
   start(options: StartOptions = {}): void {
     if (this.running !== undefined) return;
-    const everyMs = typeof options.every === 'number' ? options.every : parseEvery(options.every ?? '1 minute');
+    const interval = everyMs(options.every);
     const stopping = new AbortController();
     this.stopping = stopping;
     this.running = (async () => {
@@ -217,14 +228,15 @@ export class Distributor {
         } catch (error) {
           (options.onError ?? ((e) => this.deps.logger.error('distributor run failed', { error: String(e) })))(error);
         }
-        await this.deps.clock.sleep(everyMs, stopping.signal).catch(() => undefined);
+        await this.deps.clock.sleep(interval, stopping.signal).catch(() => undefined);
       }
     })();
   }
 
   /**
    * Finishes the sends in flight and starts no new one: emails claimed but not
-   * started are given back at once (waiting again, claimable by any worker).
+   * started are given back at once (waiting again, claimable by any worker). It ends
+   * a `start()` loop, and a `runOnce()` in progress (which then returns its summary).
    */
   async stop(): Promise<void> {
     this.stopping?.abort();

@@ -4,7 +4,7 @@ import { nonBlankString, parseOptions } from '../parameters/parse-settings.js';
 
 /** Options of `enqueue()`. */
 export interface EnqueueOptions {
-  /** Higher is sent first; a whole number. @default 0 */
+  /** Higher is sent first; a whole number from -2147483648 to 2147483647 (a 32-bit integer in every store). @default 0 */
   priority?: number;
   /** Not before this instant: an ISO 8601 string (UTC when it has no offset) or a Date. @default now */
   sendAfter?: string | Date;
@@ -22,9 +22,19 @@ export type ParsedEnqueueOptions = Omit<EnqueueOptions, 'sendAfter'> & { sendAft
 /** An ISO 8601 string as an instant (UTC when it has no offset); invalid when it is not a real date/time. */
 const isoInstant = (value: string): DateTime => DateTime.fromISO(value, { zone: 'utc' });
 
+/** Can the value be stored as JSON (what the history record keeps)? */
+function storableAsJson(value: unknown): boolean {
+  try {
+    JSON.stringify(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The options as JavaScript callers may pass them: checked, unknown keys refused (a typo must not pass silently). */
 const enqueueOptionsSchema = z.strictObject({
-  priority: z.number().int('priority must be a whole number').optional(),
+  priority: z.number().int('priority must be a whole number').min(-(2 ** 31), 'priority must be at least -2147483648').max(2 ** 31 - 1, 'priority must be at most 2147483647').optional(),
   sendAfter: z
     .custom<string | Date>(
       (value) => (typeof value === 'string' && isoInstant(value).isValid) || (value instanceof Date && !Number.isNaN(value.getTime())),
@@ -33,7 +43,10 @@ const enqueueOptionsSchema = z.strictObject({
     .optional(),
   idempotencyKey: nonBlankString('idempotencyKey').optional(),
   userId: nonBlankString('userId').optional(),
-  meta: z.record(z.string(), z.unknown()).optional(),
+  meta: z
+    .record(z.string(), z.unknown())
+    .refine(storableAsJson, 'must be plain JSON data (no BigInt, function or circular reference): it is stored with the history record')
+    .optional(),
 });
 
 /**

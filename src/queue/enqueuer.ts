@@ -6,7 +6,7 @@ import { isMailwrightError, MailwrightError } from '../errors/mailwright-error.j
 import { domainOf, parseAddress } from '../message/address.js';
 import { assertWithinSizeLimit, encodedSizeUpperBound } from '../message/encode-message.js';
 import type { Address, MessageInput } from '../message/message.js';
-import { validateMessage } from '../message/validate-message.js';
+import { checkMessageShape, validateMessage } from '../message/validate-message.js';
 import type { EmailParameters } from '../parameters/email-parameters.js';
 import type { ParametersService } from '../parameters/parameters-service.js';
 import type { ProviderRegistry } from '../providers/provider-registry.js';
@@ -77,6 +77,9 @@ export class Enqueuer {
    */
   async enqueueMany(items: readonly EnqueueItem[]): Promise<string[]> {
     const { store } = this.deps;
+    if (!Array.isArray(items)) {
+      throw new MailwrightError(ErrorCodes.INVALID_MESSAGE, 'enqueueMany() takes an array of { message, options? }.', { fix: 'Pass [{ message: { to, subject, text }, options? }, …].' });
+    }
     const params = await this.deps.parameters.get();
     // The whole batch is queued at one instant (ids still sort in input order).
     const clock = frozenClock(this.deps.clock);
@@ -84,6 +87,9 @@ export class Enqueuer {
     const records: NewEmailRecord[] = [];
     for (const [index, item] of items.entries()) {
       try {
+        if (item === null || typeof item !== 'object') {
+          throw new MailwrightError(ErrorCodes.INVALID_MESSAGE, 'Each item of enqueueMany() is { message, options? }.', { fix: 'Pass [{ message: { to, subject, text }, options? }, …].' });
+        }
         const options = parseEnqueueOptions(item.options ?? {});
         const existing = options.idempotencyKey === undefined ? undefined : await store.findByIdempotencyKey(options.idempotencyKey);
         if (existing !== undefined) {
@@ -110,6 +116,7 @@ export class Enqueuer {
    * stored size is replaced by the size as sent.
    */
   private async prepare(input: MessageInput, options: ParsedEnqueueOptions, params: EmailParameters, clock: Clock): Promise<NewEmailRecord> {
+    checkMessageShape(input);
     const from = await this.from(input, options.userId, params.batchProviderId);
     const now = clock.now();
     const message = await validateMessage(input, {

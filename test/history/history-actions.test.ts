@@ -96,6 +96,13 @@ describe('history.retry and history.cancel: an administrator acts on the queue (
     await expectMailwrightError(mailwright.history.retry('01a2' as never), ErrorCodes.INVALID_QUERY);
     await expectMailwrightError(mailwright.history.retry(['ok', ' ']), ErrorCodes.INVALID_QUERY);
     await expectMailwrightError(mailwright.history.cancel([undefined] as never), ErrorCodes.INVALID_QUERY);
+    await expectMailwrightError(mailwright.history.cancel([], null as never), ErrorCodes.INVALID_QUERY);
+    await expectMailwrightError(mailwright.history.list(null as never), ErrorCodes.INVALID_QUERY);
+    await expectMailwrightError(mailwright.history.list({ sender: 123 } as never), ErrorCodes.INVALID_QUERY);
+    await expectMailwrightError(mailwright.enqueue(null as never), ErrorCodes.INVALID_MESSAGE);
+    await expectMailwrightError(mailwright.enqueueMany(null as never), ErrorCodes.INVALID_MESSAGE);
+    const item = await expectMailwrightError(mailwright.enqueueMany([{ message: { to: 'c@example.com', subject: 's', text: 'x', from: 'a@contoso.com' } }, null] as never), ErrorCodes.INVALID_MESSAGE);
+    expect(item.details.index).toBe(1);
   });
 
   it('cancel: waiting emails end failed with MW_CANCELLED and are not sent; one being sent or finished is left alone; a retry sends a cancelled one after all', async () => {

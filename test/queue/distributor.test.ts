@@ -343,6 +343,27 @@ describe('batch queue and throttled distributor (ManualClock, SQLite file, real 
     expect(server.messages).toHaveLength(10);
   });
 
+  it('stop() during a runOnce() (no start()) ends that run the same way: it returns its summary, the rest given back', async () => {
+    const { server, mailwright } = await setup({ dataDelayMs: 200 });
+    await enqueueMany(mailwright, 10);
+    const distributor = mailwright.createDistributor({ concurrency: 2, claimBatch: 10 });
+    let sending = 0;
+    mailwright.events.on('sending', () => (sending += 1));
+    const run = distributor.runOnce();
+    while (sending < 2) await new Promise((r) => setImmediate(r));
+    await distributor.stop();
+    expect(await run).toMatchObject({ sent: 2 });
+    expect(server.messages).toHaveLength(2);
+    expect((await all(mailwright)).filter((r) => r.status !== 'sent').map((r) => [r.status, r.leaseOwner])).toEqual(Array(8).fill(['queued', undefined]));
+  });
+
+  it('start() refuses an interval that would run it back to back (0, negative, NaN, "0 seconds")', async () => {
+    const { mailwright } = await setup();
+    for (const every of [0, -1, Number.NaN, '0 seconds']) {
+      expect(() => mailwright.createDistributor().start({ every })).toThrow(expect.objectContaining({ code: ErrorCodes.INVALID_SETTINGS }));
+    }
+  });
+
   /**
    * Two workers on one SQLite file, with `emails` queued. Their provider records each send as
    * "<worker> <subject>", then runs `during` (to spend clock time, or let the other worker run).

@@ -32,6 +32,8 @@ describe('enqueue options are checked: a bad one is a typed error and nothing is
     [{ sendAfter: new Date(Number.NaN) }, 'sendAfter: must be an ISO 8601 date/time'],
     [{ priority: 1.5 }, 'priority: priority must be a whole number'],
     [{ priority: 'high' }, 'priority: Invalid input: expected number, received string'],
+    [{ priority: 2 ** 31 }, 'priority: priority must be at most 2147483647'], // PostgreSQL's integer column
+    [{ meta: { amount: 10n } }, 'meta: must be plain JSON data'],
     [{ idempotencyKey: '  ' }, 'idempotencyKey: idempotencyKey must not be empty'],
     [{ userId: '' }, 'userId: userId must not be empty'],
     [{ prio: 3 }, '(options): Unrecognized key: "prio"'],

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { DistributionSummary } from '../../queue/distributor-run.js';
 import type { CliContext } from '../cli-context.js';
+import { errorText } from '../error-text.js';
 import { ExitCodes } from '../exit-codes.js';
 
 interface DistributeFlags {
@@ -51,16 +52,24 @@ export function registerDistributeCommand(program: Command, ctx: CliContext): vo
         mailwright.events.on('retrying', (e) => io.out(`retrying ${e.emailId} at ${e.dueAt}: ${e.failure.code}`));
       }
       const onProgress = io.isTTY ? (s: DistributionSummary): void => io.progress(progressBar(s)) : undefined;
-      if (flags.once) {
-        const summary = await distributor.runOnce(onProgress === undefined ? {} : { onProgress });
-        io.out(`${io.isTTY ? '\n' : ''}Done: ${line(summary)}`);
-        if (summary.failed > 0) ctx.exit(ExitCodes.EMAIL_FAILED);
-        return;
+      // Ctrl+C or SIGTERM (a scheduler's timeout): the sends in flight finish and are recorded,
+      // the claimed emails not started are given back at once, not left `sending` for a lease.
+      const stopOnSignal = (): void => void distributor.stop();
+      process.once('SIGINT', stopOnSignal).once('SIGTERM', stopOnSignal);
+      try {
+        if (flags.once) {
+          const summary = await distributor.runOnce(onProgress === undefined ? {} : { onProgress });
+          io.out(`${io.isTTY ? '\n' : ''}Done: ${line(summary)}`);
+          if (summary.failed > 0) ctx.exit(ExitCodes.EMAIL_FAILED);
+          return;
+        }
+        // start() checks the interval before anything runs; the first run reports after this line.
+        distributor.start({ every: flags.every, ...(onProgress === undefined ? {} : { onProgress }), onError: (error) => above(io.err, errorText(error)) });
+        io.out(`Distributing every ${flags.every}; press Ctrl+C to stop.`);
+        await new Promise<void>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
+        await distributor.stop();
+      } finally {
+        process.off('SIGINT', stopOnSignal).off('SIGTERM', stopOnSignal);
       }
-      // start() checks the interval before anything runs; the first run reports after this line.
-      distributor.start({ every: flags.every, ...(onProgress === undefined ? {} : { onProgress }), onError: (error) => above(io.err, `Distributor run failed: ${(error as Error).message}`) });
-      io.out(`Distributing every ${flags.every}; press Ctrl+C to stop.`);
-      await new Promise<void>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
-      await distributor.stop();
     });
 }

@@ -8,8 +8,12 @@ import type { Logger } from '../../logger.js';
 import type { ExchangeSettings } from '../../parameters/exchange-settings.js';
 import type { DirectoryUser } from '../../users/user-directory.js';
 import { authorityMetadata, GRAPH_DEFAULT_SCOPE, GRAPH_MAIL_SEND_SCOPE, PUBLIC_CLOUD_AUTHORITY_HOST } from './authority-metadata.js';
-import type { HttpTransport } from './https-transport.js';
+import type { HttpResponse, HttpTransport } from './https-transport.js';
 import { msalNetworkClient } from './msal-network-client.js';
+
+/** MSAL's throttle after a 429 or 5xx without Retry-After, and its longest (msal-common's DEFAULT_THROTTLE_TIME_SECONDS and DEFAULT_MAX_THROTTLE_TIME_SECONDS). */
+const MSAL_THROTTLE_SECONDS = 60;
+const MSAL_MAX_THROTTLE_SECONDS = 3600;
 
 /** How the host supplies the signed-in user's identity for interactive (delegated) sending. */
 export interface DelegatedAuth {
@@ -43,6 +47,8 @@ export class ExchangeTokens {
   private app: { fingerprint: string; client: ConfidentialClientApplication } | undefined;
   /** Requests in flight, shared so that concurrent sends make one token request (MSAL's cache serves the rest). */
   private readonly inflight = new Map<string, Promise<string>>();
+  /** The token endpoint's last 429 or 5xx answer, and until when MSAL throttles requests after it (epoch ms, MSAL's clock). */
+  private throttle: { status: number; until: number } | undefined;
 
   constructor(
     private readonly transport: HttpTransport,
@@ -79,13 +85,47 @@ export class ExchangeTokens {
         if (result === null || result.accessToken === '') throw new Error('The token endpoint returned no access token.');
         return result.accessToken;
       } catch (error) {
-        throw failureError({ ...rawFailureFromError(error), protocol: 'token' }, error);
+        throw failureError({ ...rawFailureFromError(error), protocol: 'token', ...this.throttleFacts(error) }, error);
       } finally {
         this.inflight.delete(key);
       }
     });
     this.inflight.set(key, started);
     return started;
+  }
+
+  /**
+   * MSAL's throttling, mirrored: after a 429 or 5xx from the token endpoint, MSAL refuses
+   * the same token request itself, without calling the endpoint, until Retry-After (60 s
+   * when absent, at most an hour) has passed.
+   */
+  private noteResponse(response: HttpResponse): void {
+    if (response.status !== 429 && (response.status < 500 || response.status > 599)) return;
+    const header = Number.parseInt(response.headers['retry-after'] ?? '', 10);
+    const seconds = Math.min(Number.isFinite(header) && header > 0 ? header : MSAL_THROTTLE_SECONDS, MSAL_MAX_THROTTLE_SECONDS);
+    this.throttle = { status: response.status, until: Date.now() + seconds * 1000 };
+  }
+
+  /**
+   * A token failure's transient facts: the throttle time after a 429 or 5xx, and for MSAL's
+   * own refusal (a ServerError with no HTTP status, thrown while its throttle lasts) the
+   * status that started the throttle, so it is retried like that answer instead of failing
+   * the email permanently.
+   */
+  private throttleFacts(error: unknown): { httpStatus?: number; retryAfterSeconds?: number; message?: string } {
+    const e = error as { name?: unknown; status?: unknown; message?: unknown };
+    const refusedByMsal = typeof error === 'object' && error !== null && e.name === 'ServerError' && e.status === undefined;
+    const httpStatus = typeof e.status === 'number' ? e.status : undefined;
+    if (!refusedByMsal && (httpStatus === undefined || (httpStatus !== 429 && httpStatus < 500))) return {};
+    const remaining = this.throttle !== undefined ? Math.ceil((this.throttle.until - Date.now()) / 1000) : 0;
+    const retryAfterSeconds = remaining > 0 ? remaining : refusedByMsal ? MSAL_THROTTLE_SECONDS : undefined;
+    if (!refusedByMsal) return retryAfterSeconds !== undefined ? { retryAfterSeconds } : {};
+    const status = this.throttle?.status ?? 503;
+    return {
+      httpStatus: status,
+      retryAfterSeconds: retryAfterSeconds!,
+      message: `MSAL did not call the token endpoint: it holds back token requests for ${retryAfterSeconds} s after the endpoint answered HTTP ${status}. ${String(e.message ?? '')}`.trim(),
+    };
   }
 
   /** MSAL's client for these settings; msal-node is loaded on first use, so an application without Exchange does not carry it. */
@@ -102,7 +142,7 @@ export class ExchangeTokens {
         ...credentialOf(settings),
       },
       system: {
-        networkClient: msalNetworkClient(this.transport),
+        networkClient: msalNetworkClient(this.transport, (response) => this.noteResponse(response)),
         loggerOptions: {
           piiLoggingEnabled: false,
           logLevel: LogLevel.Warning,

@@ -28,6 +28,11 @@ export interface GraphSendState {
 }
 
 const userPath = (mailbox: string): string => `/users/${encodeURIComponent(mailbox)}`;
+/** A Graph client error carrying a 4xx answer: the request was refused, not carried out. */
+const definitelyRefused = (error: unknown): boolean => {
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 500;
+};
 const jsonBytes = (value: unknown): number => Buffer.byteLength(JSON.stringify(value));
 
 /**
@@ -109,6 +114,14 @@ export class GraphMailSender {
       throw error;
     }
     state.sendPosted = true;
-    await this.client.api(`${draftPath}/send`).post(null);
+    try {
+      await this.client.api(`${draftPath}/send`).post(null);
+    } catch (error) {
+      // A 4xx answer (429, 403, …): Exchange did not send it. The draft is deleted, so nobody can send it
+      // by hand and duplicate the email; the next attempt makes a new one. With no answer or a 5xx it may
+      // have been sent: the draft is kept and the next attempt looks in Sent Items.
+      if (definitelyRefused(error)) await this.client.api(draftPath).delete().catch(() => undefined);
+      throw error;
+    }
   }
 }

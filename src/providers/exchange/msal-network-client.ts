@@ -12,12 +12,16 @@ function parseBody<T>(response: HttpResponse): NetworkResponse<T> {
   return { status: response.status, headers: response.headers, body: body as T };
 }
 
-/** MSAL's network module over mailwright's HTTPS transport (same CA and `connectTo` settings as Graph). */
-export function msalNetworkClient(transport: HttpTransport): INetworkModule {
-  const send = async <T>(method: 'GET' | 'POST', url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> =>
-    parseBody<T>(
-      await transport.request({ method, url, headers: options?.headers ?? {}, ...(options?.body !== undefined ? { body: options.body } : {}) }),
-    );
+/**
+ * MSAL's network module over mailwright's HTTPS transport (same CA and `connectTo` settings as Graph).
+ * `onResponse` sees every answer (status and headers), e.g. to learn when MSAL starts throttling.
+ */
+export function msalNetworkClient(transport: HttpTransport, onResponse?: (response: HttpResponse) => void): INetworkModule {
+  const send = async <T>(method: 'GET' | 'POST', url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> => {
+    const response = await transport.request({ method, url, headers: options?.headers ?? {}, ...(options?.body !== undefined ? { body: options.body } : {}) });
+    onResponse?.(response);
+    return parseBody<T>(response);
+  };
   return {
     sendGetRequestAsync: (url, options) => send('GET', url, options),
     sendPostRequestAsync: (url, options) => send('POST', url, options),

@@ -69,6 +69,10 @@ function failureCodesOf(code: HistoryQuery['failureCode']): ErrorCode[] | undefi
 
 /** Validates a history query; throws MW_INVALID_QUERY saying what to fix (an unknown filter too: a typo must not list everything). */
 export function toHistoryFilter(query: HistoryQuery): HistoryFilter {
+  if (query === null || typeof query !== 'object') throw invalid('The history query must be an object.', 'Pass filters such as { status: "failed", since: "2026-11-01" }, or nothing.', 'query');
+  for (const field of ['sender', 'providerId'] as const) {
+    if (query[field] !== undefined && typeof query[field] !== 'string') throw invalid(`The history filter ${field} must be text.`, `Pass ${field} as a string.`, field);
+  }
   refuseUnknownOptions(query, QUERY_FIELDS, 'history query', { code: ErrorCodes.INVALID_QUERY });
   const statuses = statusesOf(query.status);
   const failureCodes = failureCodesOf(query.failureCode);

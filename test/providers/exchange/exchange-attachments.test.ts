@@ -87,4 +87,44 @@ describe('Exchange provider: large attachments through upload sessions', () => {
     expect(fixture.standIn.graph.sent).toHaveLength(1);
     expect((await fixture.mailwright.history.get(id))?.status).toBe('sent');
   });
+
+  it('a 429 answer to the draft\'s send deletes the draft (nothing left to send by hand); the retry sends once', async () => {
+    const path = join(dir, 'big.bin');
+    await writeFile(path, randomBytes(5 * MB));
+    const { mailwright, standIn, clock } = fixture;
+    standIn.failures.push({ method: 'POST', pathEndsWith: '/send', status: 429, code: 'ApplicationThrottled', message: 'Application is over its MailboxConcurrency limit.', headers: { 'retry-after': '1' } });
+    const id = await mailwright.enqueue({ to: 'c@example.com', subject: 'Throttled', text: 'x', attachments: [{ filename: 'big.bin', path }] });
+    expect((await mailwright.distributor.runOnce()).retried).toBe(1);
+    expect((await mailwright.history.get(id))?.failure?.code).toBe('MW_RATE_LIMITED');
+    expect(standIn.graph.drafts.size).toBe(0);
+    expect(standIn.graph.deletedDrafts).toHaveLength(1);
+    expect(standIn.graph.sent).toHaveLength(0);
+    clock.advance({ minutes: 10 });
+    expect((await mailwright.distributor.runOnce()).sent).toBe(1);
+    expect(standIn.graph.sent).toHaveLength(1);
+    expect(standIn.graph.drafts.size).toBe(0);
+  });
+
+  it('a 403 refusal of the draft\'s send deletes the draft; the email fails without leaving it in the batch mailbox', async () => {
+    const path = join(dir, 'big.bin');
+    await writeFile(path, randomBytes(5 * MB));
+    const { mailwright, standIn } = fixture;
+    standIn.failures.push({ method: 'POST', pathEndsWith: '/send', status: 403, code: 'ErrorSendAsDenied', message: 'The user account which was used to submit this request does not have the right to send mail on behalf of the specified sending account.' });
+    const id = await mailwright.enqueue({ to: 'c@example.com', subject: 'Denied', text: 'x', attachments: [{ filename: 'big.bin', path }] });
+    expect((await mailwright.distributor.runOnce()).failed).toBe(1);
+    expect((await mailwright.history.get(id))?.failure?.code).toBe('MW_SEND_AS_DENIED');
+    expect(standIn.graph.drafts.size).toBe(0);
+    expect(standIn.graph.sent).toHaveLength(0);
+  });
+
+  it('a 503 answer to the draft\'s send keeps the draft (it may have been sent): the retry checks Sent Items', async () => {
+    const path = join(dir, 'big.bin');
+    await writeFile(path, randomBytes(5 * MB));
+    const { mailwright, standIn } = fixture;
+    standIn.failures.push({ method: 'POST', pathEndsWith: '/send', status: 503, code: 'ServiceUnavailable', headers: { 'retry-after': '1' } });
+    await mailwright.enqueue({ to: 'c@example.com', subject: 'Unsure', text: 'x', attachments: [{ filename: 'big.bin', path }] });
+    expect((await mailwright.distributor.runOnce()).retried).toBe(1);
+    expect(standIn.graph.drafts.size).toBe(1);
+    expect(standIn.graph.deletedDrafts).toHaveLength(0);
+  });
 });

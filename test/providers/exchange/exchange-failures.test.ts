@@ -78,6 +78,30 @@ describe('Exchange provider: every Graph and MSAL failure ends classified in the
     expect(record?.failure?.code).toBe(ErrorCodes.MSAL_CONSENT_REQUIRED);
   });
 
+  const tokenCases: [number, string, number, string, ErrorCode][] = [
+    [400, 'invalid_request', 90002, "Tenant 'contoso.onmicrosoft.con' not found. Check to make sure you have the correct tenant ID.", ErrorCodes.MSAL_APP_NOT_FOUND],
+    [400, 'invalid_resource', 500011, 'The resource principal named https://graph.microsoft.com was not found in the tenant.', ErrorCodes.MSAL_APP_NOT_FOUND],
+    [401, 'invalid_client', 700027, 'Client assertion failed signature validation.', ErrorCodes.MSAL_INVALID_CLIENT_CERTIFICATE],
+    [400, 'invalid_request', 700024, 'Client assertion is not within its valid time range.', ErrorCodes.MSAL_INVALID_CLIENT_CERTIFICATE],
+    [400, 'unauthorized_client', 7000112, 'Application is disabled.', ErrorCodes.MSAL_TOKEN_REFUSED],
+    [400, 'invalid_grant', 53003, 'Access has been blocked by Conditional Access policies.', ErrorCodes.MSAL_TOKEN_REFUSED],
+    [400, 'invalid_request', 50034, 'The user account does not exist in the directory.', ErrorCodes.MSAL_TOKEN_REFUSED],
+  ];
+
+  it.each(tokenCases)('token endpoint %i %s AADSTS%i: explained as no token from Entra ID, not as a mail server refusal', async (status, error, aadsts, description, expected) => {
+    fixture = await exchangeFixture();
+    fixture.standIn.token.failures.push({ status, error, aadsts, description });
+    const { result, record } = await testEmail(fixture);
+    expect(result.failure.code).toBe(expected);
+    expect(result.failure.permanent).toBe(true);
+    expect(result.failure.explanation).toMatch(/Entra ID issued no access token/);
+    expect(`${result.failure.explanation} ${result.failure.serverResponse}`).toContain(`AADSTS${aadsts}`);
+    expect(result.failure.fix).not.toMatch(/mail administrator|Graph rejected/i);
+    expect(result.failure.fix).toMatch(/Entra ID|App registrations/);
+    expect(record?.failure?.code).toBe(expected);
+    expect(fixture.standIn.requests.filter((r) => r.host === 'graph.microsoft.com')).toHaveLength(0);
+  });
+
   it('429 in the distributor: waits at least Retry-After, then sends once', async () => {
     fixture = await exchangeFixture();
     const { mailwright, standIn, clock } = fixture;
@@ -92,6 +116,29 @@ describe('Exchange provider: every Graph and MSAL failure ends classified in the
     expect((await mailwright.distributor.runOnce()).sent).toBe(1);
     expect(standIn.graph.sent).toHaveLength(1);
     expect(sendMailCalls(fixture)).toBe(2);
+  });
+
+  it('a 503 from the token endpoint with several emails queued: MSAL\'s throttle refusals are retried, none fails permanently', async () => {
+    fixture = await exchangeFixture();
+    const { mailwright, standIn, clock } = fixture;
+    await mailwright.parameters.update({ perMinuteLimits: { exchange: 0 } });
+    // After a 429 or 5xx MSAL refuses the same token request itself (no HTTP status) until Retry-After has passed.
+    standIn.token.failures.push({ status: 503, error: 'temporarily_unavailable', aadsts: 90033, description: 'A transient error has occurred. Please try again.', headers: { 'retry-after': '1' } });
+    const ids = [];
+    for (let i = 0; i < 3; i++) ids.push(await mailwright.enqueue({ to: `c${i}@example.com`, subject: `S${i}`, text: 'x' }));
+    expect(await mailwright.createDistributor({ concurrency: 1 }).runOnce()).toMatchObject({ sent: 0, failed: 0, retried: 3 });
+    expect(standIn.token.requests).toHaveLength(1);
+    for (const id of ids) {
+      const record = await mailwright.history.get(id);
+      expect(record?.status).toBe('queued');
+      expect(record?.failure).toMatchObject({ code: ErrorCodes.SERVICE_UNAVAILABLE, permanent: false });
+      expect(record?.failure?.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // MSAL's throttle runs on the real clock
+    clock.advance({ hours: 1 });
+    expect(await mailwright.createDistributor({ concurrency: 1 }).runOnce()).toMatchObject({ sent: 3, failed: 0 });
+    expect(standIn.graph.sent).toHaveLength(3);
+    for (const id of ids) expect((await mailwright.history.get(id))?.status).toBe('sent');
   });
 });
 

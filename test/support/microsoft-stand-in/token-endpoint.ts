@@ -16,6 +16,8 @@ export interface TokenFailure {
   error: string;
   aadsts: number;
   description: string;
+  /** Extra response headers (e.g. `retry-after`). */
+  headers?: Record<string, string>;
 }
 
 /** Configuration of the token endpoint stand-in. */
@@ -55,7 +57,7 @@ export class TokenEndpoint {
     this.requests.push(form);
     const scripted = this.failures.shift();
     if (scripted !== undefined) {
-      sendJson(res, scripted.status, tokenErrorBody(scripted.error, scripted.aadsts, scripted.description));
+      sendJson(res, scripted.status, tokenErrorBody(scripted.error, scripted.aadsts, scripted.description), scripted.headers);
       return;
     }
     if (form.get('client_id') !== this.config.clientId) {
