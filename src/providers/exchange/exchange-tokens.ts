@@ -47,7 +47,11 @@ export class ExchangeTokens {
   private app: { fingerprint: string; client: ConfidentialClientApplication } | undefined;
   /** Requests in flight, shared so that concurrent sends make one token request (MSAL's cache serves the rest). */
   private readonly inflight = new Map<string, Promise<string>>();
-  /** The token endpoint's last 429 or 5xx answer, and until when MSAL throttles requests after it (epoch ms, MSAL's clock). */
+  /**
+   * The token endpoint's last 429 or 5xx answer, and until when MSAL throttles requests after
+   * it (epoch ms). On `Date.now()`, not the injected Clock, on purpose: this mirrors MSAL's own
+   * throttle, which runs on real time whatever clock the host injects.
+   */
   private throttle: { status: number; until: number } | undefined;
 
   constructor(
