@@ -47,6 +47,19 @@ const LINE_BREAK = /[\r\n\0]/;
 const headerError = (message: string, field: string, fix: string): MailwrightError =>
   new MailwrightError(ErrorCodes.INVALID_HEADER, message, { fix, details: { field } });
 
+/**
+ * A run of ASCII without a space too long for one header line: RFC 5322 lines end by 998
+ * characters, and a header is folded only at spaces (non-ASCII text is encoded in words that
+ * fold), so such a value would go out as a line servers refuse or cut.
+ */
+const UNFOLDABLE = /[\x21-\x7e]{900,}/;
+
+function checkFoldable(value: string, field: string, what: string): void {
+  if (UNFOLDABLE.test(value)) {
+    throw headerError(`${what} has a run of 900 or more characters without a space, which cannot be written on header lines of at most 998 characters.`, field, `Shorten ${what.toLowerCase()} or break it with spaces.`);
+  }
+}
+
 function checkHeaders(headers: Record<string, string> | undefined): Record<string, string> {
   const result: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers ?? {})) {
@@ -60,6 +73,7 @@ function checkHeaders(headers: Record<string, string> | undefined): Record<strin
     if (typeof value !== 'string' || LINE_BREAK.test(value)) {
       throw headerError(`The value of header "${name}" contains a line break (header injection) or is not text.`, `headers.${name}`, 'Remove CR/LF characters from header values.');
     }
+    checkFoldable(value, `headers.${name}`, `The value of header "${name}"`);
     result[name] = value;
   }
   return result;
@@ -87,6 +101,7 @@ async function checkAttachment(attachment: Attachment, index: number): Promise<A
       details: { field: `${field}.filename` },
     });
   }
+  checkFoldable(name, `${field}.filename`, `The file name of attachment ${index + 1}`);
   const sources = [attachment.content, attachment.path].filter((s) => s !== undefined).length;
   if (sources !== 1) {
     throw new MailwrightError(ErrorCodes.INVALID_MESSAGE, `Attachment "${name}" must have exactly one of content or path.`, {
@@ -150,6 +165,7 @@ export async function validateMessage(input: MessageInput, options: ValidateOpti
   if (typeof input.subject !== 'string' || LINE_BREAK.test(input.subject)) {
     throw headerError('The subject contains a line break (header injection) or is not text.', 'subject', 'Remove CR/LF characters from the subject.');
   }
+  checkFoldable(input.subject, 'subject', 'The subject');
   if (typeof input.text !== 'string' && typeof input.html !== 'string') {
     throw new MailwrightError(ErrorCodes.INVALID_MESSAGE, 'The email has no body.', { fix: 'Give the email a text or html body.', details: { field: 'text' } });
   }

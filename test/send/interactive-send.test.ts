@@ -178,6 +178,10 @@ describe('interactive send through a real SMTP server and a SQLite file', () => 
     ['CRLF in the subject', { to: 'c@example.com', subject: 'Hi\r\nBcc: victim@example.com', text: 't' }, ErrorCodes.INVALID_HEADER],
     ['CRLF in a header value', { to: 'c@example.com', subject: 's', text: 't', headers: { 'X-Case': '1\r\nBcc: v@example.com' } }, ErrorCodes.INVALID_HEADER],
     ['no recipient', { subject: 's', text: 't' }, ErrorCodes.NO_RECIPIENTS],
+    // Header lines end by 998 characters; a header folds only at spaces.
+    ['a 3,000-character subject without a space', { to: 'c@example.com', subject: 'x'.repeat(3000), text: 't' }, ErrorCodes.INVALID_HEADER],
+    ['an X- header value of 1,000 characters without a space', { to: 'c@example.com', subject: 's', text: 't', headers: { 'X-Token': 'a'.repeat(1000) } }, ErrorCodes.INVALID_HEADER],
+    ['a 1,500-character file name', { to: 'c@example.com', subject: 's', text: 't', attachments: [{ filename: `${'n'.repeat(1500)}.txt`, content: 'x' }] }, ErrorCodes.INVALID_HEADER],
     ['a missing attachment file', { to: 'c@example.com', subject: 's', text: 't', attachments: [{ filename: 'a.pdf', path: '/nonexistent/a.pdf' }] }, ErrorCodes.ATTACHMENT_UNREADABLE],
   ])('bad input (%s) is a typed error and nothing is sent or recorded', async (_name, message, code) => {
     const error = await mailwright.send(message, { userId: 'ana' }).catch((e: unknown) => e);
@@ -185,6 +189,14 @@ describe('interactive send through a real SMTP server and a SQLite file', () => 
     expect((error as Error).message.length).toBeGreaterThan(10);
     expect(server.messages).toHaveLength(0);
     expect((await mailwright.history.list()).items).toHaveLength(0);
+  });
+
+  it('a long subject with spaces, or in another script, is folded and sent', async () => {
+    const subject = `${'word '.repeat(400)}${'é'.repeat(1200)}`;
+    await mailwright.send({ to: 'c@example.com', subject, text: 't' }, { userId: 'ana' });
+    const [received] = await server.waitForMessages(1);
+    expect(received?.parsed.subject).toBe(subject.trim());
+    expect(received?.raw.toString('latin1').split('\r\n').every((line) => line.length <= 998)).toBe(true);
   });
 
   it('an email over the attachment size limit is refused before the provider is called', async () => {
