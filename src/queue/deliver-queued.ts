@@ -1,11 +1,9 @@
 import { toIso } from '../clock/clock.js';
 import { ErrorCodes } from '../errors/error-codes.js';
-import { isMailwrightError, type MailwrightError } from '../errors/mailwright-error.js';
+import type { MailwrightError } from '../errors/mailwright-error.js';
 import type { Provider } from '../providers/provider.js';
-import { deliverAttempt, type AttemptOutcome, type DeliveryDeps } from '../send/deliver-attempt.js';
-import { toDeliveryFailure } from '../send/delivery-failure.js';
+import { attemptIdentity, deliverAttempt, type AttemptOutcome, type DeliveryDeps } from '../send/deliver-attempt.js';
 import type { EmailRecord } from '../store/email-record.js';
-import { applySenderMode, type SenderIdentity } from '../users/sender-identity.js';
 import type { UserDirectory } from '../users/user-directory.js';
 import { deserializeMessage } from './message-payload.js';
 import { missingMessage } from './missing-message.js';
@@ -41,14 +39,8 @@ export async function deliverQueued(deps: DeliverQueuedDeps, record: EmailRecord
   const attempt = record.attempts + 1;
   if (payload === undefined) return { record, attempt, forced, outcome: missingMessage(record, toIso(clock.now())) };
   const queued = deserializeMessage(payload);
-  let identity: SenderIdentity;
-  try {
-    identity = await applySenderMode(queued.from, provider);
-  } catch (error) {
-    if (!isMailwrightError(error)) throw error;
-    const at = toIso(clock.now());
-    return { record, attempt, forced, outcome: { ok: false, ...toDeliveryFailure(error), startedAt: at, finishedAt: at } };
-  }
+  const { identity, failed } = await attemptIdentity(clock, queued.from, provider);
+  if (failed !== undefined) return { record, attempt, forced, outcome: failed };
   const message = identity.sender === undefined ? queued : { ...queued, sender: identity.sender };
   const user = record.userId === undefined ? undefined : await deps.users.getUser(record.userId);
   events.emit('sending', { emailId: record.id, providerId: provider.id, attempt });

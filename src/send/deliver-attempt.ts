@@ -1,10 +1,12 @@
 import type { Clock } from '../clock/clock.js';
 import { toIso } from '../clock/clock.js';
+import { isMailwrightError } from '../errors/mailwright-error.js';
 import type { Logger } from '../logger.js';
-import type { EmailMessage } from '../message/message.js';
-import type { Provider, SendContext, SendReceipt } from '../providers/provider.js';
+import type { Address, EmailMessage } from '../message/message.js';
+import type { MailboxContext, Provider, SendContext, SendReceipt } from '../providers/provider.js';
 import type { EmailRecord, RecipientRecord } from '../store/email-record.js';
 import type { Store } from '../store/store.js';
+import { applySenderMode, type SenderIdentity } from '../users/sender-identity.js';
 import { toDeliveryFailure, type DeliveryFailure } from './delivery-failure.js';
 
 /** What a delivery attempt needs. */
@@ -24,6 +26,26 @@ export function attemptTranscript(outcome: AttemptOutcome): { transcript?: strin
 export type AttemptOutcome =
   | { ok: true; receipt: SendReceipt; startedAt: string; finishedAt: string }
   | ({ ok: false; startedAt: string; finishedAt: string } & DeliveryFailure);
+
+/**
+ * The sender identity of an attempt: Send On Behalf asks the provider for its mailbox. When
+ * the provider cannot answer (its stored settings unreadable, say), the attempt fails without
+ * a send: `failed` is its outcome, and `identity` is the From alone.
+ */
+export async function attemptIdentity(
+  clock: Clock,
+  from: Address,
+  provider: Provider,
+  context?: MailboxContext,
+): Promise<{ identity: SenderIdentity; failed?: AttemptOutcome }> {
+  try {
+    return { identity: await applySenderMode(from, provider, context) };
+  } catch (error) {
+    if (!isMailwrightError(error)) throw error;
+    const at = toIso(clock.now());
+    return { identity: { from }, failed: { ok: false, ...toDeliveryFailure(error), startedAt: at, finishedAt: at } };
+  }
+}
 
 /**
  * Calls the provider once for a record and returns the outcome. The caller

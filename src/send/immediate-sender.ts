@@ -1,6 +1,6 @@
-import { toIso, type Clock } from '../clock/clock.js';
+import type { Clock } from '../clock/clock.js';
 import { ErrorCodes } from '../errors/error-codes.js';
-import { isMailwrightError, MailwrightError } from '../errors/mailwright-error.js';
+import { MailwrightError } from '../errors/mailwright-error.js';
 import type { Logger } from '../logger.js';
 import { domainOf, parseAddress } from '../message/address.js';
 import { assertWithinSizeLimit } from '../message/encode-message.js';
@@ -12,10 +12,9 @@ import type { ProviderRegistry } from '../providers/provider-registry.js';
 import { ProviderSelectionRequired } from '../providers/provider-selection-required.js';
 import type { Store } from '../store/store.js';
 import { requireUser } from '../users/require-user.js';
-import { applySenderMode, userFromAddress, type SenderIdentity } from '../users/sender-identity.js';
+import { userFromAddress } from '../users/sender-identity.js';
 import type { DirectoryUser, UserDirectory } from '../users/user-directory.js';
-import { attemptTranscript, deliverAttempt, successPatch, type AttemptOutcome } from './deliver-attempt.js';
-import { toDeliveryFailure, type DeliveryFailure } from './delivery-failure.js';
+import { attemptIdentity, attemptTranscript, deliverAttempt, successPatch } from './deliver-attempt.js';
 import type { Draft } from './draft.js';
 import { parseSendOptions, type SendOptions } from './send-options.js';
 import { newEmailRecord } from './new-email-record.js';
@@ -133,16 +132,8 @@ export class ImmediateSender {
    */
   async sendNow(input: MessageInput, provider: Provider, from: Address, context: ImmediateSendContext): Promise<SendResult> {
     const { store, clock, parameters } = this.deps;
-    // Send On Behalf asks the provider for its mailbox; a provider that cannot answer (its stored
-    // settings unreadable, say) fails this email like a delivery would: recorded, then thrown.
-    let identity: SenderIdentity = { from };
-    let identityFailure: DeliveryFailure | undefined;
-    try {
-      identity = await applySenderMode(from, provider, { mode: context.mode, ...(context.user ? { user: context.user } : {}) });
-    } catch (error) {
-      if (!isMailwrightError(error)) throw error;
-      identityFailure = toDeliveryFailure(error);
-    }
+    // A provider that cannot say its mailbox fails this email like a delivery would: recorded, then thrown.
+    const { identity, failed } = await attemptIdentity(clock, from, provider, { mode: context.mode, ...(context.user ? { user: context.user } : {}) });
     const message = await validateMessage(input, {
       from: identity.from,
       ...(identity.sender ? { sender: identity.sender } : {}),
@@ -160,11 +151,9 @@ export class ImmediateSender {
         meta: context.meta,
       }),
     );
-    const at = toIso(clock.now());
-    const outcome: AttemptOutcome =
-      identityFailure !== undefined
-        ? { ok: false, ...identityFailure, startedAt: at, finishedAt: at }
-        : await deliverAttempt(this.deps, provider, message, { mode: context.mode, emailId: record.id, attempt: 1, ...(context.user ? { user: context.user } : {}) });
+    const outcome =
+      failed ??
+      (await deliverAttempt(this.deps, provider, message, { mode: context.mode, emailId: record.id, attempt: 1, ...(context.user ? { user: context.user } : {}) }));
     const attempt = {
       emailId: record.id,
       attempt: 1,
