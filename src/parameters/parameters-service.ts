@@ -1,13 +1,10 @@
+import { ErrorCodes } from '../errors/error-codes.js';
+import { MailwrightError } from '../errors/mailwright-error.js';
 import type { Provider } from '../providers/provider.js';
 import { usesMicrosoft365 } from '../providers/uses-microsoft-365.js';
 import type { Store } from '../store/store.js';
 import { effectivePerMinuteLimit, effectiveRetentionDays, emailParametersSchema, type EmailParameters, type EmailParametersInput } from './email-parameters.js';
-import { ErrorCodes } from '../errors/error-codes.js';
-import { MailwrightError } from '../errors/mailwright-error.js';
 import { invalidSettings, settingsIssues, type SettingsIssue } from './parse-settings.js';
-
-/** The stored parameters as read: what this version does not know is left out. */
-const STORED = emailParametersSchema.strip();
 
 /** Settings key of the email parameters. */
 export const EMAIL_PARAMETERS_KEY = 'email-parameters';
@@ -37,7 +34,7 @@ export class ParametersService {
    * (changed by hand) is MW_INVALID_SETTINGS naming it, which `update()` can then correct.
    */
   async get(): Promise<EmailParameters> {
-    const parsed = STORED.safeParse((await this.stored()) ?? {});
+    const parsed = emailParametersSchema.safeParse(await this.stored());
     if (!parsed.success) {
       const issues = settingsIssues(parsed.error);
       throw new MailwrightError(ErrorCodes.INVALID_SETTINGS, `The stored email parameters are not valid: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}.`, {
@@ -48,8 +45,10 @@ export class ParametersService {
     return parsed.data;
   }
 
-  private stored(): Promise<Partial<EmailParametersInput> | undefined> {
-    return this.deps.store.getSetting<Partial<EmailParametersInput>>(EMAIL_PARAMETERS_KEY);
+  /** The stored parameters, unchecked, without those this version does not know (saved by a newer one). */
+  private async stored(): Promise<Partial<EmailParametersInput>> {
+    const stored = (await this.deps.store.getSetting<Partial<EmailParametersInput>>(EMAIL_PARAMETERS_KEY)) ?? {};
+    return Object.fromEntries(Object.entries(stored).filter(([key]) => key in emailParametersSchema.shape));
   }
 
   /**
@@ -70,9 +69,8 @@ export class ParametersService {
    */
   async update(patch: Partial<EmailParametersInput>): Promise<EmailParameters> {
     // From what is stored, not from get(): a patch may correct a stored value get() refuses.
-    // A parameter this version does not know is left out; one in the patch is refused (a typo).
-    const known = Object.entries((await this.stored()) ?? {}).filter(([key]) => key in emailParametersSchema.shape);
-    const merged = { ...Object.fromEntries(known), ...patch };
+    // An unknown parameter in the patch is refused (a typo).
+    const merged = { ...(await this.stored()), ...patch };
     const parsed = emailParametersSchema.safeParse(merged);
     const issues: SettingsIssue[] = parsed.success ? [] : settingsIssues(parsed.error);
     issues.push(...this.providerIssues(merged));
