@@ -19,3 +19,16 @@ export function asciiDomain(domain: string): string {
   }
   return ascii;
 }
+
+/**
+ * The address with a non-ASCII domain as its A-label (`ana@bücher.example` →
+ * `ana@xn--bcher-kva.example`), as headers and SMTP servers without SMTPUTF8 want it.
+ * The local part, and an ASCII domain (casing included), stay exactly as written; a
+ * domain that cannot be converted is left as it is.
+ */
+export function asciiAddress(address: string): string {
+  const at = address.lastIndexOf('@');
+  const domain = address.slice(at + 1);
+  if (at < 0 || /^\p{ASCII}*$/u.test(domain)) return address;
+  return `${address.slice(0, at)}@${asciiDomain(domain) || domain}`;
+}

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { addressSpecOf, inboxRuleSchema, recipientSchema } from './inbox-rule.js';
-import { DEFAULT_REMOTE_DOMAIN, domainKey, policyDomainSchema, remoteDomainSchema } from './remote-domains.js';
+import { asciiAddress } from '../../message/ascii-domain.js';
+import { DEFAULT_REMOTE_DOMAIN, policyDomainSchema, remoteDomainSchema } from './remote-domains.js';
 
 const uniqueBy =
   <T>(key: (item: T) => string, what: string) =>
@@ -13,12 +14,8 @@ const uniqueBy =
     });
   };
 
-/** What identifies an address of the policy (a mailbox, a rule's recipient): its address, lower-cased, whatever the display name. */
-export const mailboxKey = (address: string): string => {
-  const spec = addressSpecOf(address);
-  const at = spec.lastIndexOf('@');
-  return at < 0 ? spec.toLowerCase() : `${spec.slice(0, at).toLowerCase()}@${domainKey(spec.slice(at + 1))}`;
-};
+/** What identifies an address of the policy (a mailbox, a rule's recipient): its address, domain in ASCII (IDNA), lower-cased, whatever the display name. */
+export const mailboxKey = (address: string): string => asciiAddress(addressSpecOf(address)).toLowerCase();
 
 /** Forwarding settings and inbox rules of one mailbox (Exchange `Set-Mailbox` / `New-InboxRule`). */
 export const mailboxForwardingSchema = z

@@ -6,7 +6,7 @@ import { ErrorCodes } from '../../errors/error-codes.js';
 import { MailwrightError } from '../../errors/mailwright-error.js';
 import { rawFailureFromError } from '../../errors/raw-failure-from-error.js';
 import { domainOf } from '../../message/address.js';
-import { asciiDomain } from '../../message/ascii-domain.js';
+import { asciiAddress } from '../../message/ascii-domain.js';
 import { encodeMessage } from '../../message/encode-message.js';
 import type { Address, EmailMessage } from '../../message/message.js';
 import { parseSettings } from '../../parameters/parse-settings.js';
@@ -52,19 +52,6 @@ export interface SmtpProviderOptions {
 
 const MICROSOFT_365_HOSTS = /(^|\.)(smtp\.office365\.com|smtp-mail\.outlook\.com)$/i;
 const looksLikeEmail = (s: string | undefined): s is string => s !== undefined && /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(s);
-
-/**
- * The address as written into the SMTP envelope: a domain with non-ASCII
- * characters as its A-label (`bücher.example` → `xn--bcher-kva.example`), as in
- * the headers, so a server without SMTPUTF8 accepts it. The local part is kept.
- */
-function envelopeAddress(address: string): string {
-  const at = address.lastIndexOf('@');
-  const domain = address.slice(at + 1);
-  // An ASCII domain stays exactly as written (casing included).
-  if (at < 0 || /^\p{ASCII}*$/u.test(domain)) return address;
-  return `${address.slice(0, at)}@${asciiDomain(domain) || domain}`;
-}
 
 /** Per-recipient results, under the addresses as the message has them (`original`: envelope address → message address). */
 function recipientResults(accepted: string[], rejectedErrors: SmtpError[] | undefined, original: ReadonlyMap<string, string>): RecipientResult[] {
@@ -216,10 +203,11 @@ export function smtpProvider(options: SmtpProviderOptions = {}): Provider {
     let session: SmtpSession | undefined;
     const recipients = (message.envelopeTo ?? [...message.to, ...message.cc, ...message.bcc]).map((a) => a.address);
     // Envelope address → the address as the message has it, for the per-recipient results.
-    const original = new Map(recipients.map((address) => [envelopeAddress(address), address]));
+    // The envelope in A-labels, as the headers: a server without SMTPUTF8 accepts it.
+    const original = new Map(recipients.map((address) => [asciiAddress(address), address]));
     try {
       session = await checkout(settings);
-      const envelope = { from: envelopeAddress((message.sender ?? message.from).address), to: recipients.map(envelopeAddress) };
+      const envelope = { from: asciiAddress((message.sender ?? message.from).address), to: recipients.map(asciiAddress) };
       const info = await session.send(envelope, encodeMessage(message));
       const transcript = session.transcript.text([settings.password]);
       checkin(settings, session);
