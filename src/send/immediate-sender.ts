@@ -4,7 +4,7 @@ import { MailwrightError } from '../errors/mailwright-error.js';
 import type { Logger } from '../logger.js';
 import { domainOf, parseAddress } from '../message/address.js';
 import { assertWithinSizeLimit } from '../message/encode-message.js';
-import type { Address, AddressInput, MessageInput } from '../message/message.js';
+import type { Address, AddressInput, EmailMessage, MessageInput } from '../message/message.js';
 import { validateMessage } from '../message/validate-message.js';
 import type { ParametersService } from '../parameters/parameters-service.js';
 import type { Provider, SendMode } from '../providers/provider.js';
@@ -82,9 +82,9 @@ export class ImmediateSender {
     const user = await requireUser(this.deps.users, userId);
     const from = draft.from === undefined ? userFromAddress(user) : parseAddress(draft.from, 'from');
     // A message the user must correct is reported before they are asked to choose a provider.
-    await validateMessage(draft, { from, messageIdDomain: domainOf(from.address), now: this.deps.clock.now().toJSDate() });
+    const message = await this.validated(draft, from);
     const provider = await this.chooseProvider(user, options);
-    return this.sendNow(draft, provider, from, { mode: 'interactive', user, meta: options.meta ?? {} });
+    return this.deliverNow(message, provider, { mode: 'interactive', user, meta: options.meta ?? {} });
   }
 
   /** Sends a test message with one provider and returns the classified result (also in history). */
@@ -131,15 +131,20 @@ export class ImmediateSender {
    * when the provider fails; the history has the failure either way.
    */
   async sendNow(input: MessageInput, provider: Provider, from: Address, context: ImmediateSendContext): Promise<SendResult> {
+    return this.deliverNow(await this.validated(input, from), provider, context);
+  }
+
+  /** The message checked and normalized, with this From (typed input errors; nothing recorded). */
+  private validated(input: MessageInput, from: Address): Promise<EmailMessage> {
+    return validateMessage(input, { from, messageIdDomain: this.deps.messageIdDomain ?? domainOf(from.address), now: this.deps.clock.now().toJSDate() });
+  }
+
+  /** {@link ImmediateSender.sendNow} for a message already validated. */
+  private async deliverNow(checked: EmailMessage, provider: Provider, context: ImmediateSendContext): Promise<SendResult> {
     const { store, clock, parameters } = this.deps;
     // A provider that cannot say its mailbox fails this email like a delivery would: recorded, then thrown.
-    const { identity, failed } = await attemptIdentity(clock, from, provider, { mode: context.mode, ...(context.user ? { user: context.user } : {}) });
-    const message = await validateMessage(input, {
-      from: identity.from,
-      ...(identity.sender ? { sender: identity.sender } : {}),
-      messageIdDomain: this.deps.messageIdDomain ?? domainOf(identity.from.address),
-      now: clock.now().toJSDate(),
-    });
+    const { identity, failed } = await attemptIdentity(clock, checked.from, provider, { mode: context.mode, ...(context.user ? { user: context.user } : {}) });
+    const message = identity.sender === undefined ? checked : { ...checked, sender: identity.sender };
     const sizeBytes = await assertWithinSizeLimit(message, (await parameters.get()).attachmentSizeLimitBytes);
     const record = await store.insertEmail(
       newEmailRecord(message, clock, {
