@@ -5,6 +5,7 @@ import { MailwrightError } from '../errors/mailwright-error.js';
 import { optionNames, refuseUnknownOptions } from '../parameters/option-names.js';
 import { parseAddress, parseAddressList } from './address.js';
 import { MESSAGE_ID, newMessageId } from './message-id.js';
+import { hasUnfoldableRun } from './unfoldable-run.js';
 import type { Address, Attachment, EmailMessage, MessageInput } from './message.js';
 
 /** Refuses a message that is not an object (a JavaScript caller's `null`, a string…) with MW_INVALID_MESSAGE. */
@@ -47,15 +48,8 @@ const LINE_BREAK = /[\r\n\0]/;
 const headerError = (message: string, field: string, fix: string): MailwrightError =>
   new MailwrightError(ErrorCodes.INVALID_HEADER, message, { fix, details: { field } });
 
-/**
- * A run of ASCII without a space too long for one header line: RFC 5322 lines end by 998
- * characters, and a header is folded only at spaces (non-ASCII text is encoded in words that
- * fold), so such a value would go out as a line servers refuse or cut.
- */
-const UNFOLDABLE = /[\x21-\x7e]{900,}/;
-
 function checkFoldable(value: string, field: string, what: string): void {
-  if (UNFOLDABLE.test(value)) {
+  if (hasUnfoldableRun(value)) {
     throw headerError(`${what} has a run of 900 or more characters without a space, which cannot be written on header lines of at most 998 characters.`, field, `Shorten ${what.toLowerCase()} or break it with spaces.`);
   }
 }
