@@ -135,9 +135,22 @@ export {
 export { inboxRuleSchema, type InboxRule, type InboxRuleInput, type RuleActions, type RuleConditions } from './forwarding/policy/inbox-rule.js';
 export { remoteDomainSchema, remoteDomainFor, DEFAULT_REMOTE_DOMAIN, type RemoteDomain } from './forwarding/policy/remote-domains.js';
 export type { MailboxInboxRules, ReadInboxRule } from './forwarding/policy/mailbox-inbox-rules.js';
-export { planForwards, type PlanInput, type ForwardingPlan, type PlannedForward, type ForwardSource, type ForwardStyle, type BlockedRecipients } from './forwarding/policy/plan-forwards.js';
-export { AUTO_FORWARDED_HEADER } from './forwarding/policy/auto-forward-message.js';
-export { INBOX_RULES_LOOP_HEADER, type InboundEmail } from './forwarding/policy/inbound-email.js';
+export {
+  planForwards,
+  type PlanInput,
+  type ForwardingPlan,
+  type PlannedForward,
+  type ForwardSource,
+  type ForwardStyle,
+  type BlockedRecipients,
+  type BlockCause,
+  type MarkFacts,
+} from './forwarding/policy/plan-forwards.js';
+export { AUTO_FORWARDED_HEADER, INBOX_RULES_LOOP_HEADER } from './forwarding/policy/auto-forward-message.js';
+export type { InboundEmail } from './forwarding/policy/inbound-email.js';
+export { MARK_HEADER } from './forwarding/forwarding-mark.js';
+export { inboundLimitsSchema, type InboundLimits } from './forwarding/policy/inbound-limits.js';
+export { redirectSettingsSchema, type RedirectSettings } from './forwarding/policy/redirect-settings.js';
 export { ForwardingPolicyService, FORWARDING_POLICY_KEY, type ForwardingAuditOptions } from './forwarding/policy/forwarding-policy-service.js';
 export { AutoForwarder, type InboundDelivery, type InboundResult, type AutoForwardOutcome } from './forwarding/policy/auto-forwarder.js';
 export type { ForwardingAuditEntry, AuditTarget } from './forwarding/policy/forwarding-audit.js';

@@ -165,10 +165,21 @@ export async function createMailwright(options: MailwrightOptions): Promise<Mail
   const forwarder =
     forwarding === undefined
       ? undefined
-      : new RecordForwarder({ clock, users: options.users, providers: registry, templates, sender, events: forwardingEvents, config: forwarding });
+      : new RecordForwarder({
+          clock,
+          users: options.users,
+          providers: registry,
+          templates,
+          sender,
+          events: forwardingEvents,
+          config: forwarding,
+          store,
+          ...(options.messageIdDomain !== undefined ? { messageIdDomain: options.messageIdDomain } : {}),
+        });
 
   const forwardingPolicy = new ForwardingPolicyService({
     store,
+    clock,
     users: options.users,
     providers: registry,
     ...(options.contacts !== undefined ? { contacts: options.contacts } : {}),

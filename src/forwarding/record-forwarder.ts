@@ -2,12 +2,14 @@ import { ErrorCodes } from '../errors/error-codes.js';
 import { isMailwrightError, MailwrightError } from '../errors/mailwright-error.js';
 import type { Clock } from '../clock/clock.js';
 import { toIso } from '../clock/clock.js';
-import { formatAddress, parseAddressList } from '../message/address.js';
+import { domainOf, formatAddress, parseAddressList } from '../message/address.js';
 import { attachmentSize } from '../message/encode-message.js';
 import type { Address, Attachment, MessageInput } from '../message/message.js';
+import { newMessageId } from '../message/message-id.js';
 import type { ProviderRegistry } from '../providers/provider-registry.js';
 import type { ImmediateSender } from '../send/immediate-sender.js';
 import type { SendResult } from '../send/send-result.js';
+import type { Store } from '../store/store.js';
 import type { TemplateCatalog } from '../templates/template-catalog.js';
 import { requireUser } from '../users/require-user.js';
 import { userFromAddress } from '../users/sender-identity.js';
@@ -15,6 +17,8 @@ import type { UserDirectory } from '../users/user-directory.js';
 import { DEFAULT_FORWARD_THEME_ID } from './default-forward-theme.js';
 import type { ForwardEventEmitter } from './forward-events.js';
 import { forwardHeaders } from './forward-headers.js';
+import { forwardingMac } from './forwarding-key.js';
+import { MARK_HEADER, writeMark } from './forwarding-mark.js';
 import type { ForwardableRecord } from './forwardable-record.js';
 import { checkForwardOptions, type ForwardRecordOptions } from './forward-record-options.js';
 import type { RecordJournal } from './record-journal.js';
@@ -48,6 +52,10 @@ export interface RecordForwarderDeps {
   sender: ImmediateSender;
   events: ForwardEventEmitter;
   config: ForwardingConfig;
+  /** Where the organization's forwarding key is kept (the forward's signed mark). */
+  store: Pick<Store, 'getSetting' | 'putSetting'>;
+  /** Domain of the forward's Message-ID. @default the From address's domain */
+  messageIdDomain?: string;
 }
 
 interface AttachmentLink {
@@ -91,14 +99,18 @@ export class RecordForwarder {
         },
       });
       const from = content.template.fromMailbox === true ? await this.mailbox() : agentAddress;
+      // Signed for this Message-ID, so the organization's own inbound processing knows its record forward (no inbox rules run on it).
+      const messageId = newMessageId(this.deps.messageIdDomain ?? domainOf(from.address));
+      const mark = writeMark(await forwardingMac(this.deps.store), Math.floor(this.deps.clock.now().toSeconds()), { messageId, recordId: record.id });
       const input: MessageInput = {
         to,
         cc,
         subject: content.subject,
         ...(content.html !== undefined ? { html: content.html } : {}),
         ...(content.text !== undefined ? { text: content.text } : {}),
-        headers: forwardHeaders(record.id),
+        headers: { ...forwardHeaders(record.id), [MARK_HEADER]: mark },
         attachments,
+        messageId,
       };
       return { input, text: content.text ?? content.html ?? '', from };
     };

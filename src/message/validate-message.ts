@@ -78,7 +78,7 @@ function checkHeaders(headers: Record<string, string> | undefined): Record<strin
  * silently send the email without it. A draft from compose() also carries its `userId`.
  */
 const MESSAGE_FIELDS = [
-  ...optionNames<MessageInput>({ from: true, sender: true, replyTo: true, to: true, cc: true, bcc: true, subject: true, text: true, html: true, headers: true, attachments: true, messageId: true, envelopeTo: true }),
+  ...optionNames<MessageInput>({ from: true, sender: true, replyTo: true, to: true, cc: true, bcc: true, subject: true, text: true, html: true, headers: true, attachments: true, messageId: true, envelopeTo: true, envelopeFrom: true }),
   'userId',
 ];
 const ATTACHMENT_FIELDS = optionNames<Attachment>({ filename: true, contentType: true, content: true, path: true, cid: true });
@@ -153,6 +153,7 @@ export async function validateMessage(input: MessageInput, options: ValidateOpti
       details: { field: 'envelopeTo' },
     });
   }
+  const envelopeFrom = input.envelopeFrom === undefined ? undefined : parseAddress(input.envelopeFrom, 'envelopeFrom');
   if (envelopeTo === undefined && to.length + cc.length + bcc.length === 0) {
     throw new MailwrightError(ErrorCodes.NO_RECIPIENTS, 'The email has no recipient.', { fix: 'Add at least one To, Cc or Bcc address.', details: { field: 'to' } });
   }
@@ -183,5 +184,6 @@ export async function validateMessage(input: MessageInput, options: ValidateOpti
     messageId: input.messageId ?? newMessageId(options.messageIdDomain),
     date: options.now,
     ...(envelopeTo !== undefined ? { envelopeTo } : {}),
+    ...(envelopeFrom !== undefined ? { envelopeFrom } : {}),
   };
 }

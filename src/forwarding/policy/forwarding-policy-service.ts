@@ -3,11 +3,14 @@ import { MailwrightError } from '../../errors/mailwright-error.js';
 import type { Address } from '../../message/message.js';
 import { parseAddress } from '../../message/address.js';
 import { invalidSettings, settingsIssues } from '../../parameters/parse-settings.js';
+import type { Clock } from '../../clock/clock.js';
 import type { Store } from '../../store/store.js';
 import type { ContactDirectory } from '../../users/contact-directory.js';
 import type { UserDirectory } from '../../users/user-directory.js';
 import type { ProviderRegistry } from '../../providers/provider-registry.js';
+import { forwardingMac } from '../forwarding-key.js';
 import { auditForwarding, type ForwardingAuditEntry } from './forwarding-audit.js';
+import { reverseSrs } from './srs.js';
 import type { MailboxInboxRules } from './mailbox-inbox-rules.js';
 import {
   forwardingPolicySchema,
@@ -29,6 +32,8 @@ export interface ForwardingPolicyServiceDeps {
   contacts?: ContactDirectory;
   /** The registered providers, to read inbox rules from the server. */
   providers: Pick<ProviderRegistry, 'get'>;
+  /** The source of time (SRS addresses are valid for 21 days). */
+  clock: Clock;
 }
 
 /** Options of {@link ForwardingPolicyService.audit}. */
@@ -108,6 +113,18 @@ export class ForwardingPolicyService {
   async resolveContact(id: string): Promise<Address | undefined> {
     const found = await this.findContact(id);
     return found === undefined ? undefined : contactAddress(found);
+  }
+
+  /**
+   * The original sender of a bounce that came back to an SRS address this organization's
+   * redirects used as envelope sender (`redirect.envelopeFrom: 'srs'`), e.g.
+   * `SRS0=HHHH=TT=example.com=ana@contoso.com` → `ana@example.com`; undefined when the
+   * address is not one of them, was altered, or is older than 21 days. Route the bounce
+   * there, or drop it when undefined (it is not a bounce of a forward).
+   */
+  async reverseSrs(address: string): Promise<string | undefined> {
+    if (typeof address !== 'string') return undefined;
+    return reverseSrs(await forwardingMac(this.deps.store), Math.floor(this.deps.clock.now().toSeconds()), address);
   }
 
   private async findContact(id: string): Promise<{ email?: string; displayName?: string } | undefined> {
