@@ -104,10 +104,10 @@ export { createSqliteStore, DEFAULT_SQLITE_FILENAME, type SqliteStoreOptions } f
 export { createPostgresStore, type PostgresStoreOptions } from './store/postgres/postgres-store.js';
 
 // Templates and workflow notifications
-export { emailTemplateSchema, templateVariantSchema, type EmailTemplate, type TemplateVariant, type TemplateOrigin } from './templates/email-template.js';
-export { InMemoryTemplateSource, type TemplateSource } from './templates/template-source.js';
+export { emailTemplateSchema, templateVariantSchema, type EmailTemplate, type TemplateVariant, type TemplateOrigin, type TemplateLevel } from './templates/email-template.js';
+export { InMemoryTemplateSource, type TemplateSource, type TemplateScope } from './templates/template-source.js';
 export { layeredTemplateSource } from './templates/layered-template-source.js';
-export { TemplateCatalog, type TemplateCatalogSources, type RenderOptions, type RenderedContent, type RenderedTemplate } from './templates/template-catalog.js';
+export { TemplateCatalog, type TemplateCatalogSources, type RenderOptions, type RenderedContent, type RenderedTemplate, type TemplateSelection } from './templates/template-catalog.js';
 export { pickLanguage } from './templates/pick-language.js';
 export { templateSender } from './templates/template-sender.js';
 export type { TemplatePart } from './templates/liquid-renderer.js';

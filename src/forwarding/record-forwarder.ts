@@ -91,6 +91,7 @@ export class RecordForwarder {
     const compose = async (attachments: Attachment[], links: AttachmentLink[]): Promise<{ input: MessageInput; text: string; from: Address }> => {
       const content = await this.deps.templates.renderContent(themeId, {
         ...(language !== undefined ? { language } : {}),
+        ...(options.organizationId !== undefined ? { organizationId: options.organizationId } : {}),
         data: {
           record: { id: record.id, subject: record.subject, conversation: record.conversation },
           comment: options.comment ?? '',

@@ -47,6 +47,7 @@ describe('record forwarding through the default outbound mailbox (real SMTP serv
       templates: {
         organization: new InMemoryTemplateSource([
           { id: 'mailbox-theme', defaultLanguage: 'en', fromMailbox: true, variants: { en: { subject: 'Case {{ record.id }}', text: '{{ record.subject }}' } } },
+          { id: 'mailwright.forward', organizationId: 'USMF', defaultLanguage: 'en', variants: { en: { subject: 'USMF case {{ record.id }}', text: '{{ comment }}' } } },
         ]),
       },
       forwarding: { providerId: 'outbound', journal },
@@ -127,6 +128,13 @@ describe('record forwarding through the default outbound mailbox (real SMTP serv
     await mailwright.forwardRecord({ record, agentUserId: 'ana', to: 'support@vendor.example', theme: 'mailbox-theme' });
     expect(server.messages[1]?.parsed.from?.value[0]?.address).toBe(AUTH.username);
     expect(server.messages[1]?.parsed.subject).toBe('Case CASE-1042');
+  });
+
+  it('the record\'s organization chooses its own forward theme; other organizations get the built-in one', async () => {
+    await setup();
+    await mailwright.forwardRecord({ record, agentUserId: 'ana', to: 'support@vendor.example', organizationId: 'USMF', comment: 'See below.' });
+    await mailwright.forwardRecord({ record, agentUserId: 'ana', to: 'support@vendor.example', organizationId: 'DEMF' });
+    expect(server.messages.map((m) => m.parsed.subject)).toEqual(['USMF case CASE-1042', 'Fwd: Printer on fire [CASE-1042]']);
   });
 
   it('550 5.7.1 "Client does not have permissions to send as this sender": permanent, in history and journal with transcript, record, theme, "will not be retried" and the fix', async () => {
