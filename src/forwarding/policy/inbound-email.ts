@@ -5,7 +5,7 @@ import { MailwrightError } from '../../errors/mailwright-error.js';
 import type { Address, Attachment } from '../../message/message.js';
 import { MARK_HEADER } from '../forwarding-mark.js';
 import { cleanFilename, cleanHeaderText, threadHeaders } from './clean-inbound.js';
-import type { InboundLimits } from './inbound-limits.js';
+import { inboundLimitsSchema, type InboundLimits } from './inbound-limits.js';
 
 /**
  * An email that arrived in a mailbox, parsed once for rules and forwards. Its header texts
@@ -96,7 +96,7 @@ async function parse(bytes: Buffer, limits: Pick<InboundLimits, 'maxHeaderBytes'
  * processes inbound email should not carry), within the policy's inbound limits:
  * MW_INBOUND_LIMIT_EXCEEDED for a header over `maxHeaderBytes` or more than `maxMimeParts` parts.
  */
-export async function parseInboundEmail(raw: Buffer | string, limits: Pick<InboundLimits, 'maxHeaderBytes' | 'maxMimeParts'>): Promise<InboundEmail> {
+export async function parseInboundEmail(raw: Buffer | string, limits: Pick<InboundLimits, 'maxHeaderBytes' | 'maxMimeParts'> = inboundLimitsSchema.parse({})): Promise<InboundEmail> {
   const bytes = typeof raw === 'string' ? Buffer.from(raw) : raw;
   const parsed = await parse(bytes, limits);
   const from = addresses(parsed.from)[0];
