@@ -1,12 +1,15 @@
 import { ErrorCodes } from '../errors/error-codes.js';
 import { isMailwrightError, MailwrightError } from '../errors/mailwright-error.js';
 import type { Clock } from '../clock/clock.js';
+import type { FailureDetail } from '../errors/failure-detail.js';
 import { toIso } from '../clock/clock.js';
 import { domainOf, formatAddress, parseAddressList } from '../message/address.js';
 import { attachmentSize } from '../message/encode-message.js';
 import type { Address, Attachment, MessageInput } from '../message/message.js';
 import { newMessageId } from '../message/message-id.js';
+import type { ParametersService } from '../parameters/parameters-service.js';
 import type { ProviderRegistry } from '../providers/provider-registry.js';
+import type { EnqueueOptions } from '../queue/enqueue-options.js';
 import type { ImmediateSender } from '../send/immediate-sender.js';
 import type { SendResult } from '../send/send-result.js';
 import type { Store } from '../store/store.js';
@@ -21,18 +24,24 @@ import { forwardingMac } from './forwarding-key.js';
 import { MARK_HEADER, writeMark } from './forwarding-mark.js';
 import type { ForwardableRecord } from './forwardable-record.js';
 import { checkForwardOptions, type ForwardRecordOptions } from './forward-record-options.js';
+import { retryThroughQueue, type QueuedRetryDeps, type RetryDecision } from './queued-forward-retry.js';
 import type { RecordJournal } from './record-journal.js';
 
 /** What a forward did. */
 export interface ForwardResult {
-  /** The history id of the forwarded email. */
+  /** The history id of the forwarded email; for `queued`, of the queued email that makes the next attempts. */
   emailId: string;
-  /** `sent`, or `exported` when the provider writes a file instead of sending. */
-  status: 'sent' | 'exported';
+  /**
+   * `sent`; `exported` when the provider writes a file instead of sending; `queued` when the
+   * first attempt failed temporarily and the queue tries again (the journal shows each attempt).
+   */
+  status: 'sent' | 'exported' | 'queued';
   /** The forward theme (template) id used. */
   themeId: string;
   /** Attachments sent as links (oversize: 'link'), else empty. */
   linkedAttachments: string[];
+  /** `queued`: the temporary failure of the first attempt. */
+  failure?: FailureDetail;
 }
 
 /** Record forwarding configuration: the one default outbound mailbox. */
@@ -41,6 +50,12 @@ export interface ForwardingConfig {
   providerId: string;
   /** Where notes, timeline entries and errors are written. */
   journal: RecordJournal;
+  /**
+   * Try a forward whose first attempt failed temporarily (421, 4.x.x, a connection error)
+   * again through the batch queue, when the batch provider is the outbound mailbox's.
+   * @default true
+   */
+  retryTemporaryFailures?: boolean;
 }
 
 /** Dependencies of {@link RecordForwarder}. */
@@ -56,6 +71,10 @@ export interface RecordForwarderDeps {
   store: Pick<Store, 'getSetting' | 'putSetting'>;
   /** Domain of the forward's Message-ID. @default the From address's domain */
   messageIdDomain?: string;
+  /** The email parameters (the batch provider decides whether a temporary failure goes to the queue). */
+  parameters: Pick<ParametersService, 'get'>;
+  /** Queues a forward to try again. */
+  enqueue(message: MessageInput, options: EnqueueOptions): Promise<string>;
 }
 
 interface AttachmentLink {
@@ -138,8 +157,18 @@ export class RecordForwarder {
         Subject: composed.input.subject,
         ...composed.input.headers,
       };
-      await this.recordFailure(error, record.id, themeId, headers);
-      throw error;
+      const emailId = isMailwrightError(error) ? error.details.emailId : undefined;
+      if (!isMailwrightError(error) || error.failure === undefined || typeof emailId !== 'string') throw error;
+      const { failure } = error;
+      const next: RetryDecision = failure.permanent
+        ? { retry: 'will not be retried' }
+        : await retryThroughQueue(this.retryDeps(), { message: composed.input, from: composed.from, recordId: record.id, themeId, emailId, failure, facts: { note: composed.text, headers } });
+      const at = toIso(this.deps.clock.now());
+      const retryEmailId = next.emailId !== undefined ? { retryEmailId: next.emailId } : {};
+      await this.deps.config.journal.append({ kind: 'error', recordId: record.id, emailId, themeId, failure, headers, attempt: 1, retry: next.retry, ...retryEmailId, triggersAutomation: false, at });
+      this.deps.events.emit('forward-failed', { recordId: record.id, emailId, failure, attempt: 1, willRetry: next.emailId !== undefined, triggersAutomation: false });
+      if (next.emailId === undefined) throw error;
+      return { emailId: next.emailId, status: 'queued', themeId, linkedAttachments, failure };
     }
 
     const at = toIso(this.deps.clock.now());
@@ -152,6 +181,17 @@ export class RecordForwarder {
     }
     this.deps.events.emit('forwarded', { recordId: record.id, emailId, recipients: [...to, ...cc].map((a) => a.address), themeId, triggersAutomation: false });
     return { emailId, status: result.status, themeId, linkedAttachments };
+  }
+
+  private retryDeps(): QueuedRetryDeps {
+    const { clock, parameters, config } = this.deps;
+    return {
+      clock,
+      parameters,
+      enqueue: (message, options) => this.deps.enqueue(message, options),
+      providerId: config.providerId,
+      ...(config.retryTemporaryFailures !== undefined ? { retryTemporaryFailures: config.retryTemporaryFailures } : {}),
+    };
   }
 
   private async mailbox(): Promise<Address> {
@@ -172,13 +212,5 @@ export class RecordForwarder {
       });
     }
     return Promise.all(record.attachments.map(async (a) => ({ filename: a.filename, url: await link(a), size: sizeLabel(await attachmentSize(a)) })));
-  }
-
-  private async recordFailure(error: unknown, recordId: string, themeId: string, headers: Record<string, string>): Promise<void> {
-    const emailId = isMailwrightError(error) ? error.details.emailId : undefined;
-    if (!isMailwrightError(error) || error.failure === undefined || typeof emailId !== 'string') return;
-    const retry = error.failure.permanent ? 'will not be retried' : 'temporary failure: not retried automatically; forward again later';
-    await this.deps.config.journal.append({ kind: 'error', recordId, emailId, themeId, failure: error.failure, headers, retry, triggersAutomation: false, at: toIso(this.deps.clock.now()) });
-    this.deps.events.emit('forward-failed', { recordId, emailId, failure: error.failure, willRetry: false, triggersAutomation: false });
   }
 }
