@@ -153,6 +153,9 @@ export { inboundLimitsSchema, type InboundLimits } from './forwarding/policy/inb
 export { redirectSettingsSchema, type RedirectSettings } from './forwarding/policy/redirect-settings.js';
 export { ForwardingPolicyService, FORWARDING_POLICY_KEY, type ForwardingAuditOptions } from './forwarding/policy/forwarding-policy-service.js';
 export { AutoForwarder, type InboundDelivery, type InboundResult, type AutoForwardOutcome } from './forwarding/policy/auto-forwarder.js';
-export type { ForwardingAuditEntry, AuditTarget } from './forwarding/policy/forwarding-audit.js';
+export type { ForwardingAuditEntry } from './forwarding/policy/forwarding-audit.js';
+export type { AuditTarget } from './forwarding/policy/audit-targets.js';
+export type { ExchangeExport, ExchangeCmdlet } from './forwarding/policy/exchange-export.js';
+export type { ImportSource } from './forwarding/policy/imported-forwarding.js';
 export { formatAuditEntry } from './forwarding/policy/format-audit-entry.js';
 export { TypedEventEmitter } from './typed-event-emitter.js';

@@ -9,7 +9,9 @@ import type { ContactDirectory } from '../../users/contact-directory.js';
 import type { UserDirectory } from '../../users/user-directory.js';
 import type { ProviderRegistry } from '../../providers/provider-registry.js';
 import { forwardingMac } from '../forwarding-key.js';
+import { readExchangeExport, type ExchangeExport } from './exchange-export.js';
 import { auditForwarding, type ForwardingAuditEntry } from './forwarding-audit.js';
+import { importedContactIds } from './imported-forwarding.js';
 import { reverseSrs } from './srs.js';
 import type { MailboxInboxRules } from './mailbox-inbox-rules.js';
 import {
@@ -42,6 +44,12 @@ export interface ForwardingAuditOptions {
   readRulesFrom?: { providerId: string; mailboxes: readonly string[] };
   /** List forwards that stay inside the organization too. @default false */
   includeInternal?: boolean;
+  /**
+   * Exported output of Exchange PowerShell's Get-Mailbox (mailbox forwarding, which Graph does
+   * not expose) and Get-InboxRule, CSV or JSON: the audit then covers a real tenant, each
+   * entry saying which export and row it came from (`origin: 'import'`). @default none
+   */
+  imports?: readonly ExchangeExport[];
 }
 
 /** The policy key of an address a caller asks about; MW_INVALID_ADDRESS when it is not an address. */
@@ -136,9 +144,15 @@ export class ForwardingPolicyService {
    * organization, from the policy and, when asked, read from real mailboxes.
    */
   async audit(options: ForwardingAuditOptions = {}): Promise<ForwardingAuditEntry[]> {
+    const imports = options.imports ?? [];
+    if (!Array.isArray(imports)) {
+      throw new MailwrightError(ErrorCodes.INVALID_SETTINGS, 'The audit\'s imports must be a list of { content, name?, mailbox? }.', { fix: 'Pass imports: [{ name: "mailboxes.csv", content }].', details: { field: 'imports' } });
+    }
+    const imported = imports.map(readExchangeExport);
     const policy = await this.get();
     const contacts = new Map<string, Address>();
-    for (const id of policy.mailboxes.flatMap((m) => (m.forwardingContactId === undefined ? [] : [m.forwardingContactId]))) {
+    const contactIds = [...policy.mailboxes.flatMap((m) => (m.forwardingContactId === undefined ? [] : [m.forwardingContactId])), ...importedContactIds(imported)];
+    for (const id of new Set(contactIds)) {
       const contact = await this.resolveContact(id);
       if (contact !== undefined) contacts.set(id, contact);
     }
@@ -154,7 +168,7 @@ export class ForwardingPolicyService {
       }
       for (const mailbox of from.mailboxes) serverRules.push(await provider.readInboxRules(mailbox));
     }
-    return auditForwarding({ policy, contacts, serverRules, ...(options.includeInternal !== undefined ? { includeInternal: options.includeInternal } : {}) });
+    return auditForwarding({ policy, contacts, serverRules, imported, ...(options.includeInternal !== undefined ? { includeInternal: options.includeInternal } : {}) });
   }
 
   private async save(value: ForwardingPolicyInput): Promise<ForwardingPolicy> {
