@@ -161,6 +161,18 @@ describe('record forwarding through the default outbound mailbox (real SMTP serv
     expect(server.messages).toHaveLength(0);
   });
 
+  it.each([
+    ['Amazon SES', 554, 'Message rejected: Email address is not verified. The following identities failed the check in region EU-WEST-1: Ana.Nunez@Contoso.com'],
+    ['SendGrid', 550, 'The from address does not match a verified Sender Identity. Mail cannot be sent until this error is resolved.'],
+    ['Postfix (reject_sender_login_mismatch)', 553, '5.7.1 <Ana.Nunez@Contoso.com>: Sender address rejected: not owned by user helpdesk@contoso.com'],
+    ['Zoho Mail', 553, 'Relaying disallowed as Ana.Nunez@Contoso.com'],
+  ])('%s refusing the agent\'s address is MW_SEND_AS_DENIED, permanent, with the fix', async (_host, code, message) => {
+    await setup({ rules: [{ from: 'Ana.Nunez@Contoso.com', code, message }] });
+    const error = await mailwright.forwardRecord({ record, agentUserId: 'ana', to: 'support@vendor.example' }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: ErrorCodes.SEND_AS_DENIED, permanent: true, failure: { smtpCode: code, fix: expect.stringContaining('Send mail as') } });
+    expect(journal.entries('CASE-1042')).toEqual([expect.objectContaining({ kind: 'error', retry: 'will not be retried' })]);
+  });
+
   it('a missing options object or record, or a record not shaped as ForwardableRecord: a typed error naming the field, before anything is sent, recorded or journaled', async () => {
     await setup();
     const refused = async (options: unknown, code: string): Promise<MailwrightError> => {
