@@ -157,18 +157,7 @@ export class RecordForwarder {
         Subject: composed.input.subject,
         ...composed.input.headers,
       };
-      const emailId = isMailwrightError(error) ? error.details.emailId : undefined;
-      if (!isMailwrightError(error) || error.failure === undefined || typeof emailId !== 'string') throw error;
-      const { failure } = error;
-      const next: RetryDecision = failure.permanent
-        ? { retry: 'will not be retried' }
-        : await retryThroughQueue(this.retryDeps(), { message: composed.input, from: composed.from, recordId: record.id, themeId, emailId, failure, facts: { note: composed.text, headers } });
-      const at = toIso(this.deps.clock.now());
-      const retryEmailId = next.emailId !== undefined ? { retryEmailId: next.emailId } : {};
-      await this.deps.config.journal.append({ kind: 'error', recordId: record.id, emailId, themeId, failure, headers, attempt: 1, retry: next.retry, ...retryEmailId, triggersAutomation: false, at });
-      this.deps.events.emit('forward-failed', { recordId: record.id, emailId, failure, attempt: 1, willRetry: next.emailId !== undefined, triggersAutomation: false });
-      if (next.emailId === undefined) throw error;
-      return { emailId: next.emailId, status: 'queued', themeId, linkedAttachments, failure };
+      return this.afterFailure(error, { record, themeId, composed, headers, linkedAttachments });
     }
 
     const at = toIso(this.deps.clock.now());
@@ -181,6 +170,29 @@ export class RecordForwarder {
     }
     this.deps.events.emit('forwarded', { recordId: record.id, emailId, recipients: [...to, ...cc].map((a) => a.address), themeId, triggersAutomation: false });
     return { emailId, status: result.status, themeId, linkedAttachments };
+  }
+
+  /**
+   * A failed first attempt: journaled with what happens next; a temporary failure is tried
+   * again through the queue when it can be (the forward is then `queued`), else thrown.
+   */
+  private async afterFailure(
+    error: unknown,
+    attempt: { record: ForwardableRecord; themeId: string; composed: { input: MessageInput; text: string; from: Address }; headers: Record<string, string>; linkedAttachments: string[] },
+  ): Promise<ForwardResult> {
+    const { record, themeId, composed, headers, linkedAttachments } = attempt;
+    const emailId = isMailwrightError(error) ? error.details.emailId : undefined;
+    if (!isMailwrightError(error) || error.failure === undefined || typeof emailId !== 'string') throw error;
+    const { failure } = error;
+    const next: RetryDecision = failure.permanent
+      ? { retry: 'will not be retried' }
+      : await retryThroughQueue(this.retryDeps(), { message: composed.input, from: composed.from, recordId: record.id, themeId, emailId, failure, facts: { note: composed.text, headers } });
+    const retryEmailId = next.emailId !== undefined ? { retryEmailId: next.emailId } : {};
+    const at = toIso(this.deps.clock.now());
+    await this.deps.config.journal.append({ kind: 'error', recordId: record.id, emailId, themeId, failure, headers, attempt: 1, retry: next.retry, ...retryEmailId, triggersAutomation: false, at });
+    this.deps.events.emit('forward-failed', { recordId: record.id, emailId, failure, attempt: 1, willRetry: next.emailId !== undefined, triggersAutomation: false });
+    if (next.emailId === undefined) throw error;
+    return { emailId: next.emailId, status: 'queued', themeId, linkedAttachments, failure };
   }
 
   private retryDeps(): QueuedRetryDeps {
