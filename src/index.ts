@@ -104,10 +104,10 @@ export { createSqliteStore, DEFAULT_SQLITE_FILENAME, type SqliteStoreOptions } f
 export { createPostgresStore, type PostgresStoreOptions } from './store/postgres/postgres-store.js';
 
 // Templates and workflow notifications
-export { emailTemplateSchema, templateVariantSchema, type EmailTemplate, type TemplateVariant, type TemplateOrigin } from './templates/email-template.js';
-export { InMemoryTemplateSource, type TemplateSource } from './templates/template-source.js';
+export { emailTemplateSchema, templateVariantSchema, type EmailTemplate, type TemplateVariant, type TemplateOrigin, type TemplateLevel } from './templates/email-template.js';
+export { InMemoryTemplateSource, type TemplateSource, type TemplateScope } from './templates/template-source.js';
 export { layeredTemplateSource } from './templates/layered-template-source.js';
-export { TemplateCatalog, type TemplateCatalogSources, type RenderOptions, type RenderedContent, type RenderedTemplate } from './templates/template-catalog.js';
+export { TemplateCatalog, type TemplateCatalogSources, type RenderOptions, type RenderedContent, type RenderedTemplate, type TemplateSelection } from './templates/template-catalog.js';
 export { pickLanguage } from './templates/pick-language.js';
 export { templateSender } from './templates/template-sender.js';
 export type { TemplatePart } from './templates/liquid-renderer.js';
@@ -135,11 +135,27 @@ export {
 export { inboxRuleSchema, type InboxRule, type InboxRuleInput, type RuleActions, type RuleConditions } from './forwarding/policy/inbox-rule.js';
 export { remoteDomainSchema, remoteDomainFor, DEFAULT_REMOTE_DOMAIN, type RemoteDomain } from './forwarding/policy/remote-domains.js';
 export type { MailboxInboxRules, ReadInboxRule } from './forwarding/policy/mailbox-inbox-rules.js';
-export { planForwards, type PlanInput, type ForwardingPlan, type PlannedForward, type ForwardSource, type ForwardStyle, type BlockedRecipients } from './forwarding/policy/plan-forwards.js';
-export { AUTO_FORWARDED_HEADER } from './forwarding/policy/auto-forward-message.js';
-export { INBOX_RULES_LOOP_HEADER, type InboundEmail } from './forwarding/policy/inbound-email.js';
+export {
+  planForwards,
+  type PlanInput,
+  type ForwardingPlan,
+  type PlannedForward,
+  type ForwardSource,
+  type ForwardStyle,
+  type BlockedRecipients,
+  type BlockCause,
+  type MarkFacts,
+} from './forwarding/policy/plan-forwards.js';
+export { AUTO_FORWARDED_HEADER, INBOX_RULES_LOOP_HEADER } from './forwarding/policy/auto-forward-message.js';
+export type { InboundEmail } from './forwarding/policy/inbound-email.js';
+export { MARK_HEADER } from './forwarding/forwarding-mark.js';
+export { inboundLimitsSchema, type InboundLimits } from './forwarding/policy/inbound-limits.js';
+export { redirectSettingsSchema, type RedirectSettings } from './forwarding/policy/redirect-settings.js';
 export { ForwardingPolicyService, FORWARDING_POLICY_KEY, type ForwardingAuditOptions } from './forwarding/policy/forwarding-policy-service.js';
 export { AutoForwarder, type InboundDelivery, type InboundResult, type AutoForwardOutcome } from './forwarding/policy/auto-forwarder.js';
-export type { ForwardingAuditEntry, AuditTarget } from './forwarding/policy/forwarding-audit.js';
+export type { ForwardingAuditEntry } from './forwarding/policy/forwarding-audit.js';
+export type { AuditTarget } from './forwarding/policy/audit-targets.js';
+export type { ExchangeExport, ExchangeCmdlet } from './forwarding/policy/exchange-export.js';
+export type { ImportSource } from './forwarding/policy/imported-forwarding.js';
 export { formatAuditEntry } from './forwarding/policy/format-audit-entry.js';
 export { TypedEventEmitter } from './typed-event-emitter.js';

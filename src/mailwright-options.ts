@@ -66,7 +66,11 @@ const mailwrightOptionsSchema = z.strictObject({
   messageIdDomain: nonBlankString('messageIdDomain').optional(),
   templates: z.strictObject({ system: templateSource.optional(), organization: templateSource.optional() }).optional(),
   forwarding: z
-    .strictObject({ providerId: nonBlankString('providerId'), journal: withMethods<RecordJournal>(['append'], 'must be a record journal with append(entry)') })
+    .strictObject({
+      providerId: nonBlankString('providerId'),
+      journal: withMethods<RecordJournal>(['append'], 'must be a record journal with append(entry)'),
+      retryTemporaryFailures: z.boolean().optional(),
+    })
     .optional(),
   contacts: contactDirectorySchema.optional(),
 }) satisfies z.ZodType<MailwrightOptions>;

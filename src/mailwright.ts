@@ -28,6 +28,7 @@ import { Notifier, type NotifyOptions, type NotifyResult } from './templates/not
 import { defaultForwardTheme } from './forwarding/default-forward-theme.js';
 import { ForwardEventEmitter } from './forwarding/forward-events.js';
 import { RecordForwarder, type ForwardResult } from './forwarding/record-forwarder.js';
+import { journalQueuedForwards } from './forwarding/queued-forward-journal.js';
 import type { ForwardRecordOptions } from './forwarding/forward-record-options.js';
 import { ForwardingPolicyService, type ForwardingAuditOptions } from './forwarding/policy/forwarding-policy-service.js';
 import { AutoForwarder, type InboundDelivery, type InboundResult } from './forwarding/policy/auto-forwarder.js';
@@ -165,10 +166,27 @@ export async function createMailwright(options: MailwrightOptions): Promise<Mail
   const forwarder =
     forwarding === undefined
       ? undefined
-      : new RecordForwarder({ clock, users: options.users, providers: registry, templates, sender, events: forwardingEvents, config: forwarding });
+      : new RecordForwarder({
+          clock,
+          users: options.users,
+          providers: registry,
+          templates,
+          sender,
+          events: forwardingEvents,
+          config: forwarding,
+          store,
+          parameters,
+          enqueue: (message, enqueueOptions) => enqueuer.enqueue(message, enqueueOptions),
+          ...(options.messageIdDomain !== undefined ? { messageIdDomain: options.messageIdDomain } : {}),
+        });
+  // A forward retried through the queue: each attempt the distributors of this instance make is journaled.
+  if (forwarding !== undefined) {
+    journalQueuedForwards({ queueEvents: events, forwardingEvents, store, journal: forwarding.journal, clock, logger, track: (work) => void track(work) });
+  }
 
   const forwardingPolicy = new ForwardingPolicyService({
     store,
+    clock,
     users: options.users,
     providers: registry,
     ...(options.contacts !== undefined ? { contacts: options.contacts } : {}),

@@ -91,17 +91,23 @@ export const smtpSecurityEntries: CatalogueEntry[] = [
     title: 'No permission to send as this sender',
     explanation:
       'The server accepted the login but refused the From address: the authenticated mailbox has no Send As or Send on Behalf permission for that address, or the sender name or casing does not match the mailbox the server knows.',
-    fix: 'Grant the authenticated mailbox Send As, Send on Behalf or delegate access for the sender address (Exchange admin center > mailbox > Delegation), check the sender address and its casing match the server, or send from the mailbox address itself.',
+    fix: 'Grant the authenticated mailbox Send As, Send on Behalf or delegate access for the sender address (Exchange admin center > mailbox > Delegation; Google Workspace: add it under Gmail > Settings > Accounts > Send mail as; Amazon SES, SendGrid: verify the address or its domain), check the sender address and its casing match the server, or send from the mailbox address itself.',
     permanent: true,
     examples: [
       '550 5.7.1 Client does not have permissions to send as this sender',
       '554 5.2.252 SendAsDenied; user@contoso.com not allowed to send as sender@contoso.com',
       '550 5.7.60 SMTP; Client does not have permissions to send as this sender',
       '403 ErrorSendAsDenied',
+      '554 Message rejected: Email address is not verified. The following identities failed the check in region EU-WEST-1: ana@contoso.com',
+      '550 The from address does not match a verified Sender Identity. Mail cannot be sent until this error is resolved.',
+      '553 5.7.1 <ana@contoso.com>: Sender address rejected: not owned by user helpdesk@contoso.com',
+      '553 Relaying disallowed as ana@contoso.com',
     ],
     match: anyOf(
       enhancedIn('5.7.60', '5.2.252'),
-      textMatches(/SendAsDenied|permissions? to send as|not allowed to send as|send on behalf/i),
+      textMatches(
+        /SendAsDenied|permissions? to send as|not allowed to send as|send on behalf|email address is not verified|does not match a verified sender identity|sender address rejected: not owned by|relaying disallowed as/i,
+      ),
     ),
   },
 ];

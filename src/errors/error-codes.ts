@@ -88,6 +88,10 @@ export const ErrorCodes = {
   MSAL_INVALID_CLIENT_CERTIFICATE: 'MW_MSAL_INVALID_CLIENT_CERTIFICATE',
   /** Entra ID issued no token for another reason it named by an AADSTS code (disabled app, Conditional Access, …). */
   MSAL_TOKEN_REFUSED: 'MW_MSAL_TOKEN_REFUSED',
+
+  // ---- appended: forwarding (inbound mail) ----
+  /** A received message is over a limit of processInbound (header size, MIME parts); nothing was forwarded. */
+  INBOUND_LIMIT_EXCEEDED: 'MW_INBOUND_LIMIT_EXCEEDED',
 } as const;
 
 /** Union of every stable error code. */

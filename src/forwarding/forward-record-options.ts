@@ -22,6 +22,8 @@ export interface ForwardRecordOptions {
   comment?: string;
   /** Theme language. @default the agent's language, else the theme's default */
   language?: string;
+  /** The organization (legal entity) the record belongs to: its own organization forward theme is preferred. @default none */
+  organizationId?: string;
   /**
    * When the email would exceed the attachment size limit: `'refuse'` throws
    * MW_ATTACHMENT_TOO_LARGE listing the attachments; `'link'` replaces every
@@ -31,7 +33,7 @@ export interface ForwardRecordOptions {
   oversize?: 'refuse' | 'link';
 }
 
-const FORWARD_OPTIONS = optionNames<ForwardRecordOptions>({ record: true, agentUserId: true, to: true, cc: true, theme: true, comment: true, language: true, oversize: true });
+const FORWARD_OPTIONS = optionNames<ForwardRecordOptions>({ record: true, agentUserId: true, to: true, cc: true, theme: true, comment: true, language: true, organizationId: true, oversize: true });
 
 /** The option values checked here (JavaScript callers are not held to the types); the user and the addresses are checked where they are used. */
 const forwardOptionsSchema = z.object({
@@ -42,6 +44,7 @@ const forwardOptionsSchema = z.object({
   theme: nonBlankString('theme').optional(),
   comment: z.string('must be text').optional(),
   language: nonBlankString('language').optional(),
+  organizationId: nonBlankString('organizationId').optional(),
   oversize: z.enum(['refuse', 'link'], 'must be "refuse" or "link"').optional(),
 });
 
@@ -61,7 +64,7 @@ const recordSchema = z.object({
  * content of any message (the record is the forward's content).
  */
 export function checkForwardOptions(options: ForwardRecordOptions): void {
-  const fix = 'Pass { record, agentUserId, to, cc?, theme?, comment?, language?, oversize?: "refuse" | "link" } (see ForwardRecordOptions).';
+  const fix = 'Pass { record, agentUserId, to, cc?, theme?, comment?, language?, organizationId?, oversize?: "refuse" | "link" } (see ForwardRecordOptions).';
   parseOptions(forwardOptionsSchema, options, 'forwardRecord options', fix);
   refuseUnknownOptions(options, FORWARD_OPTIONS, 'forwardRecord options');
   const result = recordSchema.safeParse(options.record);

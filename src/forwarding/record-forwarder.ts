@@ -1,13 +1,18 @@
 import { ErrorCodes } from '../errors/error-codes.js';
 import { isMailwrightError, MailwrightError } from '../errors/mailwright-error.js';
 import type { Clock } from '../clock/clock.js';
+import type { FailureDetail } from '../errors/failure-detail.js';
 import { toIso } from '../clock/clock.js';
-import { formatAddress, parseAddressList } from '../message/address.js';
+import { domainOf, formatAddress, parseAddressList } from '../message/address.js';
 import { attachmentSize } from '../message/encode-message.js';
 import type { Address, Attachment, MessageInput } from '../message/message.js';
+import { newMessageId } from '../message/message-id.js';
+import type { ParametersService } from '../parameters/parameters-service.js';
 import type { ProviderRegistry } from '../providers/provider-registry.js';
+import type { EnqueueOptions } from '../queue/enqueue-options.js';
 import type { ImmediateSender } from '../send/immediate-sender.js';
 import type { SendResult } from '../send/send-result.js';
+import type { Store } from '../store/store.js';
 import type { TemplateCatalog } from '../templates/template-catalog.js';
 import { requireUser } from '../users/require-user.js';
 import { userFromAddress } from '../users/sender-identity.js';
@@ -15,20 +20,28 @@ import type { UserDirectory } from '../users/user-directory.js';
 import { DEFAULT_FORWARD_THEME_ID } from './default-forward-theme.js';
 import type { ForwardEventEmitter } from './forward-events.js';
 import { forwardHeaders } from './forward-headers.js';
+import { forwardingMac } from './forwarding-key.js';
+import { MARK_HEADER, writeMark } from './forwarding-mark.js';
 import type { ForwardableRecord } from './forwardable-record.js';
 import { checkForwardOptions, type ForwardRecordOptions } from './forward-record-options.js';
+import { retryThroughQueue, type QueuedRetryDeps, type RetryDecision } from './queued-forward-retry.js';
 import type { RecordJournal } from './record-journal.js';
 
 /** What a forward did. */
 export interface ForwardResult {
-  /** The history id of the forwarded email. */
+  /** The history id of the forwarded email; for `queued`, of the queued email that makes the next attempts. */
   emailId: string;
-  /** `sent`, or `exported` when the provider writes a file instead of sending. */
-  status: 'sent' | 'exported';
+  /**
+   * `sent`; `exported` when the provider writes a file instead of sending; `queued` when the
+   * first attempt failed temporarily and the queue tries again (the journal shows each attempt).
+   */
+  status: 'sent' | 'exported' | 'queued';
   /** The forward theme (template) id used. */
   themeId: string;
   /** Attachments sent as links (oversize: 'link'), else empty. */
   linkedAttachments: string[];
+  /** `queued`: the temporary failure of the first attempt. */
+  failure?: FailureDetail;
 }
 
 /** Record forwarding configuration: the one default outbound mailbox. */
@@ -37,6 +50,12 @@ export interface ForwardingConfig {
   providerId: string;
   /** Where notes, timeline entries and errors are written. */
   journal: RecordJournal;
+  /**
+   * Try a forward whose first attempt failed temporarily (421, 4.x.x, a connection error)
+   * again through the batch queue, when the batch provider is the outbound mailbox's.
+   * @default true
+   */
+  retryTemporaryFailures?: boolean;
 }
 
 /** Dependencies of {@link RecordForwarder}. */
@@ -48,6 +67,14 @@ export interface RecordForwarderDeps {
   sender: ImmediateSender;
   events: ForwardEventEmitter;
   config: ForwardingConfig;
+  /** Where the organization's forwarding key is kept (the forward's signed mark). */
+  store: Pick<Store, 'getSetting' | 'putSetting'>;
+  /** Domain of the forward's Message-ID. @default the From address's domain */
+  messageIdDomain?: string;
+  /** The email parameters (the batch provider decides whether a temporary failure goes to the queue). */
+  parameters: Pick<ParametersService, 'get'>;
+  /** Queues a forward to try again. */
+  enqueue(message: MessageInput, options: EnqueueOptions): Promise<string>;
 }
 
 interface AttachmentLink {
@@ -83,6 +110,7 @@ export class RecordForwarder {
     const compose = async (attachments: Attachment[], links: AttachmentLink[]): Promise<{ input: MessageInput; text: string; from: Address }> => {
       const content = await this.deps.templates.renderContent(themeId, {
         ...(language !== undefined ? { language } : {}),
+        ...(options.organizationId !== undefined ? { organizationId: options.organizationId } : {}),
         data: {
           record: { id: record.id, subject: record.subject, conversation: record.conversation },
           comment: options.comment ?? '',
@@ -91,14 +119,18 @@ export class RecordForwarder {
         },
       });
       const from = content.template.fromMailbox === true ? await this.mailbox() : agentAddress;
+      // Signed for this Message-ID, so the organization's own inbound processing knows its record forward (no inbox rules run on it).
+      const messageId = newMessageId(this.deps.messageIdDomain ?? domainOf(from.address));
+      const mark = writeMark(await forwardingMac(this.deps.store), Math.floor(this.deps.clock.now().toSeconds()), { messageId, recordId: record.id });
       const input: MessageInput = {
         to,
         cc,
         subject: content.subject,
         ...(content.html !== undefined ? { html: content.html } : {}),
         ...(content.text !== undefined ? { text: content.text } : {}),
-        headers: forwardHeaders(record.id),
+        headers: { ...forwardHeaders(record.id), [MARK_HEADER]: mark },
         attachments,
+        messageId,
       };
       return { input, text: content.text ?? content.html ?? '', from };
     };
@@ -125,8 +157,7 @@ export class RecordForwarder {
         Subject: composed.input.subject,
         ...composed.input.headers,
       };
-      await this.recordFailure(error, record.id, themeId, headers);
-      throw error;
+      return this.afterFailure(error, { record, themeId, composed, headers, linkedAttachments });
     }
 
     const at = toIso(this.deps.clock.now());
@@ -139,6 +170,40 @@ export class RecordForwarder {
     }
     this.deps.events.emit('forwarded', { recordId: record.id, emailId, recipients: [...to, ...cc].map((a) => a.address), themeId, triggersAutomation: false });
     return { emailId, status: result.status, themeId, linkedAttachments };
+  }
+
+  /**
+   * A failed first attempt: journaled with what happens next; a temporary failure is tried
+   * again through the queue when it can be (the forward is then `queued`), else thrown.
+   */
+  private async afterFailure(
+    error: unknown,
+    attempt: { record: ForwardableRecord; themeId: string; composed: { input: MessageInput; text: string; from: Address }; headers: Record<string, string>; linkedAttachments: string[] },
+  ): Promise<ForwardResult> {
+    const { record, themeId, composed, headers, linkedAttachments } = attempt;
+    const emailId = isMailwrightError(error) ? error.details.emailId : undefined;
+    if (!isMailwrightError(error) || error.failure === undefined || typeof emailId !== 'string') throw error;
+    const { failure } = error;
+    const next: RetryDecision = failure.permanent
+      ? { retry: 'will not be retried' }
+      : await retryThroughQueue(this.retryDeps(), { message: composed.input, from: composed.from, recordId: record.id, themeId, emailId, failure, facts: { note: composed.text, headers } });
+    const retryEmailId = next.emailId !== undefined ? { retryEmailId: next.emailId } : {};
+    const at = toIso(this.deps.clock.now());
+    await this.deps.config.journal.append({ kind: 'error', recordId: record.id, emailId, themeId, failure, headers, attempt: 1, retry: next.retry, ...retryEmailId, triggersAutomation: false, at });
+    this.deps.events.emit('forward-failed', { recordId: record.id, emailId, failure, attempt: 1, willRetry: next.emailId !== undefined, triggersAutomation: false });
+    if (next.emailId === undefined) throw error;
+    return { emailId: next.emailId, status: 'queued', themeId, linkedAttachments, failure };
+  }
+
+  private retryDeps(): QueuedRetryDeps {
+    const { clock, parameters, config } = this.deps;
+    return {
+      clock,
+      parameters,
+      enqueue: (message, options) => this.deps.enqueue(message, options),
+      providerId: config.providerId,
+      ...(config.retryTemporaryFailures !== undefined ? { retryTemporaryFailures: config.retryTemporaryFailures } : {}),
+    };
   }
 
   private async mailbox(): Promise<Address> {
@@ -159,13 +224,5 @@ export class RecordForwarder {
       });
     }
     return Promise.all(record.attachments.map(async (a) => ({ filename: a.filename, url: await link(a), size: sizeLabel(await attachmentSize(a)) })));
-  }
-
-  private async recordFailure(error: unknown, recordId: string, themeId: string, headers: Record<string, string>): Promise<void> {
-    const emailId = isMailwrightError(error) ? error.details.emailId : undefined;
-    if (!isMailwrightError(error) || error.failure === undefined || typeof emailId !== 'string') return;
-    const retry = error.failure.permanent ? 'will not be retried' : 'temporary failure: not retried automatically; forward again later';
-    await this.deps.config.journal.append({ kind: 'error', recordId, emailId, themeId, failure: error.failure, headers, retry, triggersAutomation: false, at: toIso(this.deps.clock.now()) });
-    this.deps.events.emit('forward-failed', { recordId, emailId, failure: error.failure, willRetry: false, triggersAutomation: false });
   }
 }

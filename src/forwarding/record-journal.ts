@@ -48,8 +48,15 @@ export interface JournalError {
   failure: FailureDetail;
   /** The email's main headers as composed (From, To, Cc, Subject and the anti-loop headers). */
   headers: Record<string, string>;
-  /** "will not be retried" (permanent) or "temporary failure: not retried automatically; forward again later". */
+  /** Which attempt failed: 1 is the forward itself, the next ones the queue's. */
+  attempt: number;
+  /**
+   * What happens next: "will not be retried" (permanent), "temporary failure: tried again
+   * through the queue …", or why a temporary failure is not tried again.
+   */
   retry: string;
+  /** The queued email that makes the next attempts, when the first one is tried again through the queue. */
+  retryEmailId?: string;
   /** Always false: a forward triggers none of the host's automation rules. */
   triggersAutomation: false;
   /** When it was written, ISO 8601 UTC. */

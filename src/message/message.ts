@@ -55,6 +55,12 @@ export interface MessageInput {
    * can do that (MW_REDIRECT_NOT_SUPPORTED elsewhere). @default To, Cc and Bcc
    */
   envelopeTo?: AddressInput | AddressInput[];
+  /**
+   * The SMTP envelope sender (MAIL FROM, where bounces go), when it is neither Sender nor
+   * From: a redirect's bounce address. Only SMTP can do that (MW_REDIRECT_NOT_SUPPORTED
+   * elsewhere). @default Sender, else From
+   */
+  envelopeFrom?: AddressInput;
 }
 
 /** A validated, normalized email: every address parsed, every header checked. */
@@ -87,4 +93,6 @@ export interface EmailMessage {
   date: Date;
   /** The only addresses delivered to, when they differ from To, Cc and Bcc (redirects). */
   envelopeTo?: Address[];
+  /** The SMTP envelope sender, when it is neither Sender nor From (a redirect's bounce address). */
+  envelopeFrom?: Address;
 }

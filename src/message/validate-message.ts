@@ -5,6 +5,7 @@ import { MailwrightError } from '../errors/mailwright-error.js';
 import { optionNames, refuseUnknownOptions } from '../parameters/option-names.js';
 import { parseAddress, parseAddressList } from './address.js';
 import { MESSAGE_ID, newMessageId } from './message-id.js';
+import { hasUnfoldableRun } from './unfoldable-run.js';
 import type { Address, Attachment, EmailMessage, MessageInput } from './message.js';
 
 /** Refuses a message that is not an object (a JavaScript caller's `null`, a string…) with MW_INVALID_MESSAGE. */
@@ -47,15 +48,8 @@ const LINE_BREAK = /[\r\n\0]/;
 const headerError = (message: string, field: string, fix: string): MailwrightError =>
   new MailwrightError(ErrorCodes.INVALID_HEADER, message, { fix, details: { field } });
 
-/**
- * A run of ASCII without a space too long for one header line: RFC 5322 lines end by 998
- * characters, and a header is folded only at spaces (non-ASCII text is encoded in words that
- * fold), so such a value would go out as a line servers refuse or cut.
- */
-const UNFOLDABLE = /[\x21-\x7e]{900,}/;
-
 function checkFoldable(value: string, field: string, what: string): void {
-  if (UNFOLDABLE.test(value)) {
+  if (hasUnfoldableRun(value)) {
     throw headerError(`${what} has a run of 900 or more characters without a space, which cannot be written on header lines of at most 998 characters.`, field, `Shorten ${what.toLowerCase()} or break it with spaces.`);
   }
 }
@@ -84,7 +78,7 @@ function checkHeaders(headers: Record<string, string> | undefined): Record<strin
  * silently send the email without it. A draft from compose() also carries its `userId`.
  */
 const MESSAGE_FIELDS = [
-  ...optionNames<MessageInput>({ from: true, sender: true, replyTo: true, to: true, cc: true, bcc: true, subject: true, text: true, html: true, headers: true, attachments: true, messageId: true, envelopeTo: true }),
+  ...optionNames<MessageInput>({ from: true, sender: true, replyTo: true, to: true, cc: true, bcc: true, subject: true, text: true, html: true, headers: true, attachments: true, messageId: true, envelopeTo: true, envelopeFrom: true }),
   'userId',
 ];
 const ATTACHMENT_FIELDS = optionNames<Attachment>({ filename: true, contentType: true, content: true, path: true, cid: true });
@@ -159,6 +153,7 @@ export async function validateMessage(input: MessageInput, options: ValidateOpti
       details: { field: 'envelopeTo' },
     });
   }
+  const envelopeFrom = input.envelopeFrom === undefined ? undefined : parseAddress(input.envelopeFrom, 'envelopeFrom');
   if (envelopeTo === undefined && to.length + cc.length + bcc.length === 0) {
     throw new MailwrightError(ErrorCodes.NO_RECIPIENTS, 'The email has no recipient.', { fix: 'Add at least one To, Cc or Bcc address.', details: { field: 'to' } });
   }
@@ -189,5 +184,6 @@ export async function validateMessage(input: MessageInput, options: ValidateOpti
     messageId: input.messageId ?? newMessageId(options.messageIdDomain),
     date: options.now,
     ...(envelopeTo !== undefined ? { envelopeTo } : {}),
+    ...(envelopeFrom !== undefined ? { envelopeFrom } : {}),
   };
 }

@@ -19,6 +19,12 @@ export const templateVariantSchema = z
  */
 export const emailTemplateSchema = z.object({
   id: z.string().trim().min(1, 'Give the template an id'),
+  /**
+   * Organization templates only: the organization (legal entity, company) it belongs to, as
+   * the host identifies it (e.g. "USMF"). @default none: shared by every organization
+   * without its own template with this id
+   */
+  organizationId: z.string().trim().min(1, 'Give the organization id, or leave organizationId out').optional(),
   /** Language used when the user's language has no variant, e.g. "en". */
   defaultLanguage: z.string().trim().min(2, 'Give the default language tag, e.g. "en"'),
   /** The template's own sender email, e.g. "Contoso Workflow <workflow@contoso.com>". Checked when sending. */
@@ -40,3 +46,11 @@ export type EmailTemplate = z.input<typeof emailTemplateSchema>;
 export type TemplateVariant = z.input<typeof templateVariantSchema>;
 /** Where a resolved template came from. */
 export type TemplateOrigin = 'system' | 'organization';
+
+/**
+ * Which templates a notification may use, as the level of the workflow that sends it:
+ * `system` (a system-wide workflow) the system template only; `organization` (an
+ * organization's own workflow) the organization's template only. Without a level, an
+ * organization template overrides the system one.
+ */
+export type TemplateLevel = 'system' | 'organization';

@@ -7,6 +7,7 @@ import { optionNames, refuseUnknownOptions } from '../parameters/option-names.js
 import { nonBlankString, parseOptions } from '../parameters/parse-settings.js';
 import type { EnqueueOptions } from '../queue/enqueue-options.js';
 import type { DirectoryUser, UserDirectory } from '../users/user-directory.js';
+import type { TemplateLevel } from './email-template.js';
 import type { RenderedTemplate, TemplateCatalog } from './template-catalog.js';
 
 /** Options of `notify()`. */
@@ -21,9 +22,17 @@ export interface NotifyOptions {
   priority?: number;
   /** Makes `notify()` safe to repeat: each user's email gets the key `${idempotencyKey}:${userId}`. */
   idempotencyKey?: string;
+  /** The organization (legal entity) the workflow runs for: its own organization template is preferred. @default none */
+  organizationId?: string;
+  /**
+   * The workflow's level: `system` uses the system template only, `organization` the
+   * organization template only (MW_TEMPLATE_NOT_FOUND without one). @default none: an
+   * organization template overrides the system one
+   */
+  workflowLevel?: TemplateLevel;
 }
 
-const NOTIFY_OPTIONS = optionNames<NotifyOptions>({ userIds: true, templateId: true, data: true, priority: true, idempotencyKey: true });
+const NOTIFY_OPTIONS = optionNames<NotifyOptions>({ userIds: true, templateId: true, data: true, priority: true, idempotencyKey: true, organizationId: true, workflowLevel: true });
 
 /** The values checked here (JavaScript callers are not held to the types); the others are checked where they are used. */
 const notifyOptionsSchema = z.object(
@@ -31,6 +40,8 @@ const notifyOptionsSchema = z.object(
     userIds: z.array(nonBlankString('a user id'), 'must be an array of user ids, e.g. ["ana", "bob"]'),
     templateId: nonBlankString('templateId'),
     data: z.record(z.string(), z.unknown(), 'must be an object of template variables').optional(),
+    organizationId: nonBlankString('organizationId').optional(),
+    workflowLevel: z.enum(['system', 'organization'], 'must be "system" or "organization"').optional(),
   },
   'expected an object such as { userIds: ["ana"], templateId, data }',
 );
@@ -42,7 +53,7 @@ function checkNotifyOptions(options: NotifyOptions): string[] {
     notifyOptionsSchema,
     options,
     'notify options',
-    'Pass { userIds: array of user ids, e.g. ["ana", "bob"], templateId, data, priority?, idempotencyKey? }.',
+    'Pass { userIds: array of user ids, e.g. ["ana", "bob"], templateId, data, priority?, idempotencyKey?, organizationId?, workflowLevel?: "system" | "organization" }.',
   );
   return [...new Set(userIds)];
 }
@@ -101,6 +112,7 @@ export class Notifier {
     const userIds = checkNotifyOptions(options);
     const result: NotifyResult = { queued: [], skipped: [] };
     const ready: { user: DirectoryUser; to: Address; rendered: RenderedTemplate }[] = [];
+    const selection = { ...(options.organizationId !== undefined ? { organizationId: options.organizationId } : {}), ...(options.workflowLevel !== undefined ? { level: options.workflowLevel } : {}) };
     for (const userId of userIds) {
       const user = await this.deps.users.getUser(userId);
       if (user === undefined) result.skipped.push({ userId, reason: 'unknown-user' });
@@ -113,7 +125,7 @@ export class Notifier {
         }
         const language = user.options.language;
         const data = { ...options.data, user: { id: user.id, name: user.displayName ?? '', email: user.email, language: language ?? '' } };
-        ready.push({ user, to, rendered: await this.deps.templates.render(options.templateId, { ...(language !== undefined ? { language } : {}), data }) });
+        ready.push({ user, to, rendered: await this.deps.templates.render(options.templateId, { ...(language !== undefined ? { language } : {}), ...selection, data }) });
       }
     }
     for (const { user, to, rendered } of ready) {
@@ -128,7 +140,14 @@ export class Notifier {
           },
           {
             priority: options.priority ?? 0,
-            meta: { templateId: rendered.templateId, templateOrigin: rendered.origin, language: rendered.language, notifiedUserId: user.id },
+            meta: {
+              templateId: rendered.templateId,
+              templateOrigin: rendered.origin,
+              language: rendered.language,
+              notifiedUserId: user.id,
+              ...(options.organizationId !== undefined ? { organizationId: options.organizationId } : {}),
+              ...(options.workflowLevel !== undefined ? { workflowLevel: options.workflowLevel } : {}),
+            },
             ...(options.idempotencyKey !== undefined ? { idempotencyKey: `${options.idempotencyKey}:${user.id}` } : {}),
           },
         );

@@ -2,7 +2,7 @@ import { ErrorCodes } from '../errors/error-codes.js';
 import { MailwrightError } from '../errors/mailwright-error.js';
 import type { Address } from '../message/message.js';
 import { settingsIssues } from '../parameters/parse-settings.js';
-import { emailTemplateSchema, type EmailTemplate, type TemplateOrigin } from './email-template.js';
+import { emailTemplateSchema, type EmailTemplate, type TemplateLevel, type TemplateOrigin } from './email-template.js';
 import { renderPart } from './liquid-renderer.js';
 import { pickLanguage } from './pick-language.js';
 import { templateSender } from './template-sender.js';
@@ -14,6 +14,8 @@ export interface RenderedContent {
   templateId: string;
   /** Whether the system or the organization template was used. */
   origin: TemplateOrigin;
+  /** The organization whose own template was used; absent for a system or shared organization template. */
+  organizationId?: string;
   /** The variant used (after fallback). */
   language: string;
   /** The rendered subject. */
@@ -32,8 +34,19 @@ export interface RenderedTemplate extends RenderedContent {
   from: Address;
 }
 
-/** Language and data of a rendering. */
-export interface RenderOptions {
+/** Which template of an id to use: the organization it is for, and the level of the workflow asking. */
+export interface TemplateSelection {
+  /** The organization (legal entity) the email is for: its own organization template is preferred. @default none (shared organization templates) */
+  organizationId?: string;
+  /**
+   * `system`: the system template only; `organization`: the organization template only
+   * (MW_TEMPLATE_NOT_FOUND without one). @default none: an organization template overrides the system one
+   */
+  level?: TemplateLevel;
+}
+
+/** Language, data and template choice of a rendering. */
+export interface RenderOptions extends TemplateSelection {
   /** BCP 47 tag, e.g. "fr-CA". @default the template's default language */
   language?: string;
   /** Template variables. */
@@ -44,7 +57,7 @@ export interface RenderOptions {
 export interface TemplateCatalogSources {
   /** Templates shipped by the host application. */
   system?: TemplateSource;
-  /** Templates edited by administrators; one with the same id overrides the system template. */
+  /** Templates edited by administrators, shared or per organization; one with the same id overrides the system template. */
   organization?: TemplateSource;
 }
 
@@ -68,6 +81,21 @@ function parseStoredTemplate(value: unknown, id: string, origin: TemplateOrigin)
   });
 }
 
+/** MW_TEMPLATE_NOT_FOUND for an id, saying which templates were looked for. */
+function notFound(id: string, { organizationId, level }: TemplateSelection): MailwrightError {
+  const organization = organizationId !== undefined ? `organization "${organizationId}"` : 'organization';
+  const [looked, fix] =
+    level === 'organization'
+      ? [`No ${organization} template has the id "${id}" (the workflow is an organization's: system templates are not used).`, `Create the organization template "${id}"${organizationId !== undefined ? ` for "${organizationId}"` : ''}, or run the workflow at system level.`]
+      : level === 'system'
+        ? [`No system template has the id "${id}" (the workflow is a system workflow: organization templates are not used).`, `Add the system template "${id}", or run the workflow at organization level.`]
+        : [`No system or organization template has the id "${id}".`, 'Check the template id, or create the organization template.'];
+  return new MailwrightError(ErrorCodes.TEMPLATE_NOT_FOUND, looked, {
+    fix,
+    details: { templateId: id, ...(organizationId !== undefined ? { organizationId } : {}), ...(level !== undefined ? { level } : {}) },
+  });
+}
+
 /**
  * System and organization templates, localized, rendered with LiquidJS in
  * strict mode. Every problem is a typed error naming the template.
@@ -75,16 +103,22 @@ function parseStoredTemplate(value: unknown, id: string, origin: TemplateOrigin)
 export class TemplateCatalog {
   constructor(private readonly sources: TemplateCatalogSources) {}
 
-  /** The template with this id: the organization's when it has one, else the system's. */
-  async resolve(id: string): Promise<{ template: EmailTemplate; origin: TemplateOrigin }> {
-    const organization = await this.sources.organization?.get(id);
-    const found = organization !== undefined ? { template: organization, origin: 'organization' as const } : await this.system(id);
-    if (found === undefined) {
-      throw new MailwrightError(ErrorCodes.TEMPLATE_NOT_FOUND, `No system or organization template has the id "${id}".`, {
-        fix: 'Check the template id, or create the organization template.',
-        details: { templateId: id },
+  /**
+   * The template with this id: by default the organization's own (of `organizationId`),
+   * else the shared organization template, else the system template; with a `level`, only
+   * the system or only the organization template.
+   */
+  async resolve(id: string, selection: TemplateSelection = {}): Promise<{ template: EmailTemplate; origin: TemplateOrigin }> {
+    const { organizationId, level } = selection;
+    if (level !== undefined && level !== 'system' && level !== 'organization') {
+      throw new MailwrightError(ErrorCodes.INVALID_SETTINGS, `The template level ${JSON.stringify(level)} is not "system" or "organization".`, {
+        fix: 'Pass level: "system" for a system workflow, "organization" for an organization\'s workflow, or leave it out.',
+        details: { field: 'level' },
       });
     }
+    const organization = level === 'system' ? undefined : await this.sources.organization?.get(id, organizationId !== undefined ? { organizationId } : {});
+    const found = organization !== undefined ? { template: organization, origin: 'organization' as const } : level === 'organization' ? undefined : await this.system(id);
+    if (found === undefined) throw notFound(id, selection);
     return { template: parseStoredTemplate(found.template, id, found.origin), origin: found.origin };
   }
 
@@ -94,14 +128,14 @@ export class TemplateCatalog {
    * MW_TEMPLATE_RENDER_FAILED or MW_TEMPLATE_NOT_FOUND.
    */
   async render(id: string, options: RenderOptions): Promise<RenderedTemplate> {
-    const resolved = await this.resolve(id);
+    const resolved = await this.resolve(id, options);
     const from = templateSender(resolved.template);
     return { ...(await this.renderResolved(id, resolved, options)), from };
   }
 
   /** Renders subject and bodies only (forward themes, whose From is the agent). */
   async renderContent(id: string, options: RenderOptions): Promise<RenderedContent> {
-    return this.renderResolved(id, await this.resolve(id), options);
+    return this.renderResolved(id, await this.resolve(id, options), options);
   }
 
   private async renderResolved(
@@ -128,6 +162,7 @@ export class TemplateCatalog {
     return {
       templateId: id,
       origin,
+      ...(origin === 'organization' && template.organizationId !== undefined ? { organizationId: template.organizationId } : {}),
       language,
       template,
       subject,

@@ -205,6 +205,16 @@ describe('mailwright CLI (in-process, real SQLite file and SMTP server)', () => 
       'sales@contoso.com [policy] rule "Partner copy" (forward, disabled) -> desk@partner.com, team@contoso.com (internal)',
     ]);
     expect(JSON.parse((await cli('forwarding', 'audit', '--json')).out)).toHaveLength(2);
+    // Exported Get-Mailbox / Get-InboxRule output covers a real tenant; each line names its file and row.
+    const fixtures = join(import.meta.dirname, '..', 'forwarding', 'policy', 'fixtures');
+    const imported = await cli('forwarding', 'audit', '--import', join(fixtures, 'get-mailbox-utf16.json'), join(fixtures, 'get-inboxrule.csv'));
+    expect(imported.out.trim().split('\n').slice(2)).toEqual([
+      'carol@contoso.com [import: get-mailbox-utf16.json row 1] forwards every message (ForwardingSmtpAddress) -> carol@fabrikam.com [BLOCKED by remote domain]; keeps a copy',
+      expect.stringContaining('eve@contoso.com [import: get-inboxrule.csv row 1] rule "Leak" (forward) -> (nobody); ForwardTo: the export holds a .NET type name'),
+      'eve@contoso.com [import: get-inboxrule.csv row 2] rule "Joined" (forward) -> ext@gmail.com [BLOCKED by remote domain], team@contoso.com (internal)',
+    ]);
+    const missing = await cli('forwarding', 'audit', '--import', join(dir, 'missing.csv'));
+    expect(missing).toMatchObject({ code: ExitCodes.USAGE, err: expect.stringContaining('missing.csv') });
 
     // Dry run: what would happen to a message arriving in a mailbox; nothing is queued or recorded.
     const eml = join(dir, 'arrived.eml');

@@ -47,6 +47,7 @@ describe('record forwarding through the default outbound mailbox (real SMTP serv
       templates: {
         organization: new InMemoryTemplateSource([
           { id: 'mailbox-theme', defaultLanguage: 'en', fromMailbox: true, variants: { en: { subject: 'Case {{ record.id }}', text: '{{ record.subject }}' } } },
+          { id: 'mailwright.forward', organizationId: 'USMF', defaultLanguage: 'en', variants: { en: { subject: 'USMF case {{ record.id }}', text: '{{ comment }}' } } },
         ]),
       },
       forwarding: { providerId: 'outbound', journal },
@@ -129,6 +130,13 @@ describe('record forwarding through the default outbound mailbox (real SMTP serv
     expect(server.messages[1]?.parsed.subject).toBe('Case CASE-1042');
   });
 
+  it('the record\'s organization chooses its own forward theme; other organizations get the built-in one', async () => {
+    await setup();
+    await mailwright.forwardRecord({ record, agentUserId: 'ana', to: 'support@vendor.example', organizationId: 'USMF', comment: 'See below.' });
+    await mailwright.forwardRecord({ record, agentUserId: 'ana', to: 'support@vendor.example', organizationId: 'DEMF' });
+    expect(server.messages.map((m) => m.parsed.subject)).toEqual(['USMF case CASE-1042', 'Fwd: Printer on fire [CASE-1042]']);
+  });
+
   it('550 5.7.1 "Client does not have permissions to send as this sender": permanent, in history and journal with transcript, record, theme, "will not be retried" and the fix', async () => {
     await setup({ rules: [{ from: 'Ana.Nunez@Contoso.com', code: 550, message: '5.7.1 Client does not have permissions to send as this sender' }] });
     const error = (await mailwright.forwardRecord({ record, agentUserId: 'ana', to: 'support@vendor.example' }).catch((e: unknown) => e)) as MailwrightError;
@@ -151,6 +159,18 @@ describe('record forwarding through the default outbound mailbox (real SMTP serv
     expect(entry.failure.transcript).toContain('550 5.7.1');
     expect(entry.headers).toMatchObject({ From: 'Ana María Núñez <Ana.Nunez@Contoso.com>', To: 'support@vendor.example', 'Auto-Submitted': 'auto-generated', 'X-Mailwright-Forwarded-Record': 'CASE-1042' });
     expect(server.messages).toHaveLength(0);
+  });
+
+  it.each([
+    ['Amazon SES', 554, 'Message rejected: Email address is not verified. The following identities failed the check in region EU-WEST-1: Ana.Nunez@Contoso.com'],
+    ['SendGrid', 550, 'The from address does not match a verified Sender Identity. Mail cannot be sent until this error is resolved.'],
+    ['Postfix (reject_sender_login_mismatch)', 553, '5.7.1 <Ana.Nunez@Contoso.com>: Sender address rejected: not owned by user helpdesk@contoso.com'],
+    ['Zoho Mail', 553, 'Relaying disallowed as Ana.Nunez@Contoso.com'],
+  ])('%s refusing the agent\'s address is MW_SEND_AS_DENIED, permanent, with the fix', async (_host, code, message) => {
+    await setup({ rules: [{ from: 'Ana.Nunez@Contoso.com', code, message }] });
+    const error = await mailwright.forwardRecord({ record, agentUserId: 'ana', to: 'support@vendor.example' }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: ErrorCodes.SEND_AS_DENIED, permanent: true, failure: { smtpCode: code, fix: expect.stringContaining('Send mail as') } });
+    expect(journal.entries('CASE-1042')).toEqual([expect.objectContaining({ kind: 'error', retry: 'will not be retried' })]);
   });
 
   it('a missing options object or record, or a record not shaped as ForwardableRecord: a typed error naming the field, before anything is sent, recorded or journaled', async () => {

@@ -49,7 +49,7 @@ describe('validateMessage', () => {
     const attachments = await refused({ ...base, attachements: [{ filename: 'invoice.pdf', content: 'x' }] });
     expect(attachments).toMatchObject({ code: ErrorCodes.INVALID_MESSAGE, details: { unknown: ['attachements'] } });
     expect(attachments.message).toBe(
-      'Invalid message: "attachements" is not a field; the fields are from, sender, replyTo, to, cc, bcc, subject, text, html, headers, attachments, messageId, envelopeTo, userId.',
+      'Invalid message: "attachements" is not a field; the fields are from, sender, replyTo, to, cc, bcc, subject, text, html, headers, attachments, messageId, envelopeTo, envelopeFrom, userId.',
     );
     expect((await refused({ ...base, Bcc: 'boss@contoso.com' })).details).toMatchObject({ unknown: ['Bcc'] });
     const typed = await refused({ ...base, attachments: [{ filename: 'a.pdf', content: 'x' }, { filename: 'b.pdf', content: 'x', contentTyp: 'application/pdf' }] });

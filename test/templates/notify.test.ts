@@ -79,6 +79,29 @@ describe('workflow notifications through the batch queue (real SQLite file and S
     organization.delete('approval');
   });
 
+  it('an organization\'s own template and the workflow level choose the template, as in the reference: sender and meta on the wire and in the history', async () => {
+    organization.put({ ...approval, organizationId: 'USMF', senderEmail: 'USMF Approvals <approvals@usmf.contoso.com>', variants: { en: { subject: 'USMF: {{ doc }}', text: 'usmf' } } });
+    const byDefault = await mailwright.notify({ userIds: ['bob'], templateId: 'approval', data: { doc: 'PO-11' }, organizationId: 'USMF' });
+    const system = await mailwright.notify({ userIds: ['bob'], templateId: 'approval', data: { doc: 'PO-12' }, organizationId: 'USMF', workflowLevel: 'system' });
+    const other = await mailwright.notify({ userIds: ['bob'], templateId: 'approval', data: { doc: 'PO-13' }, organizationId: 'DEMF' });
+    await mailwright.distributor.runOnce();
+    expect(server.messages.map((m) => [m.parsed.subject, m.envelope.mailFrom])).toEqual([
+      ['USMF: PO-11', 'approvals@usmf.contoso.com'],
+      ['Approve PO-12', 'workflow@contoso.com'],
+      ['Approve PO-13', 'workflow@contoso.com'],
+    ]);
+    expect((await mailwright.history.get(byDefault.queued[0]!.emailId))?.meta).toMatchObject({ templateOrigin: 'organization', organizationId: 'USMF' });
+    expect((await mailwright.history.get(system.queued[0]!.emailId))?.meta).toMatchObject({ templateOrigin: 'system', organizationId: 'USMF', workflowLevel: 'system' });
+    expect((await mailwright.history.get(other.queued[0]!.emailId))?.meta).toMatchObject({ templateOrigin: 'system', organizationId: 'DEMF' });
+
+    const refused = await mailwright.notify({ userIds: ['bob'], templateId: 'approval', data: { doc: 'PO-14' }, organizationId: 'DEMF', workflowLevel: 'organization' }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: ErrorCodes.TEMPLATE_NOT_FOUND, details: { organizationId: 'DEMF', level: 'organization' } });
+    const bad = await mailwright.notify({ userIds: ['bob'], templateId: 'approval', data: {}, workflowLevel: 'company' as never, organizationId: '' }).catch((e: unknown) => e);
+    expect(bad).toMatchObject({ code: ErrorCodes.INVALID_SETTINGS, details: { issues: [{ field: 'organizationId' }, { field: 'workflowLevel' }] } });
+    expect((await mailwright.history.list({})).items).toHaveLength(3);
+    organization.delete('approval', 'USMF');
+  });
+
   it.each([
     ['an invalid sender email', { senderEmail: 'workflow@' }, ErrorCodes.TEMPLATE_SENDER_INVALID],
     ['a variable the data lacks', { variants: { en: { subject: '{{ missing }}', text: 'x' } } }, ErrorCodes.TEMPLATE_RENDER_FAILED],

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { ErrorCodes, type ErrorCode } from '../../errors/error-codes.js';
 import { MailwrightError } from '../../errors/mailwright-error.js';
@@ -70,16 +71,20 @@ export function registerForwardingCommand(program: Command, ctx: CliContext): vo
     .description('List every mailbox and inbox rule that forwards outside the organization')
     .option('--rules-from <providerId>', 'also read inbox rules from the mailboxes given with --mailbox, with this provider (Exchange)')
     .option('--mailbox <address...>', 'mailboxes whose inbox rules to read from the server')
+    .option('--import <file...>', 'also audit exported Get-Mailbox / Get-InboxRule output (Export-Csv or ConvertTo-Json), e.g. mailboxes.csv rules.json')
     .option('--all', 'list forwards inside the organization too')
     .option('--json', 'print JSON instead of lines')
-    .action(async (flags: { rulesFrom?: string; mailbox?: string[]; all?: boolean; json?: boolean }) => {
+    .action(async (flags: { rulesFrom?: string; mailbox?: string[]; import?: string[]; all?: boolean; json?: boolean }) => {
       if ((flags.rulesFrom === undefined) !== (flags.mailbox === undefined)) {
         throw new MailwrightError(ErrorCodes.INVALID_SETTINGS, '--rules-from and --mailbox go together.', { fix: 'Give both, e.g. --rules-from exchange --mailbox ana@contoso.com.' });
       }
+      const fix = 'Give the path of a file exported from Exchange PowerShell, e.g. Get-Mailbox | Export-Csv mailboxes.csv.';
+      const imports = await Promise.all((flags.import ?? []).map(async (file) => ({ name: basename(file), content: await readNamedFile(file, ErrorCodes.INVALID_SETTINGS, fix) })));
       const mailwright = await ctx.open();
       const entries = await mailwright.auditForwarding({
         ...(flags.rulesFrom !== undefined ? { readRulesFrom: { providerId: flags.rulesFrom, mailboxes: flags.mailbox ?? [] } } : {}),
         ...(flags.all === true ? { includeInternal: true } : {}),
+        ...(imports.length > 0 ? { imports } : {}),
       });
       if (flags.json === true) ctx.io.out(JSON.stringify(entries, null, 2));
       else if (entries.length === 0) ctx.io.out('No mailbox or rule forwards outside the organization.');

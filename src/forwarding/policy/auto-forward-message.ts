@@ -2,12 +2,15 @@ import { ErrorCodes } from '../../errors/error-codes.js';
 import { isMailwrightError, MailwrightError } from '../../errors/mailwright-error.js';
 import { formatAddress, parseAddress } from '../../message/address.js';
 import type { Address, MessageInput } from '../../message/message.js';
-import { MESSAGE_ID } from '../../message/message-id.js';
-import { INBOX_RULES_LOOP_HEADER, type InboundEmail } from './inbound-email.js';
+import { cleanFilename } from './clean-inbound.js';
+import type { InboundEmail } from './inbound-email.js';
 import type { PlannedForward } from './plan-forwards.js';
 
-/** The header that marks automatically forwarded email (Exchange's own stamp). */
+/** The header that marks automatically forwarded email inside the organization (Exchange's own stamp). */
 export const AUTO_FORWARDED_HEADER = 'X-MS-Exchange-Organization-AutoForwarded';
+
+/** The header Exchange stamps on messages its inbox rules forward, naming the mailbox: written for the organization's own servers. */
+export const INBOX_RULES_LOOP_HEADER = 'X-MS-Exchange-Inbox-Rules-Loop';
 
 const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -50,57 +53,58 @@ function originalHeaderLines(inbound: InboundEmail): [string, string][] {
   return lines;
 }
 
-/**
- * The headers a forward carries: the auto-forward stamp, and the loop mark: the mailboxes
- * that already forwarded the message, this one added. Every forward carries it, redirects
- * and mailbox forwarding too, so a message that comes back to a mailbox that forwarded it
- * is not forwarded again (see planForwards), whatever mix of rules and forwarding sent it round.
- */
-function stampHeaders(forward: PlannedForward, inbound: InboundEmail, mailbox: Address): Record<string, string> {
-  const headers: Record<string, string> = {};
-  if (forward.stamped) headers[AUTO_FORWARDED_HEADER] = 'true';
-  headers[INBOX_RULES_LOOP_HEADER] = [...new Set([...inbound.ruleLoopMailboxes, mailbox.address.toLowerCase()])].join(', ');
-  return headers;
+/** What a forward carries besides the original: worked out by the forwarder, per group of recipients. */
+export interface ForwardEnvelope {
+  /** The forward's Message-ID (a redirect keeps the original's when it can be written); the mark is bound to it. */
+  messageId: string;
+  /** The signed mark and, for recipients inside the organization on a stamped forward, Exchange's own headers. */
+  headers: Record<string, string>;
+  /** Redirects: the Sender header (the mailbox), or none so that the message looks sent directly. */
+  sender?: Address;
+  /** Redirects: the SMTP envelope sender, when it is not the Sender (the mailbox, or an SRS address). */
+  envelopeFrom?: Address;
 }
 
 /**
  * The email one planned forward sends, from the mailbox:
  * - redirect: the original From, To, Cc, subject, body, attachments and
  *   Message-ID kept, delivered only to the forward's recipients (`envelopeTo`),
- *   with the mailbox as Sender (the SMTP envelope sender);
+ *   with the Sender and envelope sender the policy's `redirect` settings give;
  * - forward: a new message from the mailbox, "FW: subject", the original's
  *   header block above its body, its attachments kept;
  * - forward as attachment: a new message with the original attached as a
  *   `.eml` (message/rfc822), byte for byte.
  */
-export function autoForwardMessage(forward: PlannedForward, inbound: InboundEmail, mailbox: Address): MessageInput {
-  const headers = stampHeaders(forward, inbound, mailbox);
+export function autoForwardMessage(forward: PlannedForward, to: Address[], inbound: InboundEmail, mailbox: Address, envelope: ForwardEnvelope): MessageInput {
+  const { messageId, headers } = envelope;
   if (forward.style === 'redirect') {
     return {
       from: originalFrom(inbound, mailbox),
-      sender: mailbox,
+      ...(envelope.sender !== undefined ? { sender: envelope.sender } : {}),
+      ...(envelope.envelopeFrom !== undefined ? { envelopeFrom: envelope.envelopeFrom } : {}),
       // Shown only: the redirect goes to its own recipients. An address mailwright cannot write
       // (`team@intranet`) is left out rather than make the redirect impossible.
       to: inbound.to.filter(writable),
       cc: inbound.cc.filter(writable),
-      envelopeTo: forward.to,
+      envelopeTo: to,
       subject: inbound.subject,
       ...(inbound.text !== undefined || inbound.html === undefined ? { text: inbound.text ?? '' } : {}),
       ...(inbound.html !== undefined ? { html: inbound.html } : {}),
       attachments: inbound.attachments,
-      ...(inbound.messageId !== undefined && MESSAGE_ID.test(inbound.messageId) ? { messageId: inbound.messageId } : {}),
+      messageId,
       headers: { ...inbound.threadHeaders, ...headers },
     };
   }
   const subject = forwardSubject(inbound.subject);
   if (forward.style === 'forward-as-attachment') {
-    const filename = `${inbound.subject.replace(/[\\/:*?"<>|\r\n]+/g, ' ').trim() || 'message'}.eml`;
+    const filename = `${cleanFilename(inbound.subject.replace(/[:*?"<>|]+/g, ' '), 'message')}.eml`;
     return {
       from: mailbox,
-      to: forward.to,
+      to,
       subject,
       text: 'The forwarded message is attached.',
       attachments: [{ filename, contentType: 'message/rfc822', content: inbound.raw }],
+      messageId,
       headers,
     };
   }
@@ -109,11 +113,12 @@ export function autoForwardMessage(forward: PlannedForward, inbound: InboundEmai
   const htmlBlock = block.map(([k, v]) => `<b>${k}:</b> ${escapeHtml(v)}`).join('<br>\n');
   return {
     from: mailbox,
-    to: forward.to,
+    to,
     subject,
     text,
     ...(inbound.html !== undefined ? { html: `<div><br></div><hr>\n<div>${htmlBlock}</div><br>\n${inbound.html}` } : {}),
     attachments: inbound.attachments,
+    messageId,
     headers,
   };
 }

@@ -13,10 +13,15 @@ import { newEmailRecord } from '../../send/new-email-record.js';
 import type { EmailStatus } from '../../store/email-record.js';
 import type { Store } from '../../store/store.js';
 import type { ForwardEventEmitter } from '../forward-events.js';
-import { autoForwardMessage } from './auto-forward-message.js';
+import { forwardingMac, type ForwardingMac } from '../forwarding-key.js';
+import { hopToken, MARK_HEADER, readMark, writeMark } from '../forwarding-mark.js';
+import { AUTO_FORWARDED_HEADER, autoForwardMessage, INBOX_RULES_LOOP_HEADER, type ForwardEnvelope } from './auto-forward-message.js';
+import { writableMessageId } from './clean-inbound.js';
+import { mailboxKey, type ForwardingPolicy } from './forwarding-policy.js';
 import { findMailbox, type ForwardingPolicyService } from './forwarding-policy-service.js';
 import { parseInboundEmail, type InboundEmail } from './inbound-email.js';
-import { planForwards, type BlockedRecipients, type ForwardingPlan, type ForwardSource, type ForwardStyle, type PlannedForward } from './plan-forwards.js';
+import { planForwards, recipientVerdict, type BlockedRecipients, type ForwardingPlan, type ForwardSource, type ForwardStyle, type MarkFacts, type PlannedForward } from './plan-forwards.js';
+import { srsAddress } from './srs.js';
 
 /** A message that arrived in a mailbox. */
 export interface InboundDelivery {
@@ -77,7 +82,7 @@ export interface InboundResult {
 /** Dependencies of {@link AutoForwarder}. */
 export interface AutoForwarderDeps {
   policy: ForwardingPolicyService;
-  store: Pick<Store, 'findByIdempotencyKey' | 'insertEmail'>;
+  store: Pick<Store, 'findByIdempotencyKey' | 'insertEmail' | 'getSetting' | 'putSetting'>;
   clock: Clock;
   enqueue(message: MessageInput, options: EnqueueOptions): Promise<string>;
   events: ForwardEventEmitter;
@@ -86,74 +91,152 @@ export interface AutoForwarderDeps {
 const sourceKey = (source: ForwardSource): string =>
   source.kind === 'inbox-rule' ? `rule:${source.rule}` : source.kind === 'forwarding-contact' ? `contact:${source.contactId}` : 'smtp';
 
+/** What the forwards of one received message share. */
+interface Forwarding {
+  policy: ForwardingPolicy;
+  inbound: InboundEmail;
+  mailbox: Address;
+  mac: ForwardingMac;
+  /** The hops the forwards' marks carry: the trusted ones of the message, this mailbox's added. */
+  hops: string[];
+}
+
+/** The recipients of one forward split by whether they are inside the organization (accepted domains): each group is its own email. */
+function byOrganization(recipients: readonly Address[], policy: ForwardingPolicy): { internal: boolean; to: Address[] }[] {
+  const internal = recipients.filter((r) => recipientVerdict(r.address, policy).internal);
+  const external = recipients.filter((r) => !internal.includes(r));
+  return [
+    { internal: true, to: internal },
+    { internal: false, to: external },
+  ].filter((group) => group.to.length > 0);
+}
+
 /**
  * Applies the forwarding policy to messages that arrive in the host's
  * mailboxes. Forwards go through the batch queue (throttled, retried,
  * persisted); a forward the policy stops is recorded in the history as
  * `blocked` with the reason, never dropped. Processing the same message again
  * queues and records nothing new (idempotency keys from its Message-ID).
+ *
+ * Only the organization's own signed mark (`X-Mailwright-Mark`) says whether a message
+ * already went round or is a record forward; the other headers of a received message,
+ * forged or not, decide nothing and are not copied. Exchange's internal headers
+ * (`X-MS-Exchange-Organization-AutoForwarded`, `X-MS-Exchange-Inbox-Rules-Loop`) go
+ * only to recipients inside the organization.
  */
 export class AutoForwarder {
   constructor(private readonly deps: AutoForwarderDeps) {}
 
   /** Applies the forwarding policy to a received message: queues its forwards, records blocked ones, says whether to keep it. */
   async process(delivery: InboundDelivery): Promise<InboundResult> {
-    const prepared = await this.prepare(delivery);
+    const prepared = await this.prepare(delivery, true);
     if (prepared === undefined) return { mailbox: delivery.mailbox, deliverToMailbox: true, forwards: [] };
-    const { policy, settings, inbound, mailbox, plan } = prepared;
-    const forwards = await this.carryOut(plan.forwards, inbound, mailbox);
-    if (plan.deliverToMailbox || forwards.some((f) => f.status === 'queued')) return { mailbox: mailbox.address, deliverToMailbox: plan.deliverToMailbox, forwards };
+    const { settings, plan, mark, forwarding } = prepared;
+    const { mailbox } = forwarding;
+    const forwards = await this.carryOut(plan.forwards, forwarding);
+    const result = { mailbox: mailbox.address, deliverToMailbox: plan.deliverToMailbox, forwards };
+    if (plan.deliverToMailbox || forwards.some((f) => f.status === 'queued') || !forwards.some((f) => f.status === 'failed')) return result;
     // The mailbox forward could not even be queued (too large…): the message stays, and its inbox rules run as on any kept message.
-    const rules = planForwards({ policy, mailbox: { ...settings, forwardingSmtpAddress: undefined, forwardingContactId: undefined }, message: inbound });
-    return { mailbox: mailbox.address, deliverToMailbox: true, forwards: [...forwards, ...(await this.carryOut(rules.forwards, inbound, mailbox))] };
+    const rules = planForwards({ policy: forwarding.policy, mailbox: { ...settings, forwardingSmtpAddress: undefined, forwardingContactId: undefined }, message: forwarding.inbound, mark });
+    return { ...result, deliverToMailbox: true, forwards: [...forwards, ...(await this.carryOut(rules.forwards, forwarding))] };
   }
 
   /** What the policy would do with the message, without queuing or recording anything (an administrator's dry run). */
   async preview(delivery: InboundDelivery): Promise<ForwardingPlan & { mailbox: string }> {
-    const prepared = await this.prepare(delivery);
-    return prepared === undefined ? { mailbox: delivery.mailbox, deliverToMailbox: true, forwards: [] } : { mailbox: prepared.mailbox.address, ...prepared.plan };
+    const prepared = await this.prepare(delivery, false);
+    return prepared === undefined ? { mailbox: delivery.mailbox, deliverToMailbox: true, forwards: [] } : { mailbox: prepared.forwarding.mailbox.address, ...prepared.plan };
   }
 
-  private async prepare(delivery: InboundDelivery) {
+  /** Parses the message and plans its forwards; `forwarding` makes the organization's key if it has none yet (a dry run does not). */
+  private async prepare(delivery: InboundDelivery, forwarding: boolean) {
     checkDelivery(delivery);
     const policy = await this.deps.policy.get();
     const settings = findMailbox(policy, delivery.mailbox);
     if (settings === undefined) return undefined;
-    const inbound = await parseInboundEmail(delivery.message);
+    const inbound = await parseInboundEmail(delivery.message, policy.inbound);
+    const mac = await forwardingMac(this.deps.store, { create: forwarding });
+    const trusted = readMark(mac, this.nowSeconds(), inbound.marks, inbound.messageId);
+    const token = hopToken(mac, mailboxKey(settings.address));
+    const mark: MarkFacts = { alreadyForwarded: trusted.hops.includes(token), hops: trusted.hops.length, recordForward: trusted.recordId !== undefined };
     const contactId = settings.forwardingContactId;
     const contact = contactId === undefined ? undefined : ((await this.deps.policy.resolveContact(contactId)) ?? null);
-    const plan = planForwards({ policy, mailbox: settings, message: inbound, ...(contact !== undefined ? { contact } : {}) });
+    const plan = planForwards({ policy, mailbox: settings, message: inbound, mark, ...(contact !== undefined ? { contact } : {}) });
     const parsed = parseAddress(settings.address, 'mailbox');
     const mailbox: Address = settings.displayName === undefined ? parsed : { name: settings.displayName, address: parsed.address };
-    return { policy, settings, inbound, mailbox, plan };
+    return { settings, plan, mark, forwarding: { policy, inbound, mailbox, mac, hops: [...trusted.hops, token] } satisfies Forwarding };
   }
 
-  /** Queues each planned forward to its allowed recipients, and records its blocked ones. */
-  private async carryOut(planned: readonly PlannedForward[], inbound: InboundEmail, mailbox: Address): Promise<AutoForwardOutcome[]> {
+  private nowSeconds(): number {
+    return Math.floor(this.deps.clock.now().toSeconds());
+  }
+
+  /** Queues each planned forward to its allowed recipients (one email inside the organization, one outside), and records its blocked ones. */
+  private async carryOut(planned: readonly PlannedForward[], forwarding: Forwarding): Promise<AutoForwardOutcome[]> {
+    const { inbound, mailbox, policy } = forwarding;
     const forwards: AutoForwardOutcome[] = [];
     for (const forward of planned) {
       const key = `auto-forward:${mailbox.address.toLowerCase()}:${inbound.identity}:${inbound.digest}:${sourceKey(forward.source)}:${forward.style}`;
-      if (forward.to.length > 0) forwards.push(await this.queue(forward, inbound, mailbox, key));
+      const groups = byOrganization(forward.to, policy);
+      for (const group of groups) {
+        forwards.push(await this.queue(forward, group, forwarding, groups.length > 1 ? `${key}:${group.internal ? 'internal' : 'external'}` : key));
+      }
       for (const [index, blocked] of forward.blocked.entries()) forwards.push(await this.block(forward, blocked, inbound, mailbox, `${key}:blocked:${index}`));
     }
     return forwards;
   }
 
-  private meta(forward: PlannedForward, mailbox: Address, inbound: InboundEmail): Record<string, unknown> {
-    return { autoForward: { mailbox: mailbox.address, source: forward.source, style: forward.style, stamped: forward.stamped, original: inbound.identity } };
+  /**
+   * The Message-ID, headers and envelope of a forward to one group of recipients: the signed
+   * mark always; Exchange's own stamp and loop header only inside the organization; for a
+   * redirect, the Sender and envelope sender the policy asks for (SRS only outside).
+   */
+  private envelope(forward: PlannedForward, internal: boolean, { policy, inbound, mailbox, mac, hops }: Forwarding): ForwardEnvelope {
+    const now = this.nowSeconds();
+    const messageId = (forward.style === 'redirect' ? writableMessageId(inbound.messageId) : undefined) ?? newMessageId(domainOf(mailbox.address));
+    const headers: Record<string, string> = { [MARK_HEADER]: writeMark(mac, now, { messageId, hops }) };
+    if (forward.stamped && internal) {
+      headers[AUTO_FORWARDED_HEADER] = 'true';
+      headers[INBOX_RULES_LOOP_HEADER] = mailboxKey(mailbox.address);
+    }
+    if (forward.style !== 'redirect') return { messageId, headers };
+    const original = inbound.returnPath ?? inbound.from?.address;
+    const srs = policy.redirect.envelopeFrom === 'srs' && !internal && original !== undefined ? srsAddress(mac, now, original, domainOf(mailbox.address)) : undefined;
+    const bounceTo: Address = srs !== undefined ? { address: srs } : { address: mailbox.address };
+    return {
+      messageId,
+      headers,
+      ...(policy.redirect.senderHeader === 'mailbox' ? { sender: mailbox } : {}),
+      ...(policy.redirect.senderHeader === 'none' || srs !== undefined ? { envelopeFrom: bounceTo } : {}),
+    };
   }
 
-  private async queue(forward: PlannedForward, inbound: InboundEmail, mailbox: Address, key: string): Promise<AutoForwardOutcome> {
-    const outcome = { source: forward.source, style: forward.style, stamped: forward.stamped, recipients: forward.to.map(formatAddress) };
+  private meta(forward: PlannedForward, mailbox: Address, inbound: InboundEmail, envelopeFrom?: Address): Record<string, unknown> {
+    return {
+      autoForward: {
+        mailbox: mailbox.address,
+        source: forward.source,
+        style: forward.style,
+        stamped: forward.stamped,
+        original: inbound.identity,
+        ...(envelopeFrom !== undefined ? { envelopeFrom: envelopeFrom.address } : {}),
+      },
+    };
+  }
+
+  private async queue(forward: PlannedForward, group: { internal: boolean; to: Address[] }, forwarding: Forwarding, key: string): Promise<AutoForwardOutcome> {
+    const { inbound, mailbox } = forwarding;
+    const outcome = { source: forward.source, style: forward.style, stamped: forward.stamped, recipients: group.to.map(formatAddress) };
     try {
-      const emailId = await this.deps.enqueue(autoForwardMessage(forward, inbound, mailbox), { idempotencyKey: key, meta: this.meta(forward, mailbox, inbound) });
+      const envelope = this.envelope(forward, group.internal, forwarding);
+      const message: MessageInput = autoForwardMessage(forward, group.to, inbound, mailbox, envelope);
+      const emailId = await this.deps.enqueue(message, { idempotencyKey: key, meta: this.meta(forward, mailbox, inbound, envelope.envelopeFrom) });
       this.deps.events.emit('auto-forward-queued', { mailbox: mailbox.address, emailId, source: forward.source, style: forward.style, recipients: outcome.recipients });
       return { ...outcome, status: 'queued', emailId };
     } catch (error) {
       // A forward the message itself makes impossible (too large, unreadable address) is kept as failed; store errors are not caught.
       if (!isMailwrightError(error) || error.code === ErrorCodes.STORE_FAILED) throw error;
       const { failure } = toDeliveryFailure(error);
-      const emailId = await this.record('failed', forward.to, forward, inbound, mailbox, `${key}:failed`, { failure });
+      const emailId = await this.record('failed', group.to, forward, inbound, mailbox, `${key}:failed`, { failure });
       return { ...outcome, status: 'failed', emailId, reason: error.message };
     }
   }

@@ -11,8 +11,10 @@ export function formatAuditEntry(entry: ForwardingAuditEntry): string {
   const targets = entry.targets.map((t) => `${t.address}${t.external ? '' : ' (internal)'}${t.allowed ? '' : ' [BLOCKED by remote domain]'}`).join(', ');
   const extras = [
     entry.deliverToMailboxAndForward === true ? 'keeps a copy' : entry.deliverToMailboxAndForward === false ? 'keeps no copy' : '',
+    entry.exchangeRecipients !== undefined ? `Exchange recipients (inside): ${entry.exchangeRecipients.join(', ')}` : '',
     entry.problem ?? '',
     entry.unsupported !== undefined ? `also: ${entry.unsupported.join(', ')}` : '',
   ].filter((s) => s !== '');
-  return `${entry.mailbox} [${entry.origin}] ${what} -> ${targets || '(nobody)'}${extras.length > 0 ? `; ${extras.join('; ')}` : ''}`;
+  const origin = entry.imported !== undefined ? `import: ${entry.imported.name} row ${entry.imported.row}` : entry.origin;
+  return `${entry.mailbox} [${origin}] ${what} -> ${targets || '(nobody)'}${extras.length > 0 ? `; ${extras.join('; ')}` : ''}`;
 }

@@ -3,11 +3,16 @@ import { MailwrightError } from '../../errors/mailwright-error.js';
 import type { Address } from '../../message/message.js';
 import { parseAddress } from '../../message/address.js';
 import { invalidSettings, settingsIssues } from '../../parameters/parse-settings.js';
+import type { Clock } from '../../clock/clock.js';
 import type { Store } from '../../store/store.js';
 import type { ContactDirectory } from '../../users/contact-directory.js';
 import type { UserDirectory } from '../../users/user-directory.js';
 import type { ProviderRegistry } from '../../providers/provider-registry.js';
+import { forwardingMac } from '../forwarding-key.js';
+import { readExchangeExport, type ExchangeExport } from './exchange-export.js';
 import { auditForwarding, type ForwardingAuditEntry } from './forwarding-audit.js';
+import { importedContactIds } from './imported-forwarding.js';
+import { reverseSrs } from './srs.js';
 import type { MailboxInboxRules } from './mailbox-inbox-rules.js';
 import {
   forwardingPolicySchema,
@@ -29,6 +34,8 @@ export interface ForwardingPolicyServiceDeps {
   contacts?: ContactDirectory;
   /** The registered providers, to read inbox rules from the server. */
   providers: Pick<ProviderRegistry, 'get'>;
+  /** The source of time (SRS addresses are valid for 21 days). */
+  clock: Clock;
 }
 
 /** Options of {@link ForwardingPolicyService.audit}. */
@@ -37,6 +44,12 @@ export interface ForwardingAuditOptions {
   readRulesFrom?: { providerId: string; mailboxes: readonly string[] };
   /** List forwards that stay inside the organization too. @default false */
   includeInternal?: boolean;
+  /**
+   * Exported output of Exchange PowerShell's Get-Mailbox (mailbox forwarding, which Graph does
+   * not expose) and Get-InboxRule, CSV or JSON: the audit then covers a real tenant, each
+   * entry saying which export and row it came from (`origin: 'import'`). @default none
+   */
+  imports?: readonly ExchangeExport[];
 }
 
 /** The policy key of an address a caller asks about; MW_INVALID_ADDRESS when it is not an address. */
@@ -110,6 +123,18 @@ export class ForwardingPolicyService {
     return found === undefined ? undefined : contactAddress(found);
   }
 
+  /**
+   * The original sender of a bounce that came back to an SRS address this organization's
+   * redirects used as envelope sender (`redirect.envelopeFrom: 'srs'`), e.g.
+   * `SRS0=HHHH=TT=example.com=ana@contoso.com` → `ana@example.com`; undefined when the
+   * address is not one of them, was altered, or is older than 21 days. Route the bounce
+   * there, or drop it when undefined (it is not a bounce of a forward).
+   */
+  async reverseSrs(address: string): Promise<string | undefined> {
+    if (typeof address !== 'string') return undefined;
+    return reverseSrs(await forwardingMac(this.deps.store), Math.floor(this.deps.clock.now().toSeconds()), address);
+  }
+
   private async findContact(id: string): Promise<{ email?: string; displayName?: string } | undefined> {
     return (await this.deps.contacts?.getContact(id)) ?? (await this.deps.users.getUser(id));
   }
@@ -119,9 +144,15 @@ export class ForwardingPolicyService {
    * organization, from the policy and, when asked, read from real mailboxes.
    */
   async audit(options: ForwardingAuditOptions = {}): Promise<ForwardingAuditEntry[]> {
+    const imports = options.imports ?? [];
+    if (!Array.isArray(imports)) {
+      throw new MailwrightError(ErrorCodes.INVALID_SETTINGS, 'The audit\'s imports must be a list of { content, name?, mailbox? }.', { fix: 'Pass imports: [{ name: "mailboxes.csv", content }].', details: { field: 'imports' } });
+    }
+    const imported = imports.map(readExchangeExport);
     const policy = await this.get();
     const contacts = new Map<string, Address>();
-    for (const id of policy.mailboxes.flatMap((m) => (m.forwardingContactId === undefined ? [] : [m.forwardingContactId]))) {
+    const contactIds = [...policy.mailboxes.flatMap((m) => (m.forwardingContactId === undefined ? [] : [m.forwardingContactId])), ...importedContactIds(imported)];
+    for (const id of new Set(contactIds)) {
       const contact = await this.resolveContact(id);
       if (contact !== undefined) contacts.set(id, contact);
     }
@@ -137,7 +168,7 @@ export class ForwardingPolicyService {
       }
       for (const mailbox of from.mailboxes) serverRules.push(await provider.readInboxRules(mailbox));
     }
-    return auditForwarding({ policy, contacts, serverRules, ...(options.includeInternal !== undefined ? { includeInternal: options.includeInternal } : {}) });
+    return auditForwarding({ policy, contacts, serverRules, imported, ...(options.includeInternal !== undefined ? { includeInternal: options.includeInternal } : {}) });
   }
 
   private async save(value: ForwardingPolicyInput): Promise<ForwardingPolicy> {

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { addressSpecOf, inboxRuleSchema, recipientSchema } from './inbox-rule.js';
 import { asciiAddress } from '../../message/ascii-domain.js';
+import { inboundLimitsSchema } from './inbound-limits.js';
+import { redirectSettingsSchema } from './redirect-settings.js';
 import { DEFAULT_REMOTE_DOMAIN, policyDomainSchema, remoteDomainSchema } from './remote-domains.js';
 
 const uniqueBy =
@@ -14,8 +16,12 @@ const uniqueBy =
     });
   };
 
-/** What identifies an address of the policy (a mailbox, a rule's recipient): its address, domain in ASCII (IDNA), lower-cased, whatever the display name. */
-export const mailboxKey = (address: string): string => asciiAddress(addressSpecOf(address)).toLowerCase();
+/**
+ * What identifies an address of the policy (a mailbox, a rule's recipient): its address,
+ * domain in ASCII (IDNA), local part in Unicode NFC, lower-cased, whatever the display name:
+ * `José@Bücher.example` and `jose\u0301@xn--bcher-kva.example` are one mailbox.
+ */
+export const mailboxKey = (address: string): string => asciiAddress(addressSpecOf(address).normalize('NFC')).toLowerCase();
 
 /** Forwarding settings and inbox rules of one mailbox (Exchange `Set-Mailbox` / `New-InboxRule`). */
 export const mailboxForwardingSchema = z
@@ -70,6 +76,17 @@ export const forwardingPolicySchema = z
       .superRefine(uniqueBy((d) => d.domain, 'The remote domain')),
     /** @default [] */
     mailboxes: z.array(mailboxForwardingSchema).default([]).superRefine(uniqueBy((m) => mailboxKey(m.address), 'The mailbox')),
+    /** How redirects go out: a Sender header or none, and the envelope sender. @default { senderHeader: 'mailbox', envelopeFrom: 'mailbox' } */
+    redirect: redirectSettingsSchema.prefault({}),
+    /**
+     * A mailbox forward blocked by the remote domain policy, for a mailbox that keeps no copy
+     * (no DeliverToMailboxAndForward): `keep` delivers the message to the mailbox after all
+     * (mailwright's safer default); `drop` does not, as Exchange Online drops it. Either way
+     * the history records the forward as `blocked` with its reason. @default 'keep'
+     */
+    onBlockedForward: z.enum(['keep', 'drop']).default('keep'),
+    /** Limits on received messages and on how many automatic forwards a message may go through. @default { maxHeaderBytes: 262144, maxMimeParts: 500, maxForwardHops: 10 } */
+    inbound: inboundLimitsSchema.prefault({}),
   })
   .meta({ title: 'Forwarding policy' });
 

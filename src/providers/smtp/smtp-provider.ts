@@ -207,7 +207,7 @@ export function smtpProvider(options: SmtpProviderOptions = {}): Provider {
     const original = new Map(recipients.map((address) => [asciiAddress(address), address]));
     try {
       session = await checkout(settings);
-      const envelope = { from: asciiAddress((message.sender ?? message.from).address), to: recipients.map(asciiAddress) };
+      const envelope = { from: asciiAddress((message.envelopeFrom ?? message.sender ?? message.from).address), to: recipients.map(asciiAddress) };
       const info = await session.send(envelope, encodeMessage(message));
       const transcript = session.transcript.text([settings.password]);
       checkin(settings, session);

@@ -11,7 +11,6 @@ const message = (overrides: Partial<InboundEmail> = {}): PlanInput['message'] =>
   subject: 'Invoice 42 overdue',
   text: 'Please pay invoice 42.',
   attachments: [],
-  ruleLoopMailboxes: [],
   ...overrides,
 });
 
@@ -84,6 +83,7 @@ describe('planForwards', () => {
     expect(result.forwards[0]!.blocked).toEqual([
       {
         code: ErrorCodes.FORWARDING_BLOCKED,
+        cause: 'remote-domain',
         reason: 'Automatic forwarding to partner.com is not allowed: remote domain "*" has auto-forward disabled',
         fix: expect.stringContaining('Allow auto-forwarding'),
         recipients: [{ address: 'archive@partner.com' }],
@@ -158,10 +158,41 @@ describe('planForwards', () => {
     expect(result.forwards.map((f) => f.source.kind)).toEqual(['forwarding-smtp-address']);
   });
 
-  it('a message the mailbox\'s own rules already forwarded is not forwarded by them again (loop), and says so', () => {
-    const result = plan({ inboxRules: [{ name: 'r', actions: { redirectTo: ['x@partner.com'] } }] }, {}, { message: message({ ruleLoopMailboxes: ['other@contoso.com', 'support@contoso.com'] }) });
+  it('a message the mailbox already forwarded (its trusted mark says so) is not forwarded by it again (loop), and says so', () => {
+    const result = plan({ inboxRules: [{ name: 'r', actions: { redirectTo: ['x@partner.com'] } }] }, {}, { mark: { alreadyForwarded: true, hops: 2, recordForward: false } });
     expect(result.forwards[0]!.to).toEqual([]);
-    expect(result.forwards[0]!.blocked[0]).toMatchObject({ code: ErrorCodes.FORWARDING_BLOCKED, reason: expect.stringContaining('Forwarding loop'), recipients: [{ address: 'x@partner.com' }] });
+    expect(result.forwards[0]!.blocked[0]).toMatchObject({ code: ErrorCodes.FORWARDING_BLOCKED, cause: 'loop', reason: expect.stringContaining('Forwarding loop'), recipients: [{ address: 'x@partner.com' }] });
+  });
+
+  it('a message that went through inbound.maxForwardHops automatic forwards is kept, its forwards blocked (hop cap)', () => {
+    const mailbox = { forwardingSmtpAddress: 'archive@contoso.com', inboxRules: [{ name: 'r', actions: { forwardTo: ['x@contoso.com'] } }] };
+    const under = plan(mailbox, { inbound: { maxForwardHops: 3 } }, { mark: { alreadyForwarded: false, hops: 2, recordForward: false } });
+    expect(under).toMatchObject({ deliverToMailbox: false, forwards: [{ to: [{ address: 'archive@contoso.com' }] }] });
+    const capped = plan(mailbox, { inbound: { maxForwardHops: 3 } }, { mark: { alreadyForwarded: false, hops: 3, recordForward: false } });
+    expect(capped.deliverToMailbox).toBe(true);
+    expect(capped.forwards.map((f) => [f.to.length, f.blocked[0]?.cause, f.blocked[0]?.reason])).toEqual([
+      [0, 'hops', expect.stringContaining('already forwarded automatically 3 times (the limit is 3)')],
+      [0, 'hops', expect.stringContaining('Too many automatic forwards')],
+    ]);
+  });
+
+  it('no inbox rule runs on a record forward of the organization (its trusted mark says so); mailbox forwarding still redirects it', () => {
+    const rules = { inboxRules: [{ name: 'r', actions: { forwardTo: ['x@contoso.com'] } }] };
+    expect(plan(rules, {}, { mark: { alreadyForwarded: false, hops: 0, recordForward: true } }).forwards).toEqual([]);
+    expect(plan({ ...rules, forwardingSmtpAddress: 'a@contoso.com' }, {}, { mark: { alreadyForwarded: false, hops: 0, recordForward: true } }).forwards.map((f) => f.source.kind)).toEqual(['forwarding-smtp-address']);
+  });
+
+  it('onBlockedForward: "keep" keeps a message whose mailbox forward the remote domain blocked; "drop" does not (Exchange); a loop or a missing contact is kept either way', () => {
+    const blockedOutside = { remoteDomains: [{ domain: '*', autoForwardEnabled: false }] };
+    const mailbox = { forwardingSmtpAddress: 'archive@gmail.com', inboxRules: [{ name: 'r', actions: { forwardTo: ['x@contoso.com'] } }] };
+    const kept = plan(mailbox, blockedOutside);
+    expect(kept.deliverToMailbox).toBe(true);
+    expect(kept.forwards.map((f) => f.source.kind)).toEqual(['forwarding-smtp-address', 'inbox-rule']);
+    const dropped = plan(mailbox, { ...blockedOutside, onBlockedForward: 'drop' });
+    expect(dropped).toMatchObject({ deliverToMailbox: false, forwards: [{ to: [], blocked: [{ cause: 'remote-domain' }] }] });
+    expect(plan({ ...mailbox, deliverToMailboxAndForward: true }, { ...blockedOutside, onBlockedForward: 'drop' }).deliverToMailbox).toBe(true);
+    expect(plan(mailbox, { ...blockedOutside, onBlockedForward: 'drop' }, { mark: { alreadyForwarded: true, hops: 1, recordForward: false } }).deliverToMailbox).toBe(true);
+    expect(plan({ forwardingContactId: 'gone' }, { onBlockedForward: 'drop' }, { contact: null }).deliverToMailbox).toBe(true);
   });
 });
 
