@@ -26,7 +26,7 @@ async function packagesLoadedBy(code: string): Promise<Set<string>> {
 
 // The heaviest dependencies serve one feature each; an application that does not use the
 // feature should not carry them (together about 50 MB of memory).
-const FEATURE_PACKAGES = ['mailparser', 'liquidjs', '@azure/msal-node', '@microsoft/microsoft-graph-client', 'pg'];
+const FEATURE_PACKAGES = ['mailparser', 'liquidjs', '@azure/msal-node', '@microsoft/microsoft-graph-client', 'pg', 'pg-copy-streams'];
 
 describe('what importing mailwright loads', () => {
   it('the package entry point loads the core, and none of the single-feature dependencies', async () => {
