@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { median, printFigures } from './bench-report.js';
-import { forkSink } from './forked-sink.js';
+import { forkRecordingSink } from './recording-sink.js';
 import { benchScript } from './recording-sink.js';
 
 // Memory of an application that sends through SMTP only, against raw nodemailer: each side in
@@ -31,7 +31,7 @@ interface MemoryRun {
   sent: number;
 }
 
-const sink = await forkSink();
+const sink = await forkRecordingSink();
 const dir = await mkdtemp(join(tmpdir(), 'mw-bench-mem-'));
 try {
   const file = join(dir, 'report.pdf');

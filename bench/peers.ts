@@ -8,7 +8,7 @@ import { forkRecordingSink } from './recording-sink.js';
 import { noBackendCpu, postgresBackendCpu, redisServerCpu, type BackendCpu } from './peers/backend-cpu.js';
 import { crashTest, type CrashOutcome } from './peers/crash-test.js';
 import { startPeer, type PeerHandle } from './peers/peer-handle.js';
-import { PG_URL, REDIS_URL, type PeerConfig, type PeerKind } from './peers/peer-sender.js';
+import { dropSchemas, PG_URL, REDIS_URL, type PeerConfig, type PeerKind } from './peers/peer-sender.js';
 import { PG_BOSS_BATCH, PG_BOSS_LOOPS } from './peers/pg-boss-peer.js';
 
 // mailwright against what users would pick instead: raw nodemailer (the baseline), mailwright on
@@ -167,10 +167,5 @@ try {
 } finally {
   await sink.close();
   await rm(dir, { recursive: true, force: true });
-  if (schemas.length > 0) {
-    const admin = new pg.Client({ connectionString: PG_URL });
-    await admin.connect();
-    for (const schema of schemas) await admin.query(`drop schema if exists "${schema}" cascade`);
-    await admin.end();
-  }
+  await dropSchemas(schemas);
 }

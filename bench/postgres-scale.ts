@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { createMailwright } from '../src/mailwright.js';
 import { smtpProvider } from '../src/providers/smtp/smtp-provider.js';
 import { createPostgresStore } from '../src/store/postgres/postgres-store.js';
@@ -9,7 +8,7 @@ import { InMemoryUserDirectory } from '../src/users/in-memory-user-directory.js'
 import { median, printFigures, timeMs } from './bench-report.js';
 
 const cpuMs = ({ user, system }: NodeJS.CpuUsage): number => (user + system) / 1000;
-import { PG_URL, type PeerConfig } from './peers/peer-sender.js';
+import { dropSchemas, PG_URL, type PeerConfig } from './peers/peer-sender.js';
 import { startPeer } from './peers/peer-handle.js';
 import { forkRecordingSink, type RecordingSink } from './recording-sink.js';
 import { postgresBackendCpu } from './peers/backend-cpu.js';
@@ -122,8 +121,5 @@ try {
   ]);
   process.exitCode = met && queued === ENQUEUE ? 0 : 1;
 } finally {
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  for (const schema of schemas) await admin.query(`drop schema if exists "${schema}" cascade`);
-  await admin.end();
+  await dropSchemas(schemas);
 }

@@ -10,7 +10,7 @@ import { createSqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../src/store/store.js';
 import { InMemoryUserDirectory } from '../src/users/in-memory-user-directory.js';
 import { postgresBackendCpu } from './peers/backend-cpu.js';
-import { PG_URL, peerEmail, pgUrlFor } from './peers/peer-sender.js';
+import { dropSchemas, peerEmail, pgUrlFor } from './peers/peer-sender.js';
 import { forkRecordingSink } from './recording-sink.js';
 
 // A diagnostic: one mailwright distributor (defaults, concurrency 4) in this process, sending
@@ -91,11 +91,5 @@ try {
   await mailwright.close();
   await sink.close();
   await rm(dir, { recursive: true, force: true });
-  if (dialect === 'postgres') {
-    const { default: pg } = await import('pg');
-    const admin = new pg.Client({ connectionString: PG_URL });
-    await admin.connect();
-    await admin.query(`drop schema if exists "${namespace}" cascade`);
-    await admin.end();
-  }
+  if (dialect === 'postgres') await dropSchemas([namespace]);
 }

@@ -53,5 +53,15 @@ export const REDIS_URL = process.env.MAILWRIGHT_REDIS_URL ?? 'redis://127.0.0.1:
 /** The connection string of one sender's pool: its backends are found by application_name. */
 export const pgUrlFor = (namespace: string): string => `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}application_name=${namespace}`;
 
+/** Drops PostgreSQL schemas a benchmark made (with everything in them). */
+export async function dropSchemas(schemas: readonly string[]): Promise<void> {
+  if (schemas.length === 0) return;
+  const { default: pg } = await import('pg');
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  for (const schema of schemas) await admin.query(`drop schema if exists "${schema}" cascade`);
+  await admin.end();
+}
+
 /** Resolves after `ms`. */
 export const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
