@@ -17,8 +17,24 @@ export interface PeerHandle {
 export async function startPeer(config: PeerConfig): Promise<PeerHandle> {
   const { file, execArgv } = benchScript('peers/peer-process');
   const child: ChildProcess = fork(file, [JSON.stringify(config)], { execArgv });
+  // One command at a time: the next message (or the exit) answers the one waiting.
+  let answer: ((message: PeerAnswer) => void) | undefined;
+  let exitCode: number | null | undefined;
+  const settle = (message: PeerAnswer): void => {
+    const waiting = answer;
+    answer = undefined;
+    waiting?.(message);
+  };
+  child.on('message', settle);
+  child.on('exit', (code) => {
+    exitCode = code;
+    settle({ type: 'error', message: `${config.kind} exited (${String(code)})` });
+  });
   const next = async (): Promise<{ ms: number; cpuUs: number }> => {
-    const [message] = (await Promise.race([once(child, 'message'), once(child, 'exit').then(([code]) => [{ type: 'error', message: `${config.kind} exited (${String(code)})` }])])) as [PeerAnswer];
+    const message = await new Promise<PeerAnswer>((resolve) => {
+      if (exitCode !== undefined) resolve({ type: 'error', message: `${config.kind} exited (${String(exitCode)})` });
+      else answer = resolve;
+    });
     if (message.type === 'error') throw new Error(`${config.kind}: ${message.message}`);
     return message.type === 'done' ? message : { ms: 0, cpuUs: 0 };
   };
