@@ -21,8 +21,16 @@ export async function crashTest(config: PeerConfig, sink: RecordingSink, count: 
   const prefix = `crash-${config.namespace}-`;
   const doomed = await startPeer(config);
   await doomed.run({ type: 'fill', prefix, count });
-  const draining = doomed.run({ type: 'drain' }).catch(() => undefined); // it dies before answering
-  while ((await sink.count(prefix)).delivered < count / 2) await pause(5);
+  // Before the kill, the drain can only end by sending everything (too few emails) or by failing.
+  let ended: string | undefined;
+  const draining = doomed.run({ type: 'drain' }).then(
+    () => void (ended = `sent all ${count} emails before the kill; queue more (BENCH_CRASH_EMAILS)`),
+    (error: unknown) => void (ended ??= String(error)),
+  );
+  while ((await sink.count(prefix)).delivered < count / 2) {
+    if (ended !== undefined) throw new Error(`${config.kind}: ${ended}`);
+    await pause(5);
+  }
   await doomed.kill();
   await draining;
   const deliveredAtKill = (await sink.count(prefix)).delivered;
