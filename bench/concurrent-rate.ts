@@ -1,9 +1,11 @@
+import { peerEmail } from './peers/peer-sender.js';
+
 /**
- * The i-th small email of the throughput benchmark. Every sender compared (raw nodemailer,
- * the SMTP provider alone, the distributor) sends exactly these, so the ratios compare like
- * with like.
+ * The i-th small email of the throughput benchmark, the peers benchmark's. Every sender
+ * compared (raw nodemailer, the SMTP provider alone, the distributor) sends exactly these, so
+ * the ratios compare like with like.
  */
-export const smallEmail = (i: number) => ({ from: 'Batch <batch@contoso.com>', to: `customer${i}@example.com`, subject: `Invoice ${i}`, text: `Hello, your invoice ${i} is ready.` });
+export const smallEmail = (i: number) => peerEmail('customer', i);
 
 /** A sender measured by the throughput benchmark: the same emails each round, over connections it keeps. */
 export interface RateBench {

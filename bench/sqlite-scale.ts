@@ -76,9 +76,11 @@ const setup = new Database(filename);
 setup.prepare('update emails set attempt_log = ?').run(attemptLog);
 setup.pragma('wal_checkpoint(TRUNCATE)');
 setup.close();
-// Two copies of the file for the purge baseline (the store's own file is purged in between).
+// Two copies of the file for the purge baseline (the store's own file is purged in between),
+// and one for the purge of a third.
 const rawCopies = [join(dir, 'history-raw-1.db'), join(dir, 'history-raw-2.db')];
-for (const copy of rawCopies) {
+const thirdCopy = join(dir, 'history-third.db');
+for (const copy of [...rawCopies, thirdCopy]) {
   await copyFile(filename, copy);
   // Written out now, so the kernel's write-back of the copy does not slow a timed purge.
   const handle = await open(copy, 'r+');
@@ -125,6 +127,17 @@ console.log(`purged ${deleted} rows older than ${cutoff}`);
 await store.close();
 const rawPurgeAfterMs = await rawPurgeMs(rawCopies[1] as string);
 console.log(`raw SQL purge of a copy: ${rawPurgeBeforeMs.toFixed(0)} ms before, ${rawPurgeAfterMs.toFixed(0)} ms after the store's purge`);
+await rm(rawCopies[0] as string);
+await rm(rawCopies[1] as string);
+
+// A third of the history: everything older than 60 days, on a copy of the file.
+const thirdStore = createSqliteStore({ filename: thirdCopy, clock });
+let deletedThird = 0;
+const purgeThirdMs = await timeMs(async () => {
+  deletedThird = await thirdStore.purgeFinishedBefore(toIso(clock.now().minus({ days: 60 })));
+});
+await thirdStore.close();
+await rm(thirdCopy);
 
 // Enqueue of 100,000 emails with enqueueMany (validated, size-checked, one transaction per 10,000),
 // against the raw inserts of the same records (baseline).
@@ -159,7 +172,8 @@ await rm(dir, { recursive: true, force: true });
 
 const met = printFigures(`SQLite at scale (${ROWS} history rows)`, [
   { name: 'failed-by-sender query (history.list)', value: queryMs, unit: 'ms', target: { op: '<=', value: 10 }, baseline: { name: 'raw SQL', value: rawQueryMs } },
-  { name: `retention purge (${deleted} rows)`, value: purgeMs, unit: 'ms', target: { op: '<=', value: 3000 }, baseline: { name: 'the same DELETE in raw SQL on a copy (mean of before and after)', value: (rawPurgeBeforeMs + rawPurgeAfterMs) / 2 } },
+  { name: `retention purge of two thirds (${deleted} rows)`, value: purgeMs, unit: 'ms', target: { op: '<=', value: 3000 }, baseline: { name: 'the same DELETE in raw SQL on a copy (mean of before and after)', value: (rawPurgeBeforeMs + rawPurgeAfterMs) / 2 } },
+  { name: `retention purge of a third (${deletedThird} rows)`, value: purgeThirdMs, unit: 'ms', target: { op: '<=', value: 3000 } },
   { name: `enqueue of ${ENQUEUE} (enqueueMany)`, value: enqueueMs, unit: 'ms', target: { op: '<=', value: 5000 }, baseline: { name: 'store.insertEmails of prepared records', value: rawInsertMs } },
 ]);
 process.exitCode = met && queued === 1 ? 0 : 1;

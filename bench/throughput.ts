@@ -6,7 +6,7 @@ import { benchMailwright } from './bench-mailwright.js';
 import { smallEmail } from './concurrent-rate.js';
 import { median, printFigures } from './bench-report.js';
 import { inMemoryHotPath } from './in-memory-hot-path.js';
-import { forkSink } from './forked-sink.js';
+import { forkRecordingSink } from './recording-sink.js';
 import { providerOnlyBench } from './provider-only-bench.js';
 import { rawNodemailerBench } from './raw-nodemailer-baseline.js';
 
@@ -16,7 +16,7 @@ const CONCURRENCY = 4;
 
 // The sink runs in its own process, as a real mail server would: the sender's thread is not
 // also the server's, so the ratio compares what the senders cost, not the sink's share of one thread.
-const sink = await forkSink();
+const sink = await forkRecordingSink();
 const dir = await mkdtemp(join(tmpdir(), 'mw-bench-tp-'));
 try {
   const mailwright = await benchMailwright(dir, sink.port, { connections: CONCURRENCY });

@@ -26,13 +26,34 @@ async function packagesLoadedBy(code: string): Promise<Set<string>> {
 
 // The heaviest dependencies serve one feature each; an application that does not use the
 // feature should not carry them (together about 50 MB of memory).
-const FEATURE_PACKAGES = ['mailparser', 'liquidjs', '@azure/msal-node', '@microsoft/microsoft-graph-client', 'pg'];
+const FEATURE_PACKAGES = ['mailparser', 'liquidjs', '@azure/msal-node', '@microsoft/microsoft-graph-client', 'pg', 'pg-copy-streams'];
 
 describe('what importing mailwright loads', () => {
   it('the package entry point loads the core, and none of the single-feature dependencies', async () => {
     const loaded = await packagesLoadedBy(`await import(${JSON.stringify(index)});`);
     expect(loaded).toContain('nodemailer');
     expect(loaded).toContain('kysely');
+    for (const name of FEATURE_PACKAGES) expect(loaded).not.toContain(name);
+  }, 30_000);
+
+  it('an application that queues and sends through SMTP on SQLite loads none of them', async () => {
+    const sink = pathToFileURL(join(root, 'examples', 'support', 'demo-smtp-sink.ts')).href;
+    const loaded = await packagesLoadedBy(
+      [
+        `const { createMailwright, createSqliteStore, smtpProvider, InMemoryUserDirectory } = await import(${JSON.stringify(index)});`,
+        `const { startDemoSmtpSink } = await import(${JSON.stringify(sink)});`,
+        `const { mkdtempSync, rmSync } = await import('node:fs');`,
+        `const dir = mkdtempSync((await import('node:os')).tmpdir() + '/mw-smtp-only-');`,
+        `const server = await startDemoSmtpSink();`,
+        `const mw = await createMailwright({ store: createSqliteStore({ filename: dir + '/mw.db' }), providers: [smtpProvider({ id: 'smtp', settings: { host: '127.0.0.1', port: server.port, requireTls: false, requireAuth: false } })], users: new InMemoryUserDirectory() });`,
+        `await mw.parameters.update({ batchProviderId: 'smtp' });`,
+        `await mw.enqueue({ from: 'batch@contoso.com', to: 'c@example.com', subject: 'Report', text: 'Hello.' });`,
+        `const { sent } = await mw.distributor.runOnce();`,
+        `await mw.close(); await server.close(); rmSync(dir, { recursive: true, force: true });`,
+        `if (sent !== 1 || server.received() !== 1) throw new Error('the email was not sent');`,
+      ].join('\n'),
+    );
+    expect(loaded).toContain('better-sqlite3');
     for (const name of FEATURE_PACKAGES) expect(loaded).not.toContain(name);
   }, 30_000);
 

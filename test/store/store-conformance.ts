@@ -271,6 +271,36 @@ export function describeStoreConformance(name: string, factory: () => Promise<St
         await store.insertEmails([]);
       });
 
+      it('stores every field as given, whatever characters the text holds', async () => {
+        const awkward = 'tab\there, new\nline, cr\r, back\\slash \\N, quote " \', ünïcødé 📧, comma, {brace}';
+        const full = newRecord({
+          status: 'failed',
+          providerId: null,
+          subject: awkward,
+          from: `"${awkward}" <ana@contoso.com>`,
+          sender: 'Office <office@contoso.com>',
+          userId: 'u\t1',
+          recipients: [{ kind: 'cc', address: 'b@example.com', status: 'rejected', response: awkward }],
+          sizeBytes: 2 ** 40,
+          attempts: 3,
+          deferrals: 2,
+          forced: true,
+          priority: -5,
+          idempotencyKey: awkward,
+          sentAt: at(5),
+          failure: sendAsDenied,
+          response: awkward,
+          meta: { note: awkward, n: 1 },
+          payload: `{"text":"${awkward.replace(/[\\"\n\r\t]/g, ' ')}"}\n\\.\n`,
+        });
+        const bare = newRecord({ payload: '' });
+        await store.insertEmails([full, bare]);
+        const { payload, ...fields } = full;
+        expect(await store.getEmail(full.id)).toEqual({ ...fields, updatedAt: full.createdAt });
+        expect(await store.getPayload(full.id)).toBe(payload);
+        expect(await store.getPayload(bare.id)).toBe('');
+      });
+
       it('inserts nothing when one record of the batch conflicts', async () => {
         await store.insertEmail(newRecord({ idempotencyKey: 'taken' }));
         const batch = [newRecord(), newRecord({ idempotencyKey: 'taken' }), newRecord()];

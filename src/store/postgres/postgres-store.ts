@@ -4,6 +4,7 @@ import { systemClock, type Clock } from '../../clock/clock.js';
 import { ErrorCodes } from '../../errors/error-codes.js';
 import { MailwrightError } from '../../errors/mailwright-error.js';
 import { KyselyStore } from '../shared/kysely-store.js';
+import { postgresCopyInsert } from './postgres-copy-insert.js';
 import type { StoreDatabase } from '../shared/store-database.js';
 import { migrateToLatest } from '../shared/store-migrations.js';
 import type { Store } from '../store.js';
@@ -86,16 +87,18 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     });
   }
   const { pool: ownPool, connectionString = '' } = options;
+  // Created on first use, and shared by Kysely and the bulk insert's COPY.
+  let created: Promise<Pool> | undefined;
+  const pool = (): Promise<Pool> => (created ??= ownPool !== undefined ? Promise.resolve(ownPool) : createPool(connectionString, maxConnections));
   const base = new Kysely<StoreDatabase>({
-    dialect: new PostgresDialect({ pool: ownPool !== undefined ? borrowedPool(ownPool) : () => createPool(connectionString, maxConnections) }),
+    dialect: new PostgresDialect({ pool: ownPool !== undefined ? borrowedPool(ownPool) : pool }),
   });
   const db = options.schema === undefined ? base : base.withSchema(options.schema);
   return new KyselyStore({
     dialect: 'postgres',
     db,
     clock: options.clock ?? systemClock,
-    // 29 columns × 1000 rows stays under PostgreSQL's 65,535 bound parameters.
-    insertChunkSize: 1000,
+    bulkInsert: postgresCopyInsert(pool, options.schema),
     migrate: () => migrateToLatest(db as Kysely<unknown>, options.schema),
     close: () => base.destroy(),
   });

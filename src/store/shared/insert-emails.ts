@@ -12,10 +12,8 @@ export type BulkInsert = (rows: readonly NewEmailRow[], payloads: readonly Email
 
 /** How a dialect inserts many emails. */
 export interface InsertEmailsConfig {
-  /** Rows per INSERT statement (bounded by the dialect's parameter limit). */
-  insertChunkSize: number;
-  /** A faster bulk insert, run in one transaction. @default multi-row INSERTs through Kysely */
-  bulkInsert?: BulkInsert;
+  /** The dialect's bulk insert, in one transaction (prepared statements on SQLite, COPY on PostgreSQL). */
+  bulkInsert: BulkInsert;
 }
 
 /** Inserts one record with its payload (in one transaction when it has one); `nowMs` fills absent times. */
@@ -47,19 +45,12 @@ async function idempotencyConflict(db: Kysely<StoreDatabase>, key: string, cause
 }
 
 /** Inserts many records with their payloads in one transaction: all or none. */
-export async function insertEmails(db: Kysely<StoreDatabase>, records: readonly NewEmailRecord[], nowMs: number, config: InsertEmailsConfig): Promise<void> {
+export async function insertEmails(records: readonly NewEmailRecord[], nowMs: number, config: InsertEmailsConfig): Promise<void> {
   if (records.length === 0) return;
   const rows = records.map((record) => emailToRow(record, nowMs));
   const payloads = records.flatMap((record) => payloadRowOf(record) ?? []);
-  const size = config.insertChunkSize;
   try {
-    if (config.bulkInsert !== undefined) await config.bulkInsert(rows, payloads);
-    else {
-      await db.transaction().execute(async (trx) => {
-        for (let i = 0; i < rows.length; i += size) await trx.insertInto('emails').values(rows.slice(i, i + size)).execute();
-        for (let i = 0; i < payloads.length; i += size) await trx.insertInto('email_payloads').values(payloads.slice(i, i + size)).execute();
-      });
-    }
+    await config.bulkInsert(rows, payloads);
   } catch (error) {
     if (isIdempotencyConflict(error)) {
       throw new MailwrightError(ErrorCodes.IDEMPOTENCY_KEY_CONFLICT, 'Two emails in the batch, or an email in the batch and a stored one, share an idempotency key; nothing was inserted.', {

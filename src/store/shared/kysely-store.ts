@@ -121,7 +121,7 @@ export class KyselyStore implements Store {
   }
 
   insertEmails(records: readonly NewEmailRecord[]): Promise<void> {
-    return this.run('insert emails', () => insertEmails(this.db, records, this.nowMs(), this.config));
+    return this.run('insert emails', () => insertEmails(records, this.nowMs(), this.config));
   }
 
   updateEmail(id: string, patch: EmailPatch): Promise<EmailRecord> {

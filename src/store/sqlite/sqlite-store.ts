@@ -118,8 +118,6 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): Store {
     dialect: 'sqlite',
     db,
     clock: options.clock ?? systemClock,
-    // 29 columns × 500 rows stays under SQLite's 32,766 bound parameters.
-    insertChunkSize: 500,
     bulkInsert: sqliteBulkInsert(db, open),
     finishAttempts: sqliteFinishAttempts(db, open),
     ...(onFile ? { longPurge: offThreadPurge(filename, busyTimeoutMs, pragmas, lock) } : {}),
