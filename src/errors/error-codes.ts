@@ -88,6 +88,16 @@ export const ErrorCodes = {
   MSAL_INVALID_CLIENT_CERTIFICATE: 'MW_MSAL_INVALID_CLIENT_CERTIFICATE',
   /** Entra ID issued no token for another reason it named by an AADSTS code (disabled app, Conditional Access, …). */
   MSAL_TOKEN_REFUSED: 'MW_MSAL_TOKEN_REFUSED',
+
+  // ---- appended: exchange (issue 22) ----
+  /** Conditional Access needs the user to sign in again (MFA, compliant device…): the error's `details.claims` is the claims challenge to re-prompt with. */
+  CONDITIONAL_ACCESS_CHALLENGE: 'MW_CONDITIONAL_ACCESS_CHALLENGE',
+  /** The sending mailbox is over its storage quota (Graph ErrorQuotaExceeded): Exchange cannot save the message to send it. */
+  SENDER_MAILBOX_FULL: 'MW_SENDER_MAILBOX_FULL',
+  /** Exchange refused one or more recipients of the message as invalid (Graph ErrorInvalidRecipients). */
+  INVALID_RECIPIENTS: 'MW_INVALID_RECIPIENTS',
+  /** The draft or message a Graph request named is gone from the mailbox (Graph ErrorItemNotFound). */
+  GRAPH_ITEM_NOT_FOUND: 'MW_GRAPH_ITEM_NOT_FOUND',
 } as const;
 
 /** Union of every stable error code. */

@@ -152,7 +152,7 @@ describe('Exchange provider: a send that may have been accepted is never repeate
   it.each([
     ['504 after Exchange accepted it', { status: 504, code: 'GatewayTimeout' }],
     ['connection dropped after Exchange accepted it', { status: 0, dropConnection: true }],
-  ])('%s: the retry finds it in Sent Items and does not send again', async (_name, failure) => {
+  ])('%s: the retry finds it in the mailbox and does not send again', async (_name, failure) => {
     fixture = await exchangeFixture();
     const { mailwright, standIn, clock } = fixture;
     standIn.failures.push({ method: 'POST', pathEndsWith: '/sendMail', afterAccepting: true, ...failure });
@@ -166,19 +166,15 @@ describe('Exchange provider: a send that may have been accepted is never repeate
     expect(record?.status).toBe('sent');
     const attempts = await mailwright.store.listAttempts(id);
     expect(attempts.map((a) => a.outcome)).toEqual(['retrying', 'sent']);
-    expect(attempts[1]?.transcript).toContain(`GET https://graph.microsoft.com/v1.0/users/${BATCH}/mailFolders/sentitems/messages`);
+    expect(attempts[0]?.failure?.mayHaveBeenSent).toBe(true);
+    expect(attempts[1]?.transcript).toContain(`GET https://graph.microsoft.com/v1.0/users/${BATCH}/messages`);
   });
 
-  it.each([
-    ['sendMail', '/sendMail', []],
-    // A draft's send is saved to Sent Items whatever the setting, but the next attempt would not look there.
-    ['a draft (a 4 MB attachment)', '/send', [{ filename: 'big.bin', content: Buffer.alloc(4 * 1024 * 1024, 1) }]],
-  ])('with saveToSentItems off the outcome of %s cannot be checked: MW_SEND_OUTCOME_UNKNOWN, permanent, sent at most once', async (_route, path, attachments) => {
+  it('with saveToSentItems off an uncertain JSON sendMail cannot be checked: MW_SEND_OUTCOME_UNKNOWN, permanent, sent at most once', async () => {
     fixture = await exchangeFixture({ settings: { saveToSentItems: false } });
     const { mailwright, standIn, clock } = fixture;
-    await mailwright.parameters.update({ attachmentSizeLimitBytes: 40 * 1024 * 1024 });
-    standIn.failures.push({ method: 'POST', pathEndsWith: path, afterAccepting: true, status: 504, code: 'GatewayTimeout' });
-    const id = await mailwright.enqueue({ to: 'c@example.com', subject: 'once', text: 'x', attachments });
+    standIn.failures.push({ method: 'POST', pathEndsWith: '/sendMail', afterAccepting: true, status: 504, code: 'GatewayTimeout' });
+    const id = await mailwright.enqueue({ to: 'c@example.com', subject: 'once', text: 'x' });
     const first = await mailwright.distributor.runOnce();
     clock.advance({ minutes: 30 });
     await mailwright.distributor.runOnce(); // a retry, had there been one, would send it again
@@ -186,6 +182,19 @@ describe('Exchange provider: a send that may have been accepted is never repeate
     const record = await mailwright.history.get(id);
     expect(record?.failure?.code).toBe(ErrorCodes.SEND_OUTCOME_UNKNOWN);
     expect(record?.failure?.permanent).toBe(true);
+    expect(standIn.graph.sent).toHaveLength(1);
+  });
+
+  it('with saveToSentItems off a draft (4 MB attachment) is still checkable: a draft\'s send is saved in Sent Items, found, sent once', async () => {
+    fixture = await exchangeFixture({ settings: { saveToSentItems: false } });
+    const { mailwright, standIn, clock } = fixture;
+    await mailwright.parameters.update({ attachmentSizeLimitBytes: 40 * 1024 * 1024 });
+    standIn.failures.push({ method: 'POST', pathEndsWith: '/send', afterAccepting: true, status: 504, code: 'GatewayTimeout' });
+    const id = await mailwright.enqueue({ to: 'c@example.com', subject: 'once', text: 'x', attachments: [{ filename: 'big.bin', content: Buffer.alloc(4 * 1024 * 1024, 1) }] });
+    expect((await mailwright.distributor.runOnce()).retried).toBe(1);
+    clock.advance({ minutes: 30 });
+    expect((await mailwright.distributor.runOnce()).sent).toBe(1);
+    expect((await mailwright.history.get(id))?.response).toContain('Found in the mailbox');
     expect(standIn.graph.sent).toHaveLength(1);
   });
 });

@@ -278,7 +278,7 @@ describe('Graph messageRule mapping and paging (no server)', () => {
         },
       }),
     } as unknown as Client;
-    await expect(fetchGraphInboxRules(client, AUDITED)).rejects.toMatchObject({ code: ErrorCodes.DELIVERY_FAILED });
+    await expect(fetchGraphInboxRules(client, AUDITED, 'https://graph.microsoft.com/v1.0')).rejects.toMatchObject({ code: ErrorCodes.DELIVERY_FAILED });
     expect(asked).toEqual([`/users/${encodeURIComponent(AUDITED)}/mailFolders/inbox/messageRules`]);
   });
 });
