@@ -70,7 +70,8 @@ export async function sendWithGraph(job: GraphSendJob): Promise<SendReceipt> {
   const plan = await planGraphSend(message, sized, { saveToSentItems: settings.saveToSentItems, uploadSessions: cloud.uploadSessions, cloudName: cloud.name });
   // A draft's send and a MIME send are saved in Sent Items whatever the setting; JSON sendMail only with it.
   const checkable = plan.route !== 'sendMail' || settings.saveToSentItems;
-  const mustLook = context.attempt > 1 && (context.previousFailure?.mayHaveBeenSent ?? true);
+  // Nothing known of the previous attempt (a crash, a provider called directly): look too.
+  const mustLook = context.attempt > 1 && (context.previousFailure === undefined || context.previousFailure.mayHaveBeenSent === true);
   try {
     return await job.inTurn(async (client) => {
       if (mustLook) {
