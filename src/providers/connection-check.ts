@@ -1,5 +1,6 @@
-import type { ErrorCode } from '../errors/error-codes.js';
+import { ErrorCodes, type ErrorCode } from '../errors/error-codes.js';
 import { isMailwrightError } from '../errors/mailwright-error.js';
+import type { Provider } from './provider.js';
 
 /** How one check came out: fine, fine but a feature will not work, or sending will fail. */
 export type ConnectionCheckStatus = 'ok' | 'warning' | 'problem';
@@ -47,4 +48,16 @@ export function problemFrom(name: string, error: unknown): ConnectionCheck {
 /** The result of a list of checks. */
 export function connectionResult(providerId: string, checks: ConnectionCheck[]): ConnectionCheckResult {
   return { providerId, ok: checks.every((c) => c.status !== 'problem'), checks };
+}
+
+/** A provider's own check, or one warning that it has none; an unexpected throw is a problem, not a throw. */
+export async function verifyProviderConnection(provider: Provider, options?: VerifyConnectionOptions): Promise<ConnectionCheckResult> {
+  if (provider.verifyConnection === undefined) {
+    return connectionResult(provider.id, [{ name: 'check', status: 'warning', message: `The provider "${provider.id}" (${provider.kind}) has no connection check.`, code: ErrorCodes.PROVIDER_NOT_CONFIGURED, fix: 'Send a test email to check it.' }]);
+  }
+  try {
+    return await provider.verifyConnection(options);
+  } catch (error) {
+    return connectionResult(provider.id, [problemFrom('check', error)]);
+  }
 }
