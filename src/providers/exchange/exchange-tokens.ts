@@ -72,6 +72,8 @@ export class ExchangeTokens {
    * throttle, which runs on real time whatever clock the host injects.
    */
   private throttle: { status: number; until: number } | undefined;
+  /** The last transport error of a token request (MSAL reports only `network_error`). */
+  private networkError: unknown;
 
   constructor(
     private readonly transport: HttpTransport,
@@ -127,6 +129,9 @@ export class ExchangeTokens {
         return result.accessToken;
       } catch (error) {
         if (error instanceof MailwrightError) throw error;
+        if ((error as { errorCode?: unknown }).errorCode === 'network_error' && this.networkError !== undefined) {
+          throw failureError({ ...rawFailureFromError(this.networkError), protocol: 'token' }, this.networkError);
+        }
         const claims = (error as { claims?: unknown }).claims;
         if (typeof claims === 'string' && claims !== '') {
           throw claimsChallengeError(failureError({ ...rawFailureFromError(error), protocol: 'token', serviceCode: 'interaction_required' }, error), claims, user);
@@ -185,7 +190,11 @@ export class ExchangeTokens {
     const { ConfidentialClientApplication, ManagedIdentityApplication, LogLevel } = await import('@azure/msal-node');
     if (this.app?.fingerprint === fingerprint) return this.app.client; // made by a concurrent first call
     const system = {
-      networkClient: msalNetworkClient(this.transport, (response) => this.noteResponse(response)),
+      networkClient: msalNetworkClient(
+        this.transport,
+        (response) => this.noteResponse(response),
+        (error) => (this.networkError = error),
+      ),
       loggerOptions: {
         piiLoggingEnabled: false,
         logLevel: LogLevel.Warning,
