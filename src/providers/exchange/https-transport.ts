@@ -1,7 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { Agent, request as httpsRequest } from 'node:https';
-import { HttpsProxyAgent } from 'https-proxy-agent';
-import { getProxyForUrl } from 'proxy-from-env';
+import type { HttpsProxyAgent } from 'https-proxy-agent';
 
 /** One HTTP request as the Exchange provider sends it. */
 export interface HttpRequest {
@@ -68,10 +67,10 @@ export function requestMayHaveArrived(error: unknown): boolean {
   return !(typeof code === 'string' && NOT_DELIVERED.has(code));
 }
 
-/** The proxy for a URL: the explicit one, none, or the environment's (HTTPS_PROXY / NO_PROXY). */
-function proxyFor(url: URL, option: HttpsTransportOptions['proxy']): string | undefined {
+/** The proxy for a URL: the explicit one, none, or the environment's (HTTPS_PROXY / NO_PROXY, read with proxy-from-env, loaded on first use). */
+async function proxyFor(url: URL, option: HttpsTransportOptions['proxy']): Promise<string | undefined> {
   if (url.protocol === 'http:' || option === false) return undefined;
-  const proxy = option ?? getProxyForUrl(url.href);
+  const proxy = option ?? (await import('proxy-from-env')).getProxyForUrl(url.href);
   return proxy === '' ? undefined : proxy;
 }
 
@@ -83,29 +82,32 @@ function proxyFor(url: URL, option: HttpsTransportOptions['proxy']): string | un
 export function createHttpsTransport(options: HttpsTransportOptions = {}): HttpTransport {
   const agent = new Agent({ keepAlive: true, maxSockets: 8, ...(options.ca !== undefined ? { ca: options.ca } : {}) });
   const proxyAgents = new Map<string, HttpsProxyAgent<string>>();
-  const proxyAgent = (proxy: string): HttpsProxyAgent<string> => {
+  /** The agent tunnelling through `proxy`; https-proxy-agent is loaded only when a proxy is used. */
+  const proxyAgent = async (proxy: string): Promise<HttpsProxyAgent<string>> => {
     let made = proxyAgents.get(proxy);
     if (made === undefined) {
-      made = new HttpsProxyAgent(proxy, { keepAlive: true, maxSockets: 8 });
+      const { HttpsProxyAgent } = await import('https-proxy-agent');
+      made = proxyAgents.get(proxy) ?? new HttpsProxyAgent(proxy, { keepAlive: true, maxSockets: 8 });
       proxyAgents.set(proxy, made);
     }
     return made;
   };
   const timeoutMs = options.timeoutMs ?? 60_000;
   return {
-    request: (req) =>
-      new Promise<HttpResponse>((resolve, reject) => {
-        const url = new URL(req.url);
+    request: async (req) => {
+      const url = new URL(req.url);
+      const proxy = await proxyFor(url, options.proxy);
+      const tunnel = proxy === undefined ? undefined : await proxyAgent(proxy);
+      return new Promise<HttpResponse>((resolve, reject) => {
         const plain = url.protocol === 'http:';
         const port = url.port === '' ? (plain ? '80' : '443') : url.port;
-        const proxy = proxyFor(url, options.proxy);
         // Through a proxy, the proxy resolves the host (connectTo is for direct connections).
         const target = proxy === undefined ? options.connectTo?.[`${url.hostname}:${port}`]?.split(':') : undefined;
         const body = req.body === undefined ? undefined : Buffer.isBuffer(req.body) ? req.body : Buffer.from(req.body);
         const send = plain ? httpRequest : httpsRequest;
         const outgoing = send(
           {
-            ...(plain ? {} : { agent: proxy === undefined ? agent : proxyAgent(proxy), servername: url.hostname, ...(options.ca !== undefined ? { ca: options.ca } : {}) }),
+            ...(plain ? {} : { agent: tunnel ?? agent, servername: url.hostname, ...(options.ca !== undefined ? { ca: options.ca } : {}) }),
             method: req.method,
             host: target?.[0] ?? url.hostname,
             port: Number(target?.[1] ?? port),
@@ -136,7 +138,8 @@ export function createHttpsTransport(options: HttpsTransportOptions = {}): HttpT
           outgoing.destroy(Object.assign(new Error(`The proxy ${where.protocol}//${where.host} refused the tunnel to ${url.host}: ${connect.statusCode}${why}`), { code: 'ECONNREFUSED' }));
         });
         outgoing.end(body);
-      }),
+      });
+    },
     close: () => {
       agent.destroy();
       for (const made of proxyAgents.values()) made.destroy();

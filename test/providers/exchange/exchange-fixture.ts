@@ -34,6 +34,8 @@ export async function exchangeFixture(
     provider?: Partial<ExchangeProviderOptions>;
     standIn?: Partial<MicrosoftStandInOptions>;
     settings?: Record<string, unknown>;
+    /** The host's users. @default USERS */
+    users?: DirectoryUser[];
     /** What the batch account may do for Ana's address. @default 'sendAs' */
     batchGrant?: 'sendAs' | 'sendOnBehalf' | 'none';
   } = {},
@@ -60,7 +62,7 @@ export async function exchangeFixture(
   const mailwright = await createMailwright({
     store: createSqliteStore({ filename: join(dir, 'mw.db'), clock }),
     providers: [provider],
-    users: new InMemoryUserDirectory(USERS),
+    users: new InMemoryUserDirectory(options.users ?? USERS),
     clock,
     secretKey: Buffer.alloc(32, 7),
   });
