@@ -86,12 +86,12 @@ export const serviceCodeEntries: CatalogueEntry[] = [
     match: serviceCodeIn('OutcomeUnknown'),
   },
   {
-    code: ErrorCodes.TRANSIENT_FAILURE,
+    code: ErrorCodes.SEND_IN_TRANSIT,
     category: 'transient',
     title: 'Earlier attempt still in transit',
     explanation:
       'An earlier attempt of this email may have been accepted: a copy with its Message-ID is in the Drafts folder, where Exchange keeps an accepted message until transport moves it to Sent Items. It is looked for again after the wait instead of being sent twice; a draft that never left is deleted then and the email sent.',
-    fix: 'None: the next attempt finds it in Sent Items, or sends the email if the earlier draft never left.',
+    fix: 'None: queued email is retried automatically after the wait, and is then found in Sent Items, or sent if the earlier draft never left; an interactive email can be sent again after the wait.',
     permanent: false,
     examples: ['InTransit: an earlier attempt of this email is in the Drafts folder of batch@contoso.com'],
     match: serviceCodeIn('InTransit'),
@@ -113,7 +113,7 @@ export const serviceCodeEntries: CatalogueEntry[] = [
     title: 'Sending mailbox full',
     explanation:
       'The sending mailbox (the batch account, or the user\'s own mailbox) is over its storage quota, so Exchange cannot save the message in it to send it. This is the sender\'s mailbox, not the recipient\'s.',
-    fix: 'Free space in the sending mailbox (empty Deleted Items, archive or delete old Sent Items, or turn saveToSentItems off for the batch account), or raise its quota in the Exchange admin center; queued email is retried.',
+    fix: 'Free space in the sending mailbox (empty Deleted Items, archive or delete old Sent Items, or turn saveToSentItems off for the batch account), or raise its quota in the Exchange admin center. Queued email is retried automatically with back-off; an interactive email can be sent again once there is room.',
     permanent: false,
     examples: ['403 ErrorQuotaExceeded: The process failed to allocate memory / mailbox is over quota'],
     match: serviceCodeIn('ErrorQuotaExceeded', 'ErrorQuotaExceededOnDelete'),
@@ -140,7 +140,7 @@ export const serviceCodeEntries: CatalogueEntry[] = [
     match: serviceCodeIn('ErrorItemNotFound'),
   },
   {
-    code: ErrorCodes.GRAPH_ACCESS_DENIED,
+    code: ErrorCodes.GRAPH_ACCESS_POLICY_DENIED,
     category: 'authorization',
     title: 'Mailbox outside the app\'s access policy (403)',
     explanation:

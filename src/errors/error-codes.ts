@@ -98,6 +98,10 @@ export const ErrorCodes = {
   INVALID_RECIPIENTS: 'MW_INVALID_RECIPIENTS',
   /** The draft or message a Graph request named is gone from the mailbox (Graph ErrorItemNotFound). */
   GRAPH_ITEM_NOT_FOUND: 'MW_GRAPH_ITEM_NOT_FOUND',
+  /** An application access policy or RBAC for Applications scope leaves the mailbox out (403 `[RAOP] … AccessPolicy`). */
+  GRAPH_ACCESS_POLICY_DENIED: 'MW_GRAPH_ACCESS_POLICY_DENIED',
+  /** A copy of an earlier attempt is in the mailbox's Drafts, maybe in transit: checked again later instead of sent twice. */
+  SEND_IN_TRANSIT: 'MW_SEND_IN_TRANSIT',
 } as const;
 
 /** Union of every stable error code. */

@@ -102,8 +102,7 @@ export async function checkExchangeConnection(deps: ExchangeCheckDeps, options: 
     checks.push({ name: 'mailbox', status: 'ok', message: `${mailbox} is an Exchange Online mailbox the app may use.` });
   } catch (error) {
     const failure = graphFailure(error, { transcript, sendPosted: false, canCheckSentItems: false, nowMs: deps.nowMs() });
-    const accessPolicy = /\[RAOP\]|AccessPolicy|RBAC/i.test(failure.failure?.message ?? '');
-    if (failure.code === ErrorCodes.GRAPH_ACCESS_DENIED && !accessPolicy) {
+    if (failure.code === ErrorCodes.GRAPH_ACCESS_DENIED) {
       checks.push({ name: 'mailbox', status: 'warning', message: `${mailbox} could not be probed: reading its folders needs Mail.ReadBasic.All, which the app lacks. Sending may still work.`, code: failure.code, fix: 'Grant Mail.ReadBasic.All (Application) so the batch mailbox can be checked, and so retries can be checked for duplicates.' });
     } else {
       checks.push(problemFrom('mailbox', failure));

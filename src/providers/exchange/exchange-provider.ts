@@ -79,13 +79,16 @@ const EXCHANGE_OPTIONS = optionNames<ExchangeProviderOptions>({
 });
 
 /**
- * "Use Exchange": email sent through Exchange Online with Microsoft Graph.
- * Batch mode sends from the batch account with an app-only token (client
- * credentials); interactive mode sends from the user's own mailbox with a
- * delegated token (on-behalf-of, or the host's token). External users are
- * refused before any request. `readInboxRules` reads a mailbox's inbox rules
- * with the app-only token (MailboxSettings.Read). Failures are classified by
- * the failure catalogue with a redacted request transcript.
+ * "Use Exchange": email sent through Exchange Online with Microsoft Graph, in the
+ * settings' cloud. Batch mode sends from the batch account with an app-only token
+ * (client credentials with a secret, certificate or client assertion, or a managed
+ * identity); interactive mode sends from the user's own mailbox with a delegated
+ * token (on-behalf-of, or the host's token). External users are refused before any
+ * request. A retry of a send that may have been accepted looks for it in the mailbox
+ * first. `readInboxRules` reads a mailbox's inbox rules with the app-only token
+ * (MailboxSettings.Read); `verifyConnection` checks token, permissions and batch
+ * mailbox without sending. Failures are classified by the failure catalogue with a
+ * redacted request transcript.
  */
 export function exchangeProvider(options: ExchangeProviderOptions = {}): Provider {
   refuseUnknownOptions(options, EXCHANGE_OPTIONS, 'exchangeProvider options');

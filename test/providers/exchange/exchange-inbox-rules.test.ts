@@ -202,7 +202,10 @@ describe('Exchange provider: reading a mailbox\'s inbox rules (Graph messageRule
 
   it.each([
     ['MailboxSettings.Read not granted', (s: MicrosoftStandIn) => (s.token.appRoles = ['Mail.Send'])],
-    ['an application access policy leaves the mailbox out', (s: MicrosoftStandIn) => (s.graph.appAccessScope = new Set(['batch@contoso.com']))],
+    [
+      'scripted 403 ErrorAccessDenied',
+      (s: MicrosoftStandIn) => s.failures.push({ method: 'GET', pathEndsWith: '/mailFolders/inbox/messageRules', status: 403, code: 'ErrorAccessDenied', message: 'Access is denied. Check credentials and try again.' }),
+    ],
   ])('403 ErrorAccessDenied (%s): MW_GRAPH_ACCESS_DENIED with a fix naming MailboxSettings.Read', async (_name, script) => {
     const { standIn, readInboxRules } = await start();
     script(standIn);

@@ -23,7 +23,7 @@ describe('Exchange provider: an email that may have been accepted is never sent 
     clock.advance({ seconds: 31 }); // the first retry is due (30 s back-off at most); the copy is still in Drafts
     expect((await mailwright.distributor.runOnce()).retried).toBe(1);
     const waiting = await mailwright.history.get(id);
-    expect(waiting?.failure?.code).toBe(ErrorCodes.TRANSIENT_FAILURE);
+    expect(waiting?.failure?.code).toBe(ErrorCodes.SEND_IN_TRANSIT);
     expect(waiting?.failure?.mayHaveBeenSent).toBe(true);
     expect(waiting?.failure?.retryAfterSeconds).toBe(600 - 31);
     clock.advance({ minutes: 30 });

@@ -48,7 +48,7 @@ describe('Exchange verifyConnection: token, permissions per feature, batch mailb
     expect(result.ok).toBe(false);
     const byName = Object.fromEntries(result.checks.map((c) => [c.name, c]));
     expect(byName['permission.send']).toMatchObject({ status: 'problem', code: ErrorCodes.GRAPH_ACCESS_DENIED });
-    expect(byName.mailbox).toMatchObject({ status: 'problem', code: ErrorCodes.GRAPH_ACCESS_DENIED });
+    expect(byName.mailbox).toMatchObject({ status: 'problem', code: ErrorCodes.GRAPH_ACCESS_POLICY_DENIED });
     expect(byName.mailbox?.fix).toMatch(/Test-ServicePrincipalAuthorization/);
   });
 
