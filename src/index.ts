@@ -58,6 +58,9 @@ export { createHttpsTransport, type HttpsTransportOptions, type HttpTransport, t
 export { sealExchangeSettings, openExchangeSettings, describeExchangeSettings, type ExchangeSettingsView } from './providers/exchange/exchange-settings-store.js';
 export { exchangeSettingsService, type ExchangeSettingsService } from './providers/exchange/exchange-settings-service.js';
 export { exchangeSettingsSchema, type ExchangeSettings, type ExchangeSettingsInput, type StoredExchangeSettings } from './parameters/exchange-settings.js';
+// Connection checks (verifyConnection) and Exchange clouds
+export { verifyProviderConnection, type ConnectionCheck, type ConnectionCheckResult, type ConnectionCheckStatus, type VerifyConnectionOptions } from './providers/connection-check.js';
+export { EXCHANGE_CLOUDS, type ExchangeCloud, type ExchangeCloudInfo } from './providers/exchange/exchange-clouds.js';
 
 // Users and sender identity
 export type { DirectoryUser, SenderMode, UserDirectory, UserEmailOptions } from './users/user-directory.js';

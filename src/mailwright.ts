@@ -3,6 +3,7 @@ import { systemClock } from './clock/clock.js';
 import { HistoryService } from './history/history-service.js';
 import { silentLogger } from './logger.js';
 import { ParametersService } from './parameters/parameters-service.js';
+import { verifyProviderConnection, type ConnectionCheckResult, type VerifyConnectionOptions } from './providers/connection-check.js';
 import type { ProviderInfo } from './providers/provider.js';
 import { ProviderRegistry } from './providers/provider-registry.js';
 import { createSecretBox } from './secrets/aes-gcm-secret-box.js';
@@ -94,6 +95,12 @@ export interface Mailwright {
   auditForwarding(options?: ForwardingAuditOptions): Promise<ForwardingAuditEntry[]>;
   /** Sends a test email with one provider; returns the classified result. */
   sendTestEmail(options: TestEmailOptions): Promise<TestEmailResult>;
+  /**
+   * Checks a provider's connection without sending any email (`Provider.verifyConnection`):
+   * each step ok, a warning or a problem with its code and fix. A provider without the check
+   * answers with one warning saying so. Throws MW_PROVIDER_NOT_FOUND for an unknown id.
+   */
+  verifyConnection(providerId: string, options?: VerifyConnectionOptions): Promise<ConnectionCheckResult>;
   /** Stops every distributor made by this instance, waits for the sends and other calls in flight, then closes providers and the store. */
   close(): Promise<void>;
 }
@@ -224,6 +231,7 @@ export async function createMailwright(options: MailwrightOptions): Promise<Mail
     processInbound: (delivery) => track(autoForwarder.process(delivery)),
     previewInbound: (delivery) => autoForwarder.preview(delivery),
     auditForwarding: (auditOptions) => forwardingPolicy.audit(auditOptions),
+    verifyConnection: async (providerId, verifyOptions) => track(verifyProviderConnection(registry.get(providerId), verifyOptions)),
     close: async () => {
       await Promise.all([...distributors].map((d) => d.stop()));
       await Promise.allSettled([...inFlight]);

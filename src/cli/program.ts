@@ -9,6 +9,7 @@ import { registerParamsCommand } from './commands/params-command.js';
 import { registerPurgeCommand } from './commands/purge-command.js';
 import { registerRetryCommand } from './commands/retry-command.js';
 import { registerCancelCommand } from './commands/cancel-command.js';
+import { registerCheckCommand } from './commands/check-command.js';
 import { registerSmtpCommand } from './commands/smtp-command.js';
 import { registerTestEmailCommand } from './commands/test-email-command.js';
 import { errorText } from './error-text.js';
@@ -50,7 +51,7 @@ export async function runCli(argv: string[], io: CliIo, extra: CommandRegistrati
     },
   };
   // The extra commands come first: `distribute`, the main job, heads `--help`.
-  for (const register of [...extra, registerHistoryCommand, registerRetryCommand, registerCancelCommand, registerPurgeCommand, registerTestEmailCommand, registerParamsCommand, registerSmtpCommand, registerForwardingCommand]) {
+  for (const register of [...extra, registerHistoryCommand, registerRetryCommand, registerCancelCommand, registerPurgeCommand, registerTestEmailCommand, registerCheckCommand, registerParamsCommand, registerSmtpCommand, registerForwardingCommand]) {
     register(program, ctx);
   }
 

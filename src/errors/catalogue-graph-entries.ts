@@ -79,11 +79,76 @@ export const serviceCodeEntries: CatalogueEntry[] = [
     category: 'network',
     title: 'Send outcome unknown',
     explanation:
-      'The connection broke (or the gateway timed out) after the send request reached Exchange, so the email may have been sent. Sent Items cannot be checked because saveToSentItems is off, so it is not retried: retrying could send it twice.',
-    fix: 'Look for the email in a message trace (Exchange admin center > Mail flow > Message trace) by its Message-ID and resend it by hand if it is not there. Turn saveToSentItems on so mailwright can check before retrying.',
+      'The connection broke (or the gateway timed out) after the send request reached Exchange, so the email may have been sent, and the mailbox cannot tell: with saveToSentItems off a sent message leaves no copy, or the app may not read the mailbox. It is not retried: retrying could send it twice.',
+    fix: 'Look for the email in a message trace (Exchange admin center > Mail flow > Message trace) by its Message-ID and resend it by hand if it is not there. So that mailwright can check before retrying, keep saveToSentItems on and grant Mail.ReadBasic.All (Application) or Mail.ReadBasic (Delegated).',
     permanent: true,
     examples: ['OutcomeUnknown: socket hang up after POST /users/{mailbox}/sendMail'],
     match: serviceCodeIn('OutcomeUnknown'),
+  },
+  {
+    code: ErrorCodes.SEND_IN_TRANSIT,
+    category: 'transient',
+    title: 'Earlier attempt still in transit',
+    explanation:
+      'An earlier attempt of this email may have been accepted: a copy with its Message-ID is in the Drafts folder, where Exchange keeps an accepted message until transport moves it to Sent Items. It is looked for again after the wait instead of being sent twice; a draft that never left is deleted then and the email sent.',
+    fix: 'None: queued email is retried automatically after the wait, and is then found in Sent Items, or sent if the earlier draft never left; an interactive email can be sent again after the wait.',
+    permanent: false,
+    examples: ['InTransit: an earlier attempt of this email is in the Drafts folder of batch@contoso.com'],
+    match: serviceCodeIn('InTransit'),
+  },
+  {
+    code: ErrorCodes.CONDITIONAL_ACCESS_CHALLENGE,
+    category: 'authentication',
+    title: 'Conditional Access requires the user to sign in again',
+    explanation:
+      "Entra ID issued no token on the user's behalf: a Conditional Access policy (multi-factor authentication, a compliant device, a new location) needs the user to sign in interactively. The error's details.claims holds the claims challenge.",
+    fix: "In the host application, have the user sign in again and pass details.claims as the claims of the sign-in request (MSAL: acquireToken… with { claims }); then send again with the new token.",
+    permanent: true,
+    examples: ['interaction_required: AADSTS50079: Due to a configuration change made by your administrator, you must enroll in multi-factor authentication', '401 insufficient_claims (Continuous Access Evaluation)'],
+    match: anyOf(serviceCodeIn('interaction_required', 'insufficient_claims'), textMatches(/insufficient_claims/)),
+  },
+  {
+    code: ErrorCodes.SENDER_MAILBOX_FULL,
+    category: 'configuration',
+    title: 'Sending mailbox full',
+    explanation:
+      'The sending mailbox (the batch account, or the user\'s own mailbox) is over its storage quota, so Exchange cannot save the message in it to send it. This is the sender\'s mailbox, not the recipient\'s.',
+    fix: 'Free space in the sending mailbox (empty Deleted Items, archive or delete old Sent Items, or turn saveToSentItems off for the batch account), or raise its quota in the Exchange admin center. Queued email is retried automatically with back-off; an interactive email can be sent again once there is room.',
+    permanent: false,
+    examples: ['403 ErrorQuotaExceeded: The process failed to allocate memory / mailbox is over quota'],
+    match: serviceCodeIn('ErrorQuotaExceeded', 'ErrorQuotaExceededOnDelete'),
+  },
+  {
+    code: ErrorCodes.INVALID_RECIPIENTS,
+    category: 'recipient',
+    title: 'Recipients refused by Exchange',
+    explanation: 'Exchange refused the message because at least one recipient is not valid (an address it cannot resolve or accept), so nothing was sent.',
+    fix: 'Check the To, Cc and Bcc addresses for typos or addresses that are not email addresses, correct them, and send again.',
+    permanent: true,
+    examples: ['400 ErrorInvalidRecipients: At least one recipient is not valid., Recipient \'x\' is not resolved.'],
+    match: serviceCodeIn('ErrorInvalidRecipients', 'ErrorInvalidRecipientSubfilter'),
+  },
+  {
+    code: ErrorCodes.GRAPH_ITEM_NOT_FOUND,
+    category: 'transient',
+    title: 'Draft gone from the mailbox',
+    explanation:
+      'The draft or message a request named is no longer in the mailbox (someone or a retention policy deleted it while the email was being built). The mailbox itself exists.',
+    fix: 'None for one email: the next attempt builds a new draft. If it happens often, check for rules or retention policies that delete drafts in the sending mailbox.',
+    permanent: false,
+    examples: ['404 ErrorItemNotFound: The specified object was not found in the store.'],
+    match: serviceCodeIn('ErrorItemNotFound'),
+  },
+  {
+    code: ErrorCodes.GRAPH_ACCESS_POLICY_DENIED,
+    category: 'authorization',
+    title: 'Mailbox outside the app\'s access policy (403)',
+    explanation:
+      'An Exchange application access policy, or an RBAC for Applications management scope, restricts the app, and this mailbox is not in it. The app\'s Graph permissions are fine.',
+    fix: 'In Exchange Online PowerShell, check with Test-ServicePrincipalAuthorization -Identity <app> -Resource <mailbox> (RBAC for Applications) or Test-ApplicationAccessPolicy -Identity <mailbox> -AppId <client id>, and add the mailbox to the management scope or the policy\'s mail-enabled security group. Changes can take up to an hour to apply.',
+    permanent: true,
+    examples: ['403 ErrorAccessDenied: Access to OData is disabled: [RAOP] : Blocked by tenant configured AppOnly AccessPolicy settings.'],
+    match: (raw) => raw.httpStatus === 403 && textMatches(/\[RAOP\]|AccessPolicy|RBAC|management scope/i)(raw),
   },
   {
     // Any other AADSTS refusal: no token, nothing reached the mail server. Transient ones (429, 5xx) are left to the rate-limit and service-unavailable entries.

@@ -37,6 +37,7 @@ export function classifyFailure(raw: RawFailure): FailureDetail {
       : {}),
     ...(raw.retryAfterSeconds !== undefined ? { retryAfterSeconds: raw.retryAfterSeconds } : {}),
     ...(raw.transcript !== undefined ? { transcript: raw.transcript } : {}),
+    ...(raw.mayHaveBeenSent === true ? { mayHaveBeenSent: true } : {}),
   };
 }
 

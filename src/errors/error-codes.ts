@@ -92,6 +92,19 @@ export const ErrorCodes = {
   // ---- appended: forwarding (inbound mail) ----
   /** A received message is over a limit of processInbound (header size, MIME parts); nothing was forwarded. */
   INBOUND_LIMIT_EXCEEDED: 'MW_INBOUND_LIMIT_EXCEEDED',
+  // ---- appended: exchange (issue 22) ----
+  /** Conditional Access needs the user to sign in again (MFA, compliant device…): the error's `details.claims` is the claims challenge to re-prompt with. */
+  CONDITIONAL_ACCESS_CHALLENGE: 'MW_CONDITIONAL_ACCESS_CHALLENGE',
+  /** The sending mailbox is over its storage quota (Graph ErrorQuotaExceeded): Exchange cannot save the message to send it. */
+  SENDER_MAILBOX_FULL: 'MW_SENDER_MAILBOX_FULL',
+  /** Exchange refused one or more recipients of the message as invalid (Graph ErrorInvalidRecipients). */
+  INVALID_RECIPIENTS: 'MW_INVALID_RECIPIENTS',
+  /** The draft or message a Graph request named is gone from the mailbox (Graph ErrorItemNotFound). */
+  GRAPH_ITEM_NOT_FOUND: 'MW_GRAPH_ITEM_NOT_FOUND',
+  /** An application access policy or RBAC for Applications scope leaves the mailbox out (403 `[RAOP] … AccessPolicy`). */
+  GRAPH_ACCESS_POLICY_DENIED: 'MW_GRAPH_ACCESS_POLICY_DENIED',
+  /** A copy of an earlier attempt is in the mailbox's Drafts, maybe in transit: checked again later instead of sent twice. */
+  SEND_IN_TRANSIT: 'MW_SEND_IN_TRANSIT',
 } as const;
 
 /** Union of every stable error code. */

@@ -49,4 +49,10 @@ export interface FailureDetail extends FailureExplanation {
   retryAfterSeconds?: number;
   /** Redacted protocol transcript. */
   transcript?: string;
+  /**
+   * The request that hands the email over may have reached the server before the failure
+   * (the connection broke, or a gateway timed out): the email may have been sent. A
+   * provider that can look (Exchange) checks before it sends again.
+   */
+  mayHaveBeenSent?: boolean;
 }

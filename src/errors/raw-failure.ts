@@ -28,4 +28,6 @@ export interface RawFailure {
   protocol?: 'smtp' | 'graph' | 'token' | 'file' | 'http';
   /** Domain of a recipient involved (for single-label domain detection). */
   domain?: string;
+  /** The email may have been sent despite the failure (see `FailureDetail.mayHaveBeenSent`). */
+  mayHaveBeenSent?: boolean;
 }

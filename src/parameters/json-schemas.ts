@@ -6,7 +6,7 @@ import { userEmailOptionsSchema } from './user-email-options.js';
 /** JSON Schema (draft 2020-12) of every settings object, keyed by name. */
 export type SettingsJsonSchemas = Record<string, Record<string, unknown>>;
 
-const FIELDS_NEVER_ECHOED = new Set(['password', 'clientSecret', 'privateKey']);
+const FIELDS_NEVER_ECHOED = new Set(['password', 'clientSecret', 'privateKey', 'pfx', 'pfxPassword']);
 /** Keywords whose value maps names to subschemas. */
 const SCHEMA_MAPS = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas']);
 /** Keywords whose value is data, not a subschema. */

@@ -1,10 +1,12 @@
 import type { Clock } from '../clock/clock.js';
+import type { FailureDetail } from '../errors/failure-detail.js';
 import type { MailboxInboxRules } from '../forwarding/policy/mailbox-inbox-rules.js';
 import type { Address, EmailMessage } from '../message/message.js';
 import type { SettingsReader } from '../parameters/settings-reader.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import type { DirectoryUser, SenderMode } from '../users/user-directory.js';
 import type { Logger } from '../logger.js';
+import type { ConnectionCheckResult, VerifyConnectionOptions } from './connection-check.js';
 
 /** Interactive (a person pressed Send) or batch (queue / distributor). */
 export type SendMode = 'interactive' | 'batch';
@@ -21,6 +23,12 @@ export interface SendContext {
   user?: DirectoryUser;
   /** Aborted when the attempt should be abandoned; a provider may stop early then. */
   signal?: AbortSignal;
+  /**
+   * The classified failure of the email's previous attempt, when there was one and it
+   * ended with a failure. Its `mayHaveBeenSent` tells a provider that can look (Exchange)
+   * to check the mailbox before sending again.
+   */
+  previousFailure?: FailureDetail;
 }
 
 /** Who a mailbox is asked for: the provider may send from a different mailbox per mode and user. */
@@ -133,6 +141,14 @@ export interface Provider extends ProviderInfo {
    * @default undefined (the provider cannot read inbox rules)
    */
   readInboxRules?(mailbox: string): Promise<MailboxInboxRules>;
+  /**
+   * Checks, without sending any email, that the provider can send: SMTP connects, starts TLS,
+   * authenticates, probes MAIL FROM and quits; Exchange gets a token, lists its permissions
+   * against what each feature needs and probes the batch mailbox; .eml writes to its folder.
+   * Each problem comes with its error code and fix. Never throws for what it finds.
+   * @default undefined (the provider cannot check its connection)
+   */
+  verifyConnection?(options?: VerifyConnectionOptions): Promise<ConnectionCheckResult>;
   /** Releases connections. */
   close?(): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import { toIso } from '../clock/clock.js';
 import { ErrorCodes } from '../errors/error-codes.js';
+import type { FailureDetail } from '../errors/failure-detail.js';
 import type { MailwrightError } from '../errors/mailwright-error.js';
 import type { Provider } from '../providers/provider.js';
 import { attemptIdentity, deliverAttempt, type AttemptOutcome, type DeliveryDeps } from '../send/deliver-attempt.js';
@@ -45,6 +46,23 @@ export async function deliverQueued(deps: DeliverQueuedDeps, record: EmailRecord
   const user = record.userId === undefined ? undefined : await deps.users.getUser(record.userId);
   events.emit('sending', { emailId: record.id, providerId: provider.id, attempt });
   if (forced) events.emit('forced', { emailId: record.id, providerId: provider.id, deferrals: record.deferrals });
-  const outcome = await deliverAttempt(deps, provider, message, { mode: 'batch', emailId: record.id, attempt, ...(user ? { user } : {}) });
+  const outcome = await deliverAttempt(deps, provider, message, {
+    mode: 'batch',
+    emailId: record.id,
+    attempt,
+    ...(user ? { user } : {}),
+    ...(await previousFailure(deps, record)),
+  });
   return { record, attempt, forced, outcome };
+}
+
+/**
+ * The failure of the email's last attempt, for the provider: the record's, or for an email an
+ * administrator queued again (`history.retry` clears it) the last one in its attempt log.
+ */
+async function previousFailure(deps: DeliverQueuedDeps, record: EmailRecord): Promise<{ previousFailure?: FailureDetail }> {
+  if (record.failure !== undefined) return { previousFailure: record.failure };
+  if (record.attempts === 0) return {};
+  const failure = (await deps.store.listAttempts(record.id)).findLast((a) => a.failure !== undefined)?.failure;
+  return failure === undefined ? {} : { previousFailure: failure };
 }

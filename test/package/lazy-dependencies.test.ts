@@ -1,28 +1,8 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { pathToFileURL } from 'node:url';
+import { packagesLoadedBy, repositoryRoot as root, sourceUrl } from '../support/packages-loaded-by.js';
 
-const run = promisify(execFile);
-const root = join(import.meta.dirname, '..', '..');
-const hooks = pathToFileURL(join(root, 'test', 'support', 'import-log-hooks.mjs')).href;
-const index = pathToFileURL(join(root, 'src', 'index.ts')).href;
-
-/** The packages a fresh Node process resolves while it runs `code` (an ES module body). */
-async function packagesLoadedBy(code: string): Promise<Set<string>> {
-  const dir = await mkdtemp(join(tmpdir(), 'mw-imports-'));
-  const logFile = join(dir, 'imports.log');
-  try {
-    const register = `import { register } from 'node:module'; register(${JSON.stringify(hooks)}, { data: { logFile: ${JSON.stringify(logFile)} } });`;
-    await run(process.execPath, ['--import', 'tsx', '--import', `data:text/javascript,${encodeURIComponent(register)}`, '--input-type=module', '-e', code], { cwd: root });
-    const urls = (await readFile(logFile, 'utf8')).split('\n');
-    return new Set(urls.flatMap((url) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1] ?? []));
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+const index = sourceUrl('index.ts');
 
 // The heaviest dependencies serve one feature each; an application that does not use the
 // feature should not carry them (together about 50 MB of memory).

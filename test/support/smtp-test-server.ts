@@ -53,6 +53,8 @@ export interface SmtpTestServer {
   messages: ReceivedMessage[];
   /** Every AUTH attempt's user name and outcome. */
   authAttempts: { username: string; ok: boolean }[];
+  /** Every MAIL FROM address received, accepted or not. */
+  mailFrom: string[];
   /** Forgets received messages and rule counters. */
   reset(): void;
   /** Resolves when at least `count` messages have arrived. */
@@ -71,6 +73,7 @@ export async function startSmtpTestServer(options: SmtpTestServerOptions = {}): 
   const { key, cert } = await selfSignedCertificate();
   const messages: ReceivedMessage[] = [];
   const authAttempts: { username: string; ok: boolean }[] = [];
+  const mailFrom: string[] = [];
   const used = new Map<SmtpRule, number>();
   const waiters: { count: number; resolve: (m: ReceivedMessage[]) => void }[] = [];
   const rules = options.rules ?? [];
@@ -103,6 +106,7 @@ export async function startSmtpTestServer(options: SmtpTestServerOptions = {}): 
       return callback(null, { user: auth.username });
     },
     onMailFrom(address, _session, callback) {
+      mailFrom.push(address.address);
       const rule = ruleFor((r) => same(r.from, address.address) && !r.onData);
       callback(rule ? smtpError(rule.code, rule.message) : null);
     },
@@ -153,6 +157,7 @@ export async function startSmtpTestServer(options: SmtpTestServerOptions = {}): 
     certificate: cert,
     messages,
     authAttempts,
+    mailFrom,
     reset() {
       messages.length = 0;
       authAttempts.length = 0;

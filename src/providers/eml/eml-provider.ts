@@ -1,10 +1,12 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { failureError } from '../../errors/classify-failure.js';
 import { encodeMessageToBuffer } from '../../message/encode-message.js';
 import type { EmailMessage } from '../../message/message.js';
 import { optionNames, refuseUnknownOptions } from '../../parameters/option-names.js';
+import { connectionResult, problemFrom, type ConnectionCheckResult } from '../connection-check.js';
 import type { Provider, SendContext, SendReceipt } from '../provider.js';
 import { refuseRedirect } from '../redirect-not-supported.js';
 
@@ -33,6 +35,16 @@ export function emlProvider(options: EmlProviderOptions = {}): Provider {
   refuseUnknownOptions(options, EML_OPTIONS, 'emlProvider options');
   const directory = options.directory ?? join(tmpdir(), 'mailwright-eml');
   const write = options.write ?? true;
+  /** Writes a file in the folder (made if missing); a failure is classified (MW_EXPORT_FAILED). */
+  async function writeDraft(path: string, content: Buffer): Promise<void> {
+    try {
+      await mkdir(directory, { recursive: true });
+      await writeFile(path, content);
+    } catch (cause) {
+      const errno = (cause as NodeJS.ErrnoException).code;
+      throw failureError({ protocol: 'file', message: `Cannot write ${path}: ${(cause as Error).message}`, ...(errno ? { errno } : {}) }, cause);
+    }
+  }
   const provider: Provider = {
     id: options.id ?? 'eml',
     kind: 'eml',
@@ -40,6 +52,17 @@ export function emlProvider(options: EmlProviderOptions = {}): Provider {
     interactive: true,
     batch: false,
     microsoft365: false,
+    async verifyConnection(): Promise<ConnectionCheckResult> {
+      if (!write) return connectionResult(provider.id, [{ name: 'folder', status: 'ok', message: 'Drafts are returned in the receipt, not written to a folder.' }]);
+      const probe = join(directory, `.mailwright-check-${randomUUID()}`);
+      try {
+        await writeDraft(probe, Buffer.from('mailwright connection check\r\n'));
+        await rm(probe, { force: true });
+        return connectionResult(provider.id, [{ name: 'folder', status: 'ok', message: `${directory} is writable.` }]);
+      } catch (error) {
+        return connectionResult(provider.id, [problemFrom('folder', error)]);
+      }
+    },
     async send(message: EmailMessage, context: SendContext): Promise<SendReceipt> {
       refuseRedirect(message, provider);
       const content = await encodeMessageToBuffer(message, { keepBcc: true, extraHeaders: { 'X-Unsent': '1' } });
@@ -47,13 +70,7 @@ export function emlProvider(options: EmlProviderOptions = {}): Provider {
       let path: string | undefined;
       if (write) {
         path = join(directory, filename);
-        try {
-          await mkdir(directory, { recursive: true });
-          await writeFile(path, content);
-        } catch (cause) {
-          const errno = (cause as NodeJS.ErrnoException).code;
-          throw failureError({ protocol: 'file', message: `Cannot write ${path}: ${(cause as Error).message}`, ...(errno ? { errno } : {}) }, cause);
-        }
+        await writeDraft(path, content);
       }
       return {
         status: 'exported',

@@ -13,14 +13,16 @@ import type { MailboxContext, Provider, ProviderRuntime, SendContext, SendReceip
 import { providerCountOption } from '../provider-count-option.js';
 import { refuseRedirect } from '../redirect-not-supported.js';
 import { providerSettingsKey } from '../sealed-settings-service.js';
-import { GRAPH_BASE_URL } from './authority-metadata.js';
+import type { VerifyConnectionOptions } from '../connection-check.js';
+import { graphBaseUrl } from './authority-metadata.js';
+import { checkExchangeConnection } from './exchange-connection-check.js';
+import { sendWithGraph } from './exchange-send.js';
 import { openExchangeSettings } from './exchange-settings-store.js';
 import { ExchangeTokens, type DelegatedAuth } from './exchange-tokens.js';
 import { graphFailure } from './graph-failure.js';
 import { GraphHttpHandler, GraphTranscript } from './graph-http-handler.js';
 import { readInboxRule } from './graph-inbox-rules.js';
 import { fetchGraphInboxRules, inboxRulesFailure } from './graph-inbox-rules-reader.js';
-import { GraphMailSender, type GraphSendState } from './graph-mail-sender.js';
 import { createHttpsTransport, type HttpsTransportOptions, type HttpTransport } from './https-transport.js';
 
 /** Options of {@link exchangeProvider}. */
@@ -40,7 +42,7 @@ export interface ExchangeProviderOptions extends DelegatedAuth {
   settings?: ExchangeSettingsInput;
   /** How a user's address is represented when it is not the mailbox. @default 'sendAs' */
   senderMode?: SenderMode;
-  /** HTTPS options for the token endpoint and Graph (extra CA, `connectTo`, timeout). @default {} */
+  /** HTTPS options for the token endpoint and Graph (extra CA, proxy, `connectTo`, timeout). @default {} (proxy from HTTPS_PROXY / NO_PROXY) */
   network?: HttpsTransportOptions;
   /**
    * Sends in progress at once from one mailbox, in this process; more wait
@@ -52,20 +54,41 @@ export interface ExchangeProviderOptions extends DelegatedAuth {
    * @default 4
    */
   mailboxConcurrency?: number;
+  /**
+   * Seconds a copy of an earlier attempt found in Drafts may still be in transit (Exchange keeps
+   * an accepted message there until transport moves it to Sent Items). A retry that finds one
+   * younger waits; an older one never left, and is deleted before the email is sent again.
+   * @default 600
+   */
+  inTransitGraceSeconds?: number;
 }
 
-const graphUrlBase = GRAPH_BASE_URL.replace(/\/v1\.0$/, '');
-
-const EXCHANGE_OPTIONS = optionNames<ExchangeProviderOptions>({ id: true, displayName: true, interactive: true, batch: true, settings: true, senderMode: true, network: true, mailboxConcurrency: true, userAssertion: true, userAccessToken: true });
+const EXCHANGE_OPTIONS = optionNames<ExchangeProviderOptions>({
+  id: true,
+  displayName: true,
+  interactive: true,
+  batch: true,
+  settings: true,
+  senderMode: true,
+  network: true,
+  mailboxConcurrency: true,
+  inTransitGraceSeconds: true,
+  userAssertion: true,
+  userAccessToken: true,
+  clientAssertion: true,
+});
 
 /**
- * "Use Exchange": email sent through Exchange Online with Microsoft Graph.
- * Batch mode sends from the batch account with an app-only token (client
- * credentials); interactive mode sends from the user's own mailbox with a
- * delegated token (on-behalf-of, or the host's token). External users are
- * refused before any request. `readInboxRules` reads a mailbox's inbox rules
- * with the app-only token (MailboxSettings.Read). Failures are classified by
- * the failure catalogue with a redacted request transcript.
+ * "Use Exchange": email sent through Exchange Online with Microsoft Graph, in the
+ * settings' cloud. Batch mode sends from the batch account with an app-only token
+ * (client credentials with a secret, certificate or client assertion, or a managed
+ * identity); interactive mode sends from the user's own mailbox with a delegated
+ * token (on-behalf-of, or the host's token). External users are refused before any
+ * request. A retry of a send that may have been accepted looks for it in the mailbox
+ * first. `readInboxRules` reads a mailbox's inbox rules with the app-only token
+ * (MailboxSettings.Read); `verifyConnection` checks token, permissions and batch
+ * mailbox without sending. Failures are classified by the failure catalogue with a
+ * redacted request transcript.
  */
 export function exchangeProvider(options: ExchangeProviderOptions = {}): Provider {
   refuseUnknownOptions(options, EXCHANGE_OPTIONS, 'exchangeProvider options');
@@ -74,6 +97,9 @@ export function exchangeProvider(options: ExchangeProviderOptions = {}): Provide
   const inline = options.settings === undefined ? undefined : parseSettings(exchangeSettingsSchema, options.settings, 'Exchange settings');
   const transport: HttpTransport = createHttpsTransport(options.network);
   const mailboxConcurrency = providerCountOption({ label: 'Exchange', id }, 'mailboxConcurrency', options.mailboxConcurrency, 4, ' (Outlook allows 4 concurrent requests per mailbox)');
+  const graceMs = providerCountOption({ label: 'Exchange', id }, 'inTransitGraceSeconds', options.inTransitGraceSeconds, 600) * 1000;
+  const interactive = options.interactive ?? true;
+  const batch = options.batch ?? true;
   // One queue per mailbox while it has sends waiting or in progress.
   const mailboxQueues = new Map<string, PQueue>();
   const inMailboxTurn = <T>(mailbox: string, task: () => Promise<T>): Promise<T> => {
@@ -126,11 +152,11 @@ export function exchangeProvider(options: ExchangeProviderOptions = {}): Provide
     return settings.batchMailbox;
   }
 
-  /** A Graph client sending with `token`; the Graph SDK is loaded on first use, so an application without Exchange does not carry it. */
-  async function graphClient(token: string, transcript: GraphTranscript): Promise<Client> {
+  /** A Graph client of the settings' cloud sending with `token`; the Graph SDK is loaded on first use, so an application without Exchange does not carry it. */
+  async function graphClient(settings: ExchangeSettings, token: string, transcript: GraphTranscript): Promise<Client> {
     const { AuthenticationHandler, Client } = await import('@microsoft/microsoft-graph-client');
     return Client.initWithMiddleware({
-      baseUrl: graphUrlBase,
+      baseUrl: graphBaseUrl(settings.cloud).replace(/\/v1\.0$/, ''),
       defaultVersion: 'v1.0',
       middleware: [new AuthenticationHandler({ getAccessToken: async () => token }), new GraphHttpHandler(transport, transcript)],
     });
@@ -140,8 +166,8 @@ export function exchangeProvider(options: ExchangeProviderOptions = {}): Provide
     id,
     kind: 'exchange',
     displayName,
-    interactive: options.interactive ?? true,
-    batch: options.batch ?? true,
+    interactive,
+    batch,
     microsoft365: true,
     senderMode: options.senderMode ?? 'sendAs',
     init(value: ProviderRuntime): void {
@@ -168,37 +194,23 @@ export function exchangeProvider(options: ExchangeProviderOptions = {}): Provide
       const settings = await currentSettings();
       const mailbox = mailboxFor(settings, context.mode, context.user);
       const transcript = new GraphTranscript();
-      const state: GraphSendState = { sendPosted: false };
-      const receipt = (response: string, providerMessageId?: string): SendReceipt => ({
-        status: 'sent',
-        messageId: message.messageId,
-        ...(providerMessageId !== undefined ? { providerMessageId } : {}),
-        recipients: [...message.to, ...message.cc, ...message.bcc].map((a) => ({ address: a.address, status: 'accepted' })),
-        response,
-        transcript: transcript.text(),
+      // Interactive, with a From other than the user's own mailbox (a shared mailbox): Mail.Send.Shared.
+      const shared = context.mode === 'interactive' && message.from.address.toLowerCase() !== mailbox.toLowerCase();
+      return sendWithGraph({
+        message,
+        context,
+        settings,
+        mailbox,
+        transcript,
+        graceMs,
+        nowMs: () => ready.clock.now().toMillis(),
+        inTurn: (run) =>
+          inMailboxTurn(mailbox, async () => {
+            // The token is taken in the mailbox's turn, so that a long wait cannot leave it expired.
+            const token = context.mode === 'interactive' ? await tokenSource.userToken(settings, context.user!, shared ? 'Mail.Send.Shared' : 'Mail.Send') : await tokenSource.appToken(settings);
+            return run(await graphClient(settings, token, transcript));
+          }),
       });
-      try {
-        return await inMailboxTurn(mailbox, async () => {
-          // The token is taken in the mailbox's turn, so that a long wait cannot leave it expired.
-          const token = context.mode === 'interactive' ? await tokenSource.userToken(settings, context.user!) : await tokenSource.appToken(settings);
-          const sender = new GraphMailSender(await graphClient(token, transcript), mailbox, settings.saveToSentItems);
-          if (context.attempt > 1 && settings.saveToSentItems) {
-            const sentId = await sender.findInSentItems(message.messageId);
-            if (sentId !== undefined) return receipt('Found in Sent Items: an earlier attempt was accepted; not sent again', sentId);
-          }
-          await sender.send(message, state);
-          return receipt(`202 Accepted (${state.route})`, state.draftId);
-        });
-      } catch (error) {
-        throw graphFailure(error, {
-          transcript,
-          sendPosted: state.sendPosted,
-          // The next attempt looks in Sent Items only with saveToSentItems on (a draft's send is
-          // saved there whatever the setting, but the next attempt cannot know it took that route).
-          canCheckSentItems: settings.saveToSentItems,
-          nowMs: ready.clock.now().toMillis(),
-        });
-      }
     },
     async readInboxRules(mailbox: string): Promise<MailboxInboxRules> {
       const address = parseAddress(mailbox, 'mailbox').address;
@@ -206,12 +218,28 @@ export function exchangeProvider(options: ExchangeProviderOptions = {}): Provide
       const settings = await currentSettings();
       const transcript = new GraphTranscript();
       try {
-        const rules = await inMailboxTurn(address, async () => fetchGraphInboxRules(await graphClient(await tokenSource.appToken(settings), transcript), address));
+        const rules = await inMailboxTurn(address, async () => fetchGraphInboxRules(await graphClient(settings, await tokenSource.appToken(settings), transcript), address, graphBaseUrl(settings.cloud)));
         return { mailbox: address, rules: rules.map(readInboxRule) };
       } catch (error) {
         const nowMs = ready.clock.now().toMillis();
         throw inboxRulesFailure(graphFailure(error, { transcript, sendPosted: false, canCheckSentItems: false, nowMs }), address);
       }
+    },
+    async verifyConnection(verifyOptions?: VerifyConnectionOptions) {
+      const { runtime: ready, tokenSource } = started();
+      return checkExchangeConnection(
+        {
+          providerId: id,
+          batch,
+          interactive,
+          delegatedConfigured: options.userAssertion !== undefined || options.userAccessToken !== undefined,
+          settings: currentSettings,
+          appToken: (settings) => tokenSource.appToken(settings),
+          client: graphClient,
+          nowMs: () => ready.clock.now().toMillis(),
+        },
+        verifyOptions,
+      );
     },
     close: async () => transport.close(),
   };

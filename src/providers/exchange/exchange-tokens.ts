@@ -1,4 +1,4 @@
-import type { ConfidentialClientApplication, Configuration } from '@azure/msal-node';
+import type { ConfidentialClientApplication, Configuration, ManagedIdentityApplication } from '@azure/msal-node';
 import { createHash } from 'node:crypto';
 import { failureError } from '../../errors/classify-failure.js';
 import { ErrorCodes } from '../../errors/error-codes.js';
@@ -7,7 +7,8 @@ import { rawFailureFromError } from '../../errors/raw-failure-from-error.js';
 import type { Logger } from '../../logger.js';
 import type { ExchangeSettings } from '../../parameters/exchange-settings.js';
 import type { DirectoryUser } from '../../users/user-directory.js';
-import { authorityMetadata, GRAPH_DEFAULT_SCOPE, GRAPH_MAIL_SEND_SCOPE, PUBLIC_CLOUD_AUTHORITY_HOST } from './authority-metadata.js';
+import { authorityMetadata, graphScope } from './authority-metadata.js';
+import { EXCHANGE_CLOUDS } from './exchange-clouds.js';
 import type { HttpResponse, HttpTransport } from './https-transport.js';
 import { msalNetworkClient } from './msal-network-client.js';
 
@@ -24,18 +25,36 @@ export interface DelegatedAuth {
   userAssertion?: (user: DirectoryUser) => Promise<string>;
   /** A Graph access token with delegated Mail.Send that the host already holds (used when no `userAssertion`). */
   userAccessToken?: (user: DirectoryUser) => Promise<string>;
+  /**
+   * The app's credential as a signed client assertion (a JWT), for settings with
+   * `clientAssertion: true`: workload identity federation, e.g. the Kubernetes service
+   * account token in AZURE_FEDERATED_TOKEN_FILE, or any token Entra ID trusts for the app.
+   * Called whenever MSAL needs a new app token.
+   */
+  clientAssertion?: () => Promise<string>;
 }
 
-const credentialOf = (settings: ExchangeSettings): Pick<Configuration['auth'], 'clientSecret' | 'clientCertificate'> =>
-  settings.clientSecret !== undefined
-    ? { clientSecret: settings.clientSecret }
-    : {
-        clientCertificate: {
-          thumbprintSha256: settings.certificate!.thumbprintSha256,
-          privateKey: settings.certificate!.privateKey,
-          ...(settings.certificate!.x5c !== undefined ? { x5c: settings.certificate!.x5c } : {}),
-        },
-      };
+function credentialOf(settings: ExchangeSettings, auth: DelegatedAuth): Pick<Configuration['auth'], 'clientSecret' | 'clientCertificate' | 'clientAssertion'> {
+  if (settings.clientSecret !== undefined) return { clientSecret: settings.clientSecret };
+  if (settings.certificate !== undefined) {
+    const { thumbprintSha256, privateKey, x5c } = settings.certificate;
+    return { clientCertificate: { thumbprintSha256, privateKey, ...(x5c !== undefined ? { x5c } : {}) } };
+  }
+  const assertion = auth.clientAssertion;
+  if (assertion === undefined) {
+    throw new MailwrightError(ErrorCodes.PROVIDER_NOT_CONFIGURED, 'The Exchange settings say the app authenticates with a client assertion, and exchangeProvider() was given none.', {
+      fix: 'Pass exchangeProvider({ clientAssertion: async () => token }) with the signed assertion (e.g. the federated token file of the workload identity), or choose another credential in the settings.',
+    });
+  }
+  return { clientAssertion: async () => assertion() };
+}
+
+/** The user-facing error of a Conditional Access claims challenge: the host re-prompts the user with these claims. */
+function claimsChallengeError(failure: MailwrightError, claims: string, user: DirectoryUser | undefined): MailwrightError {
+  failure.details.claims = claims;
+  if (user !== undefined) failure.details.userId = user.id;
+  return failure;
+}
 
 /**
  * Access tokens for Microsoft Graph from MSAL: app-only (client credentials)
@@ -44,7 +63,7 @@ const credentialOf = (settings: ExchangeSettings): Pick<Configuration['auth'], '
  * minutes before they expire. Tokens are never logged.
  */
 export class ExchangeTokens {
-  private app: { fingerprint: string; client: ConfidentialClientApplication } | undefined;
+  private app: { fingerprint: string; client: ConfidentialClientApplication | ManagedIdentityApplication } | undefined;
   /** Requests in flight, shared so that concurrent sends make one token request (MSAL's cache serves the rest). */
   private readonly inflight = new Map<string, Promise<string>>();
   /**
@@ -53,6 +72,8 @@ export class ExchangeTokens {
    * throttle, which runs on real time whatever clock the host injects.
    */
   private throttle: { status: number; until: number } | undefined;
+  /** The last transport error of a token request (MSAL reports only `network_error`). */
+  private networkError: unknown;
 
   constructor(
     private readonly transport: HttpTransport,
@@ -60,17 +81,29 @@ export class ExchangeTokens {
     private readonly delegated: DelegatedAuth,
   ) {}
 
-  /** An app-only token for `https://graph.microsoft.com/.default`. */
+  /** An app-only token for the cloud's `https://graph…/.default` (client credentials, or the managed identity). */
   async appToken(settings: ExchangeSettings): Promise<string> {
-    return this.acquire('app', async () => (await this.client(settings)).acquireTokenByClientCredential({ scopes: [GRAPH_DEFAULT_SCOPE] }));
+    return this.acquire('app', undefined, async () => {
+      const client = await this.client(settings);
+      return 'acquireTokenByClientCredential' in client
+        ? client.acquireTokenByClientCredential({ scopes: [graphScope(settings.cloud, '.default')] })
+        : client.acquireToken({ resource: `https://${EXCHANGE_CLOUDS[settings.cloud].graphHost}` });
+    });
   }
 
-  /** A delegated token for the user's own mailbox. */
-  async userToken(settings: ExchangeSettings, user: DirectoryUser): Promise<string> {
+  /**
+   * A delegated token for the user: Mail.Send for their own mailbox, Mail.Send.Shared to send
+   * with a From of a shared mailbox (or another user) they hold Send As or Send on Behalf for.
+   */
+  async userToken(settings: ExchangeSettings, user: DirectoryUser, permission: 'Mail.Send' | 'Mail.Send.Shared' = 'Mail.Send'): Promise<string> {
     if (this.delegated.userAssertion !== undefined) {
       const oboAssertion = await this.delegated.userAssertion(user);
-      const key = `obo:${createHash('sha256').update(oboAssertion).digest('hex')}`;
-      return this.acquire(key, async () => (await this.client(settings)).acquireTokenOnBehalfOf({ oboAssertion, scopes: [GRAPH_MAIL_SEND_SCOPE] }));
+      const key = `obo:${permission}:${createHash('sha256').update(oboAssertion).digest('hex')}`;
+      return this.acquire(key, user, async () => {
+        const client = await this.client(settings);
+        if (!('acquireTokenOnBehalfOf' in client)) throw this.noOnBehalfOf();
+        return client.acquireTokenOnBehalfOf({ oboAssertion, scopes: [graphScope(settings.cloud, permission)] });
+      });
     }
     if (this.delegated.userAccessToken !== undefined) return this.delegated.userAccessToken(user);
     throw new MailwrightError(ErrorCodes.PROVIDER_NOT_CONFIGURED, 'Interactive Exchange sending needs the signed-in user\'s token, and none can be obtained.', {
@@ -79,7 +112,13 @@ export class ExchangeTokens {
     });
   }
 
-  private acquire(key: string, request: () => Promise<{ accessToken: string } | null>): Promise<string> {
+  private noOnBehalfOf(): MailwrightError {
+    return new MailwrightError(ErrorCodes.PROVIDER_NOT_CONFIGURED, 'A managed identity cannot exchange a user\'s token on their behalf (on-behalf-of needs an app registration).', {
+      fix: 'For interactive sending use an app registration credential (client secret, certificate or client assertion), or exchangeProvider({ userAccessToken }).',
+    });
+  }
+
+  private acquire(key: string, user: DirectoryUser | undefined, request: () => Promise<{ accessToken: string } | null>): Promise<string> {
     const pending = this.inflight.get(key);
     if (pending !== undefined) return pending;
     // Started on a microtask, after it is registered, so even a synchronous throw is cleaned up.
@@ -89,6 +128,14 @@ export class ExchangeTokens {
         if (result === null || result.accessToken === '') throw new Error('The token endpoint returned no access token.');
         return result.accessToken;
       } catch (error) {
+        if (error instanceof MailwrightError) throw error;
+        if ((error as { errorCode?: unknown }).errorCode === 'network_error' && this.networkError !== undefined) {
+          throw failureError({ ...rawFailureFromError(this.networkError), protocol: 'token' }, this.networkError);
+        }
+        const claims = (error as { claims?: unknown }).claims;
+        if (typeof claims === 'string' && claims !== '') {
+          throw claimsChallengeError(failureError({ ...rawFailureFromError(error), protocol: 'token', serviceCode: 'interaction_required' }, error), claims, user);
+        }
         throw failureError({ ...rawFailureFromError(error), protocol: 'token', ...this.throttleFacts(error) }, error);
       } finally {
         this.inflight.delete(key);
@@ -132,28 +179,36 @@ export class ExchangeTokens {
     };
   }
 
-  /** MSAL's client for these settings; msal-node is loaded on first use, so an application without Exchange does not carry it. */
-  private async client(settings: ExchangeSettings): Promise<ConfidentialClientApplication> {
+  /**
+   * MSAL's client for these settings: a ConfidentialClientApplication for an app registration,
+   * a ManagedIdentityApplication for a managed identity. msal-node is loaded on first use, so an
+   * application without Exchange does not carry it.
+   */
+  private async client(settings: ExchangeSettings): Promise<ConfidentialClientApplication | ManagedIdentityApplication> {
     const fingerprint = createHash('sha256').update(JSON.stringify(settings)).digest('hex');
     if (this.app?.fingerprint === fingerprint) return this.app.client;
-    const { ConfidentialClientApplication, LogLevel } = await import('@azure/msal-node');
+    const { ConfidentialClientApplication, ManagedIdentityApplication, LogLevel } = await import('@azure/msal-node');
     if (this.app?.fingerprint === fingerprint) return this.app.client; // made by a concurrent first call
-    const client = new ConfidentialClientApplication({
-      auth: {
-        clientId: settings.clientId,
-        ...authorityMetadata(settings.tenantId),
-        knownAuthorities: [PUBLIC_CLOUD_AUTHORITY_HOST],
-        ...credentialOf(settings),
+    const system = {
+      networkClient: msalNetworkClient(
+        this.transport,
+        (response) => this.noteResponse(response),
+        (error) => (this.networkError = error),
+      ),
+      loggerOptions: {
+        piiLoggingEnabled: false,
+        logLevel: LogLevel.Warning,
+        loggerCallback: (_level: unknown, message: string) => this.logger.warn('msal', { message }),
       },
-      system: {
-        networkClient: msalNetworkClient(this.transport, (response) => this.noteResponse(response)),
-        loggerOptions: {
-          piiLoggingEnabled: false,
-          logLevel: LogLevel.Warning,
-          loggerCallback: (_level, message) => this.logger.warn('msal', { message }),
-        },
-      },
-    });
+    };
+    const identity = settings.managedIdentity;
+    const client =
+      identity !== undefined
+        ? new ManagedIdentityApplication({ ...(identity === true ? {} : { managedIdentityIdParams: { userAssignedClientId: identity.clientId } }), system })
+        : new ConfidentialClientApplication({
+            auth: { clientId: settings.clientId as string, ...authorityMetadata(settings.tenantId as string, settings.cloud), ...credentialOf(settings, this.delegated) },
+            system,
+          });
     this.app = { fingerprint, client };
     return client;
   }

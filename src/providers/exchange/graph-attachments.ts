@@ -4,14 +4,17 @@ import type { FileObject, Range } from '@microsoft/microsoft-graph-client';
 import { attachmentSize } from '../../message/encode-message.js';
 import type { Attachment } from '../../message/message.js';
 
-/** Largest attachment sent inline (base64 in the JSON body); larger ones go through an upload session. */
-export const INLINE_ATTACHMENT_LIMIT_BYTES = 3 * 1024 * 1024;
-
-/** Largest request body Graph accepts. */
+/** Largest request body Graph accepts (4 MB): a larger one is refused with 413. */
 export const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
 
-/** Upload session chunk: a multiple of 320 KiB and at most 4 MB (12 × 320 KiB = 3.75 MiB). */
-export const UPLOAD_CHUNK_BYTES = 12 * 320 * 1024;
+/** Largest attachment Outlook takes through an upload session (150 MB). */
+export const MAX_UPLOAD_SESSION_BYTES = 150 * 1024 * 1024;
+
+/** Upload session range: Outlook takes ranges of up to 4 MB each, in order; 3.75 MiB stays well under. */
+export const UPLOAD_CHUNK_BYTES = 3.75 * 1024 * 1024;
+
+/** Characters of `bytes` bytes in base64. */
+export const base64Length = (bytes: number): number => 4 * Math.ceil(bytes / 3);
 
 /** An attachment with its size and MIME type resolved. */
 export interface SizedAttachment {
@@ -37,14 +40,24 @@ export async function attachmentBytes(attachment: Attachment): Promise<Buffer> {
   return readFile(attachment.path as string);
 }
 
-/** Graph `fileAttachment` JSON for a small attachment. */
+/** Graph `fileAttachment` JSON for an attachment, with its bytes in base64 (`contentBytes`). */
 export async function fileAttachmentJson(sized: SizedAttachment): Promise<Record<string, unknown>> {
+  return fileAttachmentShape(sized, (await attachmentBytes(sized.attachment)).toString('base64'));
+}
+
+/** Bytes of the attachment's `fileAttachment` JSON, counted without reading the file. */
+export function fileAttachmentJsonBytes(sized: SizedAttachment): number {
+  return Buffer.byteLength(JSON.stringify(fileAttachmentShape(sized, ''))) + base64Length(sized.sizeBytes);
+}
+
+/** `fileAttachment` JSON with the given `contentBytes`. */
+export function fileAttachmentShape(sized: SizedAttachment, contentBytes: string): Record<string, unknown> {
   const { attachment } = sized;
   return {
     '@odata.type': '#microsoft.graph.fileAttachment',
     name: attachment.filename,
     contentType: sized.contentType,
-    contentBytes: (await attachmentBytes(attachment)).toString('base64'),
+    contentBytes,
     ...(attachment.cid !== undefined ? { contentId: attachment.cid, isInline: true } : {}),
   };
 }

@@ -21,9 +21,21 @@ export interface GraphFailureContext {
   transcript: GraphTranscript;
   /** The sendMail / send request had been posted. */
   sendPosted: boolean;
-  /** Sent Items can be checked before a retry. */
+  /** The mailbox can show whether an accepted send went out (its copy stays in Drafts, then Sent Items). */
   canCheckSentItems: boolean;
   nowMs: number;
+}
+
+/** A classified error told again for a situation the catalogue entry does not know: same code, another explanation and fix. */
+export function reexplained(error: MailwrightError, explanation: string, fix: string, details: Record<string, unknown>): MailwrightError {
+  const reply = error.failure?.serverResponse ?? error.failure?.message ?? error.message;
+  return new MailwrightError(error.code, `${explanation} Server said: ${reply}`, {
+    permanent: error.permanent,
+    fix,
+    ...(error.failure !== undefined ? { failure: { ...error.failure, explanation, fix } } : {}),
+    details: { ...error.details, ...details },
+    cause: error,
+  });
 }
 
 /**
@@ -45,11 +57,25 @@ export function graphFailure(error: unknown, context: GraphFailureContext): Mail
   }
   const uncertain =
     context.sendPosted && (network !== undefined ? requestMayHaveArrived(network) : raw.httpStatus !== undefined && MAYBE_ACCEPTED.has(raw.httpStatus));
+  if (uncertain) raw.mayHaveBeenSent = true;
   if (uncertain && !context.canCheckSentItems) {
     raw.serviceCode = 'OutcomeUnknown';
-    raw.message = `${raw.message} (the send request may have been accepted; Sent Items cannot be checked because saveToSentItems is off)`;
+    raw.message = `${raw.message} (the send request may have been accepted; the mailbox keeps no copy to check because saveToSentItems is off)`;
   } else if (uncertain) {
-    raw.message = `${raw.message} (the send request may have been accepted; Sent Items is checked before the next attempt)`;
+    raw.message = `${raw.message} (the send request may have been accepted; the mailbox is checked before the next attempt)`;
   }
-  return failureError({ ...raw, protocol: 'graph', transcript: context.transcript.text() }, error);
+  const typed = failureError({ ...raw, protocol: 'graph', transcript: context.transcript.text() }, error);
+  const claims = network === undefined ? claimsChallenge(error) : undefined;
+  if (claims !== undefined) typed.details.claims = claims;
+  return typed;
+}
+
+/**
+ * The claims of a Continuous Access Evaluation / Conditional Access challenge Graph sent with a
+ * 401 (`WWW-Authenticate: Bearer …, error="insufficient_claims", claims="<base64>"`), decoded.
+ */
+function claimsChallenge(error: unknown): string | undefined {
+  const header = (error as { headers?: { get?: (name: string) => string | null } }).headers?.get?.('www-authenticate') ?? '';
+  const encoded = /claims="([^"]+)"/.exec(header)?.[1];
+  return encoded === undefined ? undefined : Buffer.from(encoded, 'base64').toString('utf8');
 }

@@ -1,7 +1,7 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { ErrorCodes } from '../../errors/error-codes.js';
 import { MailwrightError } from '../../errors/mailwright-error.js';
-import { GRAPH_BASE_URL } from './authority-metadata.js';
+import { reexplained } from './graph-failure.js';
 import type { GraphMessageRule } from './graph-inbox-rules.js';
 
 /** Most pages followed for one mailbox (a mailbox holds a few hundred rules at most). */
@@ -16,10 +16,10 @@ function unexpectedAnswer(mailbox: string, what: string): MailwrightError {
 
 /**
  * Every `messageRule` of the mailbox's Inbox: `GET /users/{mailbox}/mailFolders/inbox/messageRules`,
- * following `@odata.nextLink`. A next link outside `https://graph.microsoft.com/v1.0/` is
- * never followed (the client would send it the token).
+ * following `@odata.nextLink`. A next link outside `graphBase` (the cloud's Graph v1.0 endpoint)
+ * is never followed (the client would send it the token).
  */
-export async function fetchGraphInboxRules(client: Client, mailbox: string): Promise<GraphMessageRule[]> {
+export async function fetchGraphInboxRules(client: Client, mailbox: string, graphBase: string): Promise<GraphMessageRule[]> {
   const rules: GraphMessageRule[] = [];
   const seen = new Set<string>();
   let next: string | undefined = `/users/${encodeURIComponent(mailbox)}/mailFolders/inbox/messageRules`;
@@ -30,8 +30,8 @@ export async function fetchGraphInboxRules(client: Client, mailbox: string): Pro
     if (!Array.isArray(page?.value)) throw unexpectedAnswer(mailbox, 'no "value" list');
     rules.push(...(page.value as GraphMessageRule[]));
     const link = page['@odata.nextLink'];
-    if (link !== undefined && link !== null && (typeof link !== 'string' || !link.startsWith(`${GRAPH_BASE_URL}/`))) {
-      throw unexpectedAnswer(mailbox, `a next link outside ${GRAPH_BASE_URL}`);
+    if (link !== undefined && link !== null && (typeof link !== 'string' || !link.startsWith(`${graphBase}/`))) {
+      throw unexpectedAnswer(mailbox, `a next link outside ${graphBase}`);
     }
     next = link ?? undefined;
   }
@@ -45,15 +45,10 @@ export async function fetchGraphInboxRules(client: Client, mailbox: string): Pro
  */
 export function inboxRulesFailure(error: MailwrightError, mailbox: string): MailwrightError {
   if (error.code !== ErrorCodes.GRAPH_ACCESS_DENIED) return error;
-  const explanation = `The app may not read the inbox rules of ${mailbox}: it lacks the MailboxSettings.Read application permission (with admin consent), or an application access policy / RBAC for Applications scope excludes the mailbox.`;
-  const fix =
-    'In App registrations > API permissions, add Microsoft Graph MailboxSettings.Read as an Application permission and click "Grant admin consent"; if an application access policy or management scope restricts the app, include this mailbox in it.';
-  const reply = error.failure?.serverResponse ?? error.failure?.message ?? error.message;
-  return new MailwrightError(error.code, `${explanation} Server said: ${reply}`, {
-    permanent: error.permanent,
-    fix,
-    ...(error.failure !== undefined ? { failure: { ...error.failure, explanation, fix } } : {}),
-    details: { ...error.details, mailbox, permission: 'MailboxSettings.Read' },
-    cause: error,
-  });
+  return reexplained(
+    error,
+    `The app may not read the inbox rules of ${mailbox}: it lacks the MailboxSettings.Read application permission (with admin consent), or an application access policy / RBAC for Applications scope excludes the mailbox.`,
+    'In App registrations > API permissions, add Microsoft Graph MailboxSettings.Read as an Application permission and click "Grant admin consent"; if an application access policy or management scope restricts the app, include this mailbox in it (check with Test-ServicePrincipalAuthorization).',
+    { mailbox, permission: 'MailboxSettings.Read' },
+  );
 }

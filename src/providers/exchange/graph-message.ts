@@ -5,6 +5,9 @@ export const recipientJson = (a: Address): { emailAddress: { address: string; na
   emailAddress: { address: a.address, ...(a.name !== undefined && a.name !== '' ? { name: a.name } : {}) },
 });
 
+/** Most custom headers Graph takes on one message (InvalidInternetMessageHeaderCollection beyond). */
+export const MAX_GRAPH_CUSTOM_HEADERS = 5;
+
 /** Headers Graph can carry as `internetMessageHeaders`: custom ones, named `X-…`. */
 export const isGraphCustomHeader = (name: string): boolean => /^x-/i.test(name);
 

@@ -13,6 +13,7 @@ import { parseSettings } from '../../parameters/parse-settings.js';
 import { optionNames, refuseUnknownOptions } from '../../parameters/option-names.js';
 import { smtpSettingsSchema, type SmtpSettings, type SmtpSettingsInput, type StoredSmtpSettings } from '../../parameters/smtp-settings.js';
 import type { SenderMode } from '../../users/user-directory.js';
+import { connectionResult, problemFrom, type ConnectionCheck, type ConnectionCheckResult, type VerifyConnectionOptions } from '../connection-check.js';
 import type { Provider, ProviderRuntime, RecipientResult, SendContext, SendReceipt } from '../provider.js';
 import { SmtpSession, UnusableAuthError, type SmtpError } from './smtp-session.js';
 import { SmtpTranscript } from './smtp-transcript.js';
@@ -139,7 +140,7 @@ export function smtpProvider(options: SmtpProviderOptions = {}): Provider {
     } else session.close();
   }
 
-  function failure(error: unknown, settings: SmtpSettings, session: SmtpSession | undefined, message: EmailMessage, original: ReadonlyMap<string, string>): MailwrightError {
+  function failure(error: unknown, settings: SmtpSettings, session: SmtpSession | undefined, recipients: Address[], original: ReadonlyMap<string, string>): MailwrightError {
     if (error instanceof MailwrightError) return error;
     const smtpError = error as SmtpError & { rejectedErrors?: SmtpError[] };
     const raw = rawFailureFromError(error);
@@ -153,7 +154,7 @@ export function smtpProvider(options: SmtpProviderOptions = {}): Provider {
       delete raw.smtpCode;
     }
     if (raw.errno === 'ENOTFOUND' || raw.errno === 'EDNS') raw.message = `getaddrinfo ENOTFOUND ${settings.host}`;
-    const recipientDomain = message.to.concat(message.cc, message.bcc).map((a) => domainOf(a.address)).find((d) => !d.includes('.') && d !== 'localhost');
+    const recipientDomain = recipients.map((a) => domainOf(a.address)).find((d) => !d.includes('.') && d !== 'localhost');
     const openTranscript = (error as { transcript?: unknown }).transcript;
     const transcript = (openTranscript instanceof SmtpTranscript ? openTranscript : session?.transcript)?.text([settings.password]);
     const typed = failureError(
@@ -191,6 +192,41 @@ export function smtpProvider(options: SmtpProviderOptions = {}): Provider {
       // Settings are read when the send's turn comes, so a send that waited uses the current ones.
       return slots.add(async () => sendWith(await currentSettings(), message));
     },
+    async verifyConnection(verifyOptions?: VerifyConnectionOptions): Promise<ConnectionCheckResult> {
+      const checks: ConnectionCheck[] = [];
+      let settings: SmtpSettings;
+      try {
+        settings = await currentSettings();
+      } catch (error) {
+        return connectionResult(id, [problemFrom('settings', error)]);
+      }
+      let session: SmtpSession | undefined;
+      try {
+        session = await SmtpSession.open(settings);
+        checks.push({ name: 'connect', status: 'ok', message: `Connected to ${settings.host}:${settings.port}.` });
+        checks.push(
+          session.secure
+            ? { name: 'tls', status: 'ok', message: 'The connection is encrypted (TLS).' }
+            : { name: 'tls', status: 'warning', message: 'The connection is not encrypted: the server offers no STARTTLS and requireTls is off.', code: ErrorCodes.TLS_REQUIRED_NOT_OFFERED, fix: 'Use a server that offers STARTTLS (or implicit TLS on port 465) and turn requireTls on.' },
+        );
+        checks.push({ name: 'auth', status: 'ok', message: settings.username === undefined ? 'No authentication configured.' : `Signed in as ${settings.username}.` });
+        const from = verifyOptions?.from ?? settings.mailbox ?? (looksLikeEmail(settings.username) ? settings.username : undefined);
+        if (from === undefined) {
+          checks.push({ name: 'mailFrom', status: 'warning', message: 'No sender address to probe: the settings have no mailbox and the user name is not an address.', code: ErrorCodes.PROVIDER_NOT_CONFIGURED, fix: 'Set the mailbox in the SMTP settings, or check with verifyConnection({ from }).' });
+        } else {
+          const reply = await session.probeMailFrom(asciiAddress(from));
+          checks.push({ name: 'mailFrom', status: 'ok', message: `The server accepts ${from} as sender (${reply}).` });
+        }
+        await session.quit();
+        checks.push({ name: 'quit', status: 'ok', message: 'Closed with QUIT; no email was sent.' });
+      } catch (error) {
+        const typed = failure(error, settings, session, [], new Map());
+        const step = checks.length === 0 ? (/TLS/.test(typed.code) ? 'tls' : /AUTH|AUTHENTICATED/.test(typed.code) ? 'auth' : 'connect') : 'mailFrom';
+        checks.push(problemFrom(step, typed));
+        session?.close();
+      }
+      return connectionResult(id, checks);
+    },
     async close(): Promise<void> {
       closed = true;
       for (const sessions of idle.values()) sessions.forEach((s) => s.close());
@@ -220,7 +256,7 @@ export function smtpProvider(options: SmtpProviderOptions = {}): Provider {
         sizeBytes: info.messageSize,
       };
     } catch (error) {
-      const typed = failure(error, settings, session, message, original);
+      const typed = failure(error, settings, session, [...message.to, ...message.cc, ...message.bcc], original);
       session?.close();
       throw typed;
     }

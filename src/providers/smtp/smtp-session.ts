@@ -134,6 +134,37 @@ export class SmtpSession {
     return this.step<SMTPConnection.SentMessageInfo>((done) => this.connection.send(envelope, message, (err, info) => done(err, info)));
   }
 
+  /**
+   * Sends `MAIL FROM:<address>` and resets the transaction (RSET): whether the server takes
+   * this sender, without sending anything. Resolves with the server's reply, rejects with its
+   * refusal as an SMTP error (`responseCode`, `response`). Uses SMTPConnection's command queue
+   * (`_sendCommand`, `_responseActions`), which it has no public method for.
+   */
+  probeMailFrom(address: string): Promise<string> {
+    const internals = this.connection as unknown as { _sendCommand(command: string): void; _responseActions: ((reply: string) => void)[] };
+    const reply = this.step<string>((done) => {
+      internals._responseActions.push((line: string) => {
+        const code = Number(line.slice(0, 3));
+        if (code >= 200 && code < 300) done(null, line);
+        else done(Object.assign(new Error(`Sender refused: ${line}`), { code: 'EENVELOPE', command: 'MAIL FROM', response: line, responseCode: code }) as SmtpError);
+      });
+      internals._sendCommand(`MAIL FROM:<${address}>`);
+    });
+    return reply.then(async (line) => {
+      await this.step<void>((done) => this.connection.reset((err) => done(err)));
+      return line;
+    });
+  }
+
+  /** Ends the session politely (QUIT) and closes the connection once the server answered. */
+  quit(): Promise<void> {
+    this.broken = true;
+    return new Promise<void>((resolve) => {
+      this.connection.once('end', () => resolve());
+      this.connection.quit();
+    });
+  }
+
   close(): void {
     this.broken = true;
     this.connection.quit();

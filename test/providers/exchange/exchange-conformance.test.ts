@@ -12,6 +12,7 @@ providerConformance('Exchange (Microsoft Graph stand-in, batch account)', {
   failure: { code: ErrorCodes.SERVICE_UNAVAILABLE, permanent: false },
   async start() {
     const standIn = await startMicrosoftStandIn({ tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET, mailboxes: [BATCH] });
+    standIn.graph.grantSendAs(BATCH, 'Ana.Nunez@Contoso.com'); // the suite's From
     const provider = exchangeProvider({
       network: { ca: standIn.certificate, connectTo: standIn.connectTo },
       settings: { tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET, batchMailbox: BATCH },

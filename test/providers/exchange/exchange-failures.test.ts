@@ -1,4 +1,5 @@
 import { ErrorCodes, type ErrorCode } from '../../../src/errors/error-codes.js';
+import { isMailwrightError, type MailwrightError } from '../../../src/errors/mailwright-error.js';
 import { fakeJwt } from '../../support/microsoft-stand-in/wire.js';
 import { BATCH, CLIENT, exchangeFixture, T0, type ExchangeFixture } from './exchange-fixture.js';
 
@@ -78,6 +79,46 @@ describe('Exchange provider: every Graph and MSAL failure ends classified in the
     expect(record?.failure?.code).toBe(ErrorCodes.MSAL_CONSENT_REQUIRED);
   });
 
+  const mappedCases: [string, number, string, string, ErrorCode, boolean, RegExp][] = [
+    ['the sending mailbox is full', 403, 'ErrorQuotaExceeded', 'The process failed to allocate the quota.', ErrorCodes.SENDER_MAILBOX_FULL, false, /sending mailbox/],
+    ['a draft gone from the mailbox is not a missing mailbox', 404, 'ErrorItemNotFound', 'The specified object was not found in the store.', ErrorCodes.GRAPH_ITEM_NOT_FOUND, false, /new draft/],
+    ['invalid recipients', 400, 'ErrorInvalidRecipients', "At least one recipient is not valid., Recipient 'x' is not resolved.", ErrorCodes.INVALID_RECIPIENTS, true, /To, Cc and Bcc/],
+  ];
+
+  it.each(mappedCases)('%s', async (_name, status, code, message, expected, permanent, fix) => {
+    fixture = await exchangeFixture();
+    fixture.standIn.failures.push({ method: 'POST', pathEndsWith: '/sendMail', status, code, message });
+    const { result: { failure } } = await testEmail(fixture);
+    expect([failure.code, failure.permanent]).toEqual([expected, permanent]);
+    expect(failure.fix).toMatch(fix);
+    expect(failure.code).not.toBe(ErrorCodes.MAILBOX_NOT_FOUND);
+    expect(failure.code).not.toBe(ErrorCodes.MAILBOX_FULL);
+  });
+
+  it('a mailbox outside the application access policy: the fix names Test-ServicePrincipalAuthorization, not Mail.Send', async () => {
+    fixture = await exchangeFixture();
+    fixture.standIn.graph.appAccessScope = new Set(['someone.else@contoso.com']);
+    const { result: { failure } } = await testEmail(fixture);
+    expect(failure.code).toBe(ErrorCodes.GRAPH_ACCESS_POLICY_DENIED);
+    expect(failure.message).toContain('[RAOP]');
+    expect(failure.fix).toMatch(/Test-ServicePrincipalAuthorization/);
+    expect(failure.fix).not.toMatch(/Mail\.Send/);
+  });
+
+  it('a Conditional Access claims challenge during on-behalf-of: a typed error carrying the claims for the host to re-prompt', async () => {
+    const claims = '{"access_token":{"polids":{"essential":true,"values":["9ab03e19-ed42-4168-b6b7-7001fb3e933a"]}}}';
+    fixture = await exchangeFixture({ provider: { userAssertion: async () => fakeJwt({ aud: CLIENT, upn: 'Ana.Nunez@Contoso.com' }) } });
+    fixture.standIn.token.failures.push({ status: 400, error: 'interaction_required', aadsts: 50079, description: 'Due to a configuration change made by your administrator, or because you moved to a new location, you must enroll in multi-factor authentication.', claims });
+    const error = (await fixture.mailwright
+      .send(await fixture.mailwright.compose({ to: 'c@example.com', subject: 's', text: 't' }, 'ana'), { provider: 'exchange' })
+      .catch((e: unknown) => e)) as MailwrightError;
+    expect(isMailwrightError(error, ErrorCodes.CONDITIONAL_ACCESS_CHALLENGE)).toBe(true);
+    expect(error.details.claims).toBe(claims);
+    expect(error.details.userId).toBe('ana');
+    expect(error.fix).toMatch(/claims/);
+    expect(fixture.standIn.requests.filter((r) => r.host === 'graph.microsoft.com')).toHaveLength(0);
+  });
+
   const tokenCases: [number, string, number, string, ErrorCode][] = [
     [400, 'invalid_request', 90002, "Tenant 'contoso.onmicrosoft.con' not found. Check to make sure you have the correct tenant ID.", ErrorCodes.MSAL_APP_NOT_FOUND],
     [400, 'invalid_resource', 500011, 'The resource principal named https://graph.microsoft.com was not found in the tenant.', ErrorCodes.MSAL_APP_NOT_FOUND],
@@ -152,7 +193,7 @@ describe('Exchange provider: a send that may have been accepted is never repeate
   it.each([
     ['504 after Exchange accepted it', { status: 504, code: 'GatewayTimeout' }],
     ['connection dropped after Exchange accepted it', { status: 0, dropConnection: true }],
-  ])('%s: the retry finds it in Sent Items and does not send again', async (_name, failure) => {
+  ])('%s: the retry finds it in the mailbox and does not send again', async (_name, failure) => {
     fixture = await exchangeFixture();
     const { mailwright, standIn, clock } = fixture;
     standIn.failures.push({ method: 'POST', pathEndsWith: '/sendMail', afterAccepting: true, ...failure });
@@ -166,19 +207,15 @@ describe('Exchange provider: a send that may have been accepted is never repeate
     expect(record?.status).toBe('sent');
     const attempts = await mailwright.store.listAttempts(id);
     expect(attempts.map((a) => a.outcome)).toEqual(['retrying', 'sent']);
-    expect(attempts[1]?.transcript).toContain(`GET https://graph.microsoft.com/v1.0/users/${BATCH}/mailFolders/sentitems/messages`);
+    expect(attempts[0]?.failure?.mayHaveBeenSent).toBe(true);
+    expect(attempts[1]?.transcript).toContain(`GET https://graph.microsoft.com/v1.0/users/${BATCH}/messages`);
   });
 
-  it.each([
-    ['sendMail', '/sendMail', []],
-    // A draft's send is saved to Sent Items whatever the setting, but the next attempt would not look there.
-    ['a draft (a 4 MB attachment)', '/send', [{ filename: 'big.bin', content: Buffer.alloc(4 * 1024 * 1024, 1) }]],
-  ])('with saveToSentItems off the outcome of %s cannot be checked: MW_SEND_OUTCOME_UNKNOWN, permanent, sent at most once', async (_route, path, attachments) => {
+  it('with saveToSentItems off an uncertain JSON sendMail cannot be checked: MW_SEND_OUTCOME_UNKNOWN, permanent, sent at most once', async () => {
     fixture = await exchangeFixture({ settings: { saveToSentItems: false } });
     const { mailwright, standIn, clock } = fixture;
-    await mailwright.parameters.update({ attachmentSizeLimitBytes: 40 * 1024 * 1024 });
-    standIn.failures.push({ method: 'POST', pathEndsWith: path, afterAccepting: true, status: 504, code: 'GatewayTimeout' });
-    const id = await mailwright.enqueue({ to: 'c@example.com', subject: 'once', text: 'x', attachments });
+    standIn.failures.push({ method: 'POST', pathEndsWith: '/sendMail', afterAccepting: true, status: 504, code: 'GatewayTimeout' });
+    const id = await mailwright.enqueue({ to: 'c@example.com', subject: 'once', text: 'x' });
     const first = await mailwright.distributor.runOnce();
     clock.advance({ minutes: 30 });
     await mailwright.distributor.runOnce(); // a retry, had there been one, would send it again
@@ -186,6 +223,19 @@ describe('Exchange provider: a send that may have been accepted is never repeate
     const record = await mailwright.history.get(id);
     expect(record?.failure?.code).toBe(ErrorCodes.SEND_OUTCOME_UNKNOWN);
     expect(record?.failure?.permanent).toBe(true);
+    expect(standIn.graph.sent).toHaveLength(1);
+  });
+
+  it('with saveToSentItems off a draft (4 MB attachment) is still checkable: a draft\'s send is saved in Sent Items, found, sent once', async () => {
+    fixture = await exchangeFixture({ settings: { saveToSentItems: false } });
+    const { mailwright, standIn, clock } = fixture;
+    await mailwright.parameters.update({ attachmentSizeLimitBytes: 40 * 1024 * 1024 });
+    standIn.failures.push({ method: 'POST', pathEndsWith: '/send', afterAccepting: true, status: 504, code: 'GatewayTimeout' });
+    const id = await mailwright.enqueue({ to: 'c@example.com', subject: 'once', text: 'x', attachments: [{ filename: 'big.bin', content: Buffer.alloc(4 * 1024 * 1024, 1) }] });
+    expect((await mailwright.distributor.runOnce()).retried).toBe(1);
+    clock.advance({ minutes: 30 });
+    expect((await mailwright.distributor.runOnce()).sent).toBe(1);
+    expect((await mailwright.history.get(id))?.response).toContain('Found in the mailbox');
     expect(standIn.graph.sent).toHaveLength(1);
   });
 });

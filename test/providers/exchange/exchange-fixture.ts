@@ -30,17 +30,30 @@ export interface ExchangeFixture {
 
 /** Starts a stand-in and a mailwright instance (SQLite file, ManualClock) using the Exchange provider as batch provider. */
 export async function exchangeFixture(
-  options: { provider?: Partial<ExchangeProviderOptions>; standIn?: Partial<MicrosoftStandInOptions>; settings?: Record<string, unknown> } = {},
+  options: {
+    provider?: Partial<ExchangeProviderOptions>;
+    standIn?: Partial<MicrosoftStandInOptions>;
+    settings?: Record<string, unknown>;
+    /** The host's users. @default USERS */
+    users?: DirectoryUser[];
+    /** What the batch account may do for Ana's address. @default 'sendAs' */
+    batchGrant?: 'sendAs' | 'sendOnBehalf' | 'none';
+  } = {},
 ): Promise<ExchangeFixture> {
+  const clock = new ManualClock(T0);
   const standIn = await startMicrosoftStandIn({
     tenantId: TENANT,
     clientId: CLIENT,
     clientSecret: SECRET,
     mailboxes: [BATCH, 'Ana.Nunez@Contoso.com'],
+    // The mailboxes keep the test's time: Drafts → Sent Items after 5 s of it.
+    now: () => clock.now().toMillis(),
     ...options.standIn,
   });
+  // As an Exchange administrator grants it: the batch account may send as Ana (or on her behalf).
+  if ((options.batchGrant ?? 'sendAs') === 'sendAs') standIn.graph.grantSendAs(BATCH, 'Ana.Nunez@Contoso.com');
+  if (options.batchGrant === 'sendOnBehalf') standIn.graph.grantSendOnBehalf(BATCH, 'Ana.Nunez@Contoso.com');
   const dir = await mkdtemp(join(tmpdir(), 'mw-exchange-'));
-  const clock = new ManualClock(T0);
   const provider = exchangeProvider({
     network: { ca: standIn.certificate, connectTo: standIn.connectTo },
     settings: { tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET, batchMailbox: BATCH, ...options.settings },
@@ -49,7 +62,7 @@ export async function exchangeFixture(
   const mailwright = await createMailwright({
     store: createSqliteStore({ filename: join(dir, 'mw.db'), clock }),
     providers: [provider],
-    users: new InMemoryUserDirectory(USERS),
+    users: new InMemoryUserDirectory(options.users ?? USERS),
     clock,
     secretKey: Buffer.alloc(32, 7),
   });

@@ -201,9 +201,9 @@ describe('Exchange provider: reading a mailbox\'s inbox rules (Graph messageRule
   });
 
   it.each([
-    ['MailboxSettings.Read not granted', (s: MicrosoftStandIn) => (s.graph.mailboxSettingsReadGranted = false)],
+    ['MailboxSettings.Read not granted', (s: MicrosoftStandIn) => (s.token.appRoles = ['Mail.Send'])],
     [
-      'scripted 403 (application access policy)',
+      'scripted 403 ErrorAccessDenied',
       (s: MicrosoftStandIn) => s.failures.push({ method: 'GET', pathEndsWith: '/mailFolders/inbox/messageRules', status: 403, code: 'ErrorAccessDenied', message: 'Access is denied. Check credentials and try again.' }),
     ],
   ])('403 ErrorAccessDenied (%s): MW_GRAPH_ACCESS_DENIED with a fix naming MailboxSettings.Read', async (_name, script) => {
@@ -281,7 +281,7 @@ describe('Graph messageRule mapping and paging (no server)', () => {
         },
       }),
     } as unknown as Client;
-    await expect(fetchGraphInboxRules(client, AUDITED)).rejects.toMatchObject({ code: ErrorCodes.DELIVERY_FAILED });
+    await expect(fetchGraphInboxRules(client, AUDITED, 'https://graph.microsoft.com/v1.0')).rejects.toMatchObject({ code: ErrorCodes.DELIVERY_FAILED });
     expect(asked).toEqual([`/users/${encodeURIComponent(AUDITED)}/mailFolders/inbox/messageRules`]);
   });
 });

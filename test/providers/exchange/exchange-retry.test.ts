@@ -7,7 +7,7 @@ describe('Exchange provider: an administrator\'s retry of an email Exchange may 
     fixture = undefined;
   });
 
-  it('history.retry after a 504 on the last attempt looks in Sent Items first: found, marked sent, not sent twice', async () => {
+  it('history.retry after a 504 on the last attempt looks in the mailbox first: found, marked sent, not sent twice', async () => {
     fixture = await exchangeFixture();
     const { mailwright, standIn, clock } = fixture;
     await mailwright.parameters.update({ maxAttempts: 1 }); // the uncertain attempt is the last one
@@ -20,6 +20,6 @@ describe('Exchange provider: an administrator\'s retry of an email Exchange may 
     expect(standIn.graph.sent).toHaveLength(1);
     const entry = await mailwright.history.get(id);
     expect(entry?.attemptLog.map((a) => a.outcome)).toEqual(['failed', 'requeued', 'sent']);
-    expect(entry?.response).toContain('Found in Sent Items');
+    expect(entry?.response).toContain('Found in the mailbox');
   });
 });

@@ -71,9 +71,10 @@ describe('Exchange provider through Microsoft Graph (HTTPS stand-ins for Graph a
   });
 
   it('Send On Behalf: From = the user, Sender = the batch account', async () => {
-    fixture = await exchangeFixture({ provider: { senderMode: 'sendOnBehalf' } });
+    fixture = await exchangeFixture({ provider: { senderMode: 'sendOnBehalf' }, batchGrant: 'sendOnBehalf' });
     await fixture.mailwright.enqueue({ to: 'customer@example.com', subject: 'On behalf', text: 'x' }, { userId: 'ana' });
     await fixture.mailwright.distributor.runOnce();
+    expect(fixture.standIn.graph.sent[0]?.sentAs).toBe('sendOnBehalf');
     expect(fixture.standIn.graph.sent[0]?.message?.from).toEqual({ emailAddress: { address: 'Ana.Nunez@Contoso.com', name: 'Ana María Núñez' } });
     expect(fixture.standIn.graph.sent[0]?.message?.sender).toEqual({ emailAddress: { address: BATCH } });
   });

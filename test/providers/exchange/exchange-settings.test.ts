@@ -12,7 +12,7 @@ describe('Exchange settings, credentials and tokens', () => {
     fixture = undefined;
   });
 
-  it('refuses bad settings with one MW_INVALID_SETTINGS listing every field, national clouds included', () => {
+  it('refuses bad settings with one MW_INVALID_SETTINGS listing every field, an authority host of another cloud included', () => {
     let error: unknown;
     try {
       exchangeProvider({ settings: { tenantId: 'not a tenant', clientId: 'abc', authorityHost: 'https://login.microsoftonline.us', batchMailbox: 'batch' } });
@@ -22,7 +22,7 @@ describe('Exchange settings, credentials and tokens', () => {
     expect(isMailwrightError(error, ErrorCodes.INVALID_SETTINGS)).toBe(true);
     const fields = (error as { details: { issues: { field: string; message: string }[] } }).details.issues.map((i) => i.field);
     expect(fields.sort()).toEqual(['authorityHost', 'batchMailbox', 'clientId', 'clientSecret', 'tenantId']);
-    expect((error as Error).message).toMatch(/Only the public cloud authority host login\.microsoftonline\.com is supported/);
+    expect((error as Error).message).toMatch(/The authority host of the global Microsoft 365 cloud is login\.microsoftonline\.com; for another cloud set cloud/);
     expect(() => exchangeProvider({ settings: { tenantId: TENANT, clientId: CLIENT, clientSecret: 's', certificate: { thumbprintSha256: 'a'.repeat(64), privateKey: '-----BEGIN PRIVATE KEY-----' } } })).toThrow(
       /exactly one credential/,
     );
@@ -34,7 +34,7 @@ describe('Exchange settings, credentials and tokens', () => {
     const { mailwright, standIn } = fixture;
     const stored = exchangeProvider({ id: 'exchange-stored', network: { ca: standIn.certificate, connectTo: standIn.connectTo } });
     const view = await mailwright.exchangeSettings.save('exchange-stored', { tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET, batchMailbox: BATCH });
-    expect(view).toEqual({ tenantId: TENANT, clientId: CLIENT, batchMailbox: BATCH, authorityHost: 'login.microsoftonline.com', saveToSentItems: true, credential: 'clientSecret' });
+    expect(view).toEqual({ cloud: 'global', tenantId: TENANT, clientId: CLIENT, batchMailbox: BATCH, saveToSentItems: true, credential: 'clientSecret' });
     const raw = JSON.stringify(await mailwright.store.getSetting('provider:exchange-stored'));
     expect(raw).not.toContain(SECRET);
     expect(raw).toContain('aes-256-gcm');

@@ -2,12 +2,13 @@ import { once } from 'node:events';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { selfSignedCertificate } from '../self-signed-cert.js';
-import { GraphApi } from './graph-api.js';
+import { STAND_IN_CLOUDS } from './clouds.js';
+import { GraphApi, type GraphApiOptions } from './graph-api.js';
 import { TokenEndpoint, type TokenEndpointConfig } from './token-endpoint.js';
 import { graphErrorBody, readBody, sendJson, type RecordedRequest } from './wire.js';
 
-/** The public hosts the stand-in answers for (its certificate names them). */
-export const MICROSOFT_HOSTS = ['login.microsoftonline.com', 'graph.microsoft.com', 'outlook.office.com'];
+/** The public hosts the stand-in can answer for, in every cloud (its certificate names them). */
+export const MICROSOFT_HOSTS = [...new Set(Object.values(STAND_IN_CLOUDS).flatMap((c) => [c.login, c.graph, c.outlook]))];
 
 /** A scripted Graph failure for the next request that matches. */
 export interface ScriptedGraphFailure {
@@ -25,10 +26,7 @@ export interface ScriptedGraphFailure {
 }
 
 /** Options of {@link startMicrosoftStandIn}. */
-export interface MicrosoftStandInOptions extends TokenEndpointConfig {
-  /** Mailboxes that exist in Exchange Online. */
-  mailboxes: string[];
-}
+export interface MicrosoftStandInOptions extends TokenEndpointConfig, GraphApiOptions {}
 
 /** A running HTTPS stand-in for the Entra ID token endpoint and Microsoft Graph. */
 export interface MicrosoftStandIn {
@@ -46,14 +44,17 @@ export interface MicrosoftStandIn {
 }
 
 /**
- * Starts one local HTTPS server that answers for login.microsoftonline.com,
- * graph.microsoft.com and outlook.office.com (by Host header and TLS server
- * name), speaking their real wire format. Its certificate is made in the test.
+ * Starts one local HTTPS server that answers for the cloud's Entra ID, Microsoft
+ * Graph and Outlook upload hosts (login.microsoftonline.com, graph.microsoft.com
+ * and outlook.office.com in the global cloud), by Host header and TLS server name,
+ * speaking their real wire format. Another host is not found. Its certificate is
+ * made in the test.
  */
 export async function startMicrosoftStandIn(options: MicrosoftStandInOptions): Promise<MicrosoftStandIn> {
   const { key, cert } = await selfSignedCertificate(MICROSOFT_HOSTS);
   const token = new TokenEndpoint(options);
-  const graph = new GraphApi(token.issued, new Set(options.mailboxes.map((m) => m.toLowerCase())));
+  const graph = new GraphApi(token.issued, options);
+  const hosts = STAND_IN_CLOUDS[options.cloud ?? 'global'];
   const requests: RecordedRequest[] = [];
   const failures: ScriptedGraphFailure[] = [];
 
@@ -69,7 +70,11 @@ export async function startMicrosoftStandIn(options: MicrosoftStandInOptions): P
         body: await readBody(req),
       };
       requests.push(recorded);
-      if (recorded.host === 'login.microsoftonline.com') return token.handle(recorded, res);
+      if (recorded.host === hosts.login) return token.handle(recorded, res);
+      if (recorded.host !== hosts.graph && recorded.host !== hosts.outlook) {
+        req.socket.destroy(); // another cloud's host: not this service
+        return;
+      }
       const index = failures.findIndex((f) => (f.method ?? recorded.method) === recorded.method && recorded.path.endsWith(f.pathEndsWith));
       const failure = index === -1 ? undefined : failures.splice(index, 1)[0];
       if (failure === undefined) return graph.handle(recorded, res);
