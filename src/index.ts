@@ -143,3 +143,6 @@ export { AutoForwarder, type InboundDelivery, type InboundResult, type AutoForwa
 export type { ForwardingAuditEntry, AuditTarget } from './forwarding/policy/forwarding-audit.js';
 export { formatAuditEntry } from './forwarding/policy/format-audit-entry.js';
 export { TypedEventEmitter } from './typed-event-emitter.js';
+
+// Security (issue 20): template limits
+export { DEFAULT_TEMPLATE_LIMITS, type TemplateLimits } from './templates/template-limits.js';

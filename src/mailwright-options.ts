@@ -7,6 +7,7 @@ import { nonBlankString, parseOptions } from './parameters/parse-settings.js';
 import type { Provider } from './providers/provider.js';
 import type { Store } from './store/store.js';
 import type { TemplateCatalogSources } from './templates/template-catalog.js';
+import { templateLimitsSchema, type TemplateLimits } from './templates/template-limits.js';
 import type { TemplateSource } from './templates/template-source.js';
 import type { ContactDirectory } from './users/contact-directory.js';
 import type { UserDirectory } from './users/user-directory.js';
@@ -33,6 +34,8 @@ export interface MailwrightOptions {
   forwarding?: ForwardingConfig;
   /** Mail contacts that mailboxes may forward to (forwarding policy). @default none: mailboxes forward to users or SMTP addresses */
   contacts?: ContactDirectory;
+  /** Render limits of templates and forward themes (time, memory, size); see docs/security.md. @default DEFAULT_TEMPLATE_LIMITS */
+  templateLimits?: TemplateLimits;
 }
 
 /** Does `value` have these methods? JavaScript callers are not held to the types. */
@@ -69,9 +72,10 @@ const mailwrightOptionsSchema = z.strictObject({
     .strictObject({ providerId: nonBlankString('providerId'), journal: withMethods<RecordJournal>(['append'], 'must be a record journal with append(entry)') })
     .optional(),
   contacts: contactDirectorySchema.optional(),
+  templateLimits: templateLimitsSchema.optional(),
 }) satisfies z.ZodType<MailwrightOptions>;
 
 /** Checks `createMailwright()` options; throws MW_INVALID_SETTINGS naming every bad or unknown option. */
 export function checkMailwrightOptions(options: MailwrightOptions): void {
-  parseOptions(mailwrightOptionsSchema, options, 'createMailwright options', 'Pass { providers: [...], users, store?, clock?, logger?, secretKey?, messageIdDomain?, templates?, forwarding?, contacts? } (see MailwrightOptions).');
+  parseOptions(mailwrightOptionsSchema, options, 'createMailwright options', 'Pass { providers: [...], users, store?, clock?, logger?, secretKey?, messageIdDomain?, templates?, forwarding?, contacts?, templateLimits? } (see MailwrightOptions).');
 }

@@ -154,10 +154,13 @@ export async function createMailwright(options: MailwrightOptions): Promise<Mail
     return made;
   };
   const distributor = createDistributor();
-  const templates = new TemplateCatalog({
-    system: layeredTemplateSource(options.templates?.system, new InMemoryTemplateSource([defaultForwardTheme])),
-    ...(options.templates?.organization !== undefined ? { organization: options.templates.organization } : {}),
-  });
+  const templates = new TemplateCatalog(
+    {
+      system: layeredTemplateSource(options.templates?.system, new InMemoryTemplateSource([defaultForwardTheme])),
+      ...(options.templates?.organization !== undefined ? { organization: options.templates.organization } : {}),
+    },
+    options.templateLimits,
+  );
   const notifier = new Notifier({ users: options.users, templates, enqueue: (message, enqueueOptions) => enqueuer.enqueue(message, enqueueOptions) });
   const forwardingEvents = new ForwardEventEmitter();
   const forwarding = options.forwarding;

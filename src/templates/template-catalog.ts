@@ -5,6 +5,7 @@ import { settingsIssues } from '../parameters/parse-settings.js';
 import { emailTemplateSchema, type EmailTemplate, type TemplateOrigin } from './email-template.js';
 import { renderPart } from './liquid-renderer.js';
 import { pickLanguage } from './pick-language.js';
+import type { TemplateLimits } from './template-limits.js';
 import { templateSender } from './template-sender.js';
 import type { TemplateSource } from './template-source.js';
 
@@ -73,7 +74,11 @@ function parseStoredTemplate(value: unknown, id: string, origin: TemplateOrigin)
  * strict mode. Every problem is a typed error naming the template.
  */
 export class TemplateCatalog {
-  constructor(private readonly sources: TemplateCatalogSources) {}
+  /** @param limits Render limits of every part (docs/security.md). @default DEFAULT_TEMPLATE_LIMITS */
+  constructor(
+    private readonly sources: TemplateCatalogSources,
+    private readonly limits: TemplateLimits = {},
+  ) {}
 
   /** The template with this id: the organization's when it has one, else the system's. */
   async resolve(id: string): Promise<{ template: EmailTemplate; origin: TemplateOrigin }> {
@@ -118,7 +123,7 @@ export class TemplateCatalog {
       });
     }
     const label = { templateId: id, language };
-    const subject = await renderPart(variant.subject, 'subject', options.data, label);
+    const subject = await renderPart(variant.subject, 'subject', options.data, label, this.limits);
     if (/[\r\n]/.test(subject)) {
       throw new MailwrightError(ErrorCodes.TEMPLATE_RENDER_FAILED, `The subject of template "${id}" (${language}) renders to more than one line.`, {
         fix: 'Keep line breaks out of the subject and of the variables it uses.',
@@ -131,8 +136,8 @@ export class TemplateCatalog {
       language,
       template,
       subject,
-      ...(variant.html !== undefined ? { html: await renderPart(variant.html, 'html', options.data, label) } : {}),
-      ...(variant.text !== undefined ? { text: await renderPart(variant.text, 'text', options.data, label) } : {}),
+      ...(variant.html !== undefined ? { html: await renderPart(variant.html, 'html', options.data, label, this.limits) } : {}),
+      ...(variant.text !== undefined ? { text: await renderPart(variant.text, 'text', options.data, label, this.limits) } : {}),
     };
   }
 
