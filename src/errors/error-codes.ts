@@ -88,6 +88,10 @@ export const ErrorCodes = {
   MSAL_INVALID_CLIENT_CERTIFICATE: 'MW_MSAL_INVALID_CLIENT_CERTIFICATE',
   /** Entra ID issued no token for another reason it named by an AADSTS code (disabled app, Conditional Access, …). */
   MSAL_TOKEN_REFUSED: 'MW_MSAL_TOKEN_REFUSED',
+
+  // ---- appended: security (issue 20) ----
+  /** A folder for the database or .eml drafts is writable by other users or owned by another user: refused, nothing written in it. */
+  UNSAFE_FOLDER: 'MW_UNSAFE_FOLDER',
 } as const;
 
 /** Union of every stable error code. */

@@ -1,7 +1,9 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { failureError } from '../../errors/classify-failure.js';
+import { MailwrightError } from '../../errors/mailwright-error.js';
+import { ensurePrivateFolder, writePrivateFile } from '../../files/private-files.js';
 import { encodeMessageToBuffer } from '../../message/encode-message.js';
 import type { EmailMessage } from '../../message/message.js';
 import { optionNames, refuseUnknownOptions } from '../../parameters/option-names.js';
@@ -14,7 +16,11 @@ export interface EmlProviderOptions {
   id?: string;
   /** Label for choice lists. @default 'Use an email app' */
   displayName?: string;
-  /** Folder where `<emailId>.eml` is written. @default <os tmpdir>/mailwright-eml */
+  /**
+   * Folder where `<emailId>.eml` is written: created 0700 if missing; refused (MW_UNSAFE_FOLDER)
+   * when other users may write to it or it belongs to another user. Drafts are written 0600.
+   * @default a new private folder `<os tmpdir>/mailwright-eml-XXXXXX` (random suffix), made at the first draft
+   */
   directory?: string;
   /** Write the file; when false only the bytes are returned in the receipt. @default true */
   write?: boolean;
@@ -31,8 +37,19 @@ const EML_OPTIONS = optionNames<EmlProviderOptions>({ id: true, displayName: tru
  */
 export function emlProvider(options: EmlProviderOptions = {}): Provider {
   refuseUnknownOptions(options, EML_OPTIONS, 'emlProvider options');
-  const directory = options.directory ?? join(tmpdir(), 'mailwright-eml');
   const write = options.write ?? true;
+  // The default folder has a random name, so another local user cannot plant it beforehand.
+  let madeFolder: Promise<string> | undefined;
+  const defaultFolder = (): Promise<string> =>
+    (madeFolder ??= mkdtemp(join(tmpdir(), 'mailwright-eml-')).catch((error: unknown) => {
+      madeFolder = undefined;
+      throw error;
+    }));
+  const folder = async (): Promise<string> => {
+    const directory = options.directory ?? (await defaultFolder());
+    ensurePrivateFolder(directory, 'the .eml drafts');
+    return directory;
+  };
   const provider: Provider = {
     id: options.id ?? 'eml',
     kind: 'eml',
@@ -46,13 +63,14 @@ export function emlProvider(options: EmlProviderOptions = {}): Provider {
       const filename = `${context.emailId}.eml`;
       let path: string | undefined;
       if (write) {
-        path = join(directory, filename);
         try {
-          await mkdir(directory, { recursive: true });
-          await writeFile(path, content);
+          path = join(await folder(), filename);
+          await writePrivateFile(path, content);
         } catch (cause) {
+          if (cause instanceof MailwrightError) throw cause;
           const errno = (cause as NodeJS.ErrnoException).code;
-          throw failureError({ protocol: 'file', message: `Cannot write ${path}: ${(cause as Error).message}`, ...(errno ? { errno } : {}) }, cause);
+          const target = path ?? join(options.directory ?? `${tmpdir()}/mailwright-eml-…`, filename);
+          throw failureError({ protocol: 'file', message: `Cannot write ${target}: ${(cause as Error).message}`, ...(errno ? { errno } : {}) }, cause);
         }
       }
       return {
