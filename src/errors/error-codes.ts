@@ -92,6 +92,8 @@ export const ErrorCodes = {
   // ---- appended: security (issue 20) ----
   /** A folder for the database or .eml drafts is writable by other users or owned by another user: refused, nothing written in it. */
   UNSAFE_FOLDER: 'MW_UNSAFE_FOLDER',
+  /** The SMTP connection is not encrypted and credentials would go in clear: refused unless `allowInsecureAuth` is set. */
+  SMTP_AUTH_WITHOUT_TLS: 'MW_SMTP_AUTH_WITHOUT_TLS',
 } as const;
 
 /** Union of every stable error code. */
