@@ -144,5 +144,6 @@ export type { ForwardingAuditEntry, AuditTarget } from './forwarding/policy/forw
 export { formatAuditEntry } from './forwarding/policy/format-audit-entry.js';
 export { TypedEventEmitter } from './typed-event-emitter.js';
 
-// Security (issue 20): template limits
+// Security (issue 20): template limits, secrets in play
 export { DEFAULT_TEMPLATE_LIMITS, type TemplateLimits } from './templates/template-limits.js';
+export { markSecret } from './errors/secrets-in-play.js';

@@ -7,6 +7,7 @@ import {
 } from '../../parameters/exchange-settings.js';
 import type { SecretBox } from '../../secrets/secret-box.js';
 import { secretBinding } from '../sealed-settings-service.js';
+import { markSecretFields } from '../../errors/secrets-in-play.js';
 
 /**
  * Validates Exchange settings (MW_INVALID_SETTINGS listing every bad field) and
@@ -30,10 +31,13 @@ export function sealExchangeSettings(input: ExchangeSettingsInput, secrets: Secr
   };
 }
 
-/** Stored Exchange settings of provider `providerId` with the secret decrypted (MW_SECRET_UNREADABLE when it cannot be). */
+/**
+ * Stored Exchange settings of provider `providerId` with the secret decrypted (MW_SECRET_UNREADABLE
+ * when it cannot be), remembered as a secret in play so no failure shows it.
+ */
 export function openExchangeSettings(stored: StoredExchangeSettings, secrets: SecretBox, providerId: string): ExchangeSettings {
   const { clientSecretSecret, certificate, ...rest } = stored;
-  return {
+  const opened: ExchangeSettings = {
     ...rest,
     ...(clientSecretSecret !== undefined ? { clientSecret: secrets.decrypt(clientSecretSecret, 'Exchange client secret', secretBinding(providerId, 'clientSecret')) } : {}),
     ...(certificate !== undefined
@@ -46,6 +50,8 @@ export function openExchangeSettings(stored: StoredExchangeSettings, secrets: Se
         }
       : {}),
   };
+  markSecretFields(opened);
+  return opened;
 }
 
 /** Exchange settings as a settings screen shows them: which credential is set, never its value. */

@@ -2,6 +2,7 @@ import { parseSettings } from '../../parameters/parse-settings.js';
 import { smtpSettingsSchema, type SmtpSettings, type SmtpSettingsInput, type StoredSmtpSettings } from '../../parameters/smtp-settings.js';
 import type { SecretBox } from '../../secrets/secret-box.js';
 import { secretBinding } from '../sealed-settings-service.js';
+import { markSecretFields } from '../../errors/secrets-in-play.js';
 
 /**
  * Validates SMTP settings (MW_INVALID_SETTINGS listing every bad field) and
@@ -13,10 +14,15 @@ export function sealSmtpSettings(input: SmtpSettingsInput, secrets: SecretBox, p
   return password === undefined ? rest : { ...rest, passwordSecret: secrets.encrypt(password, secretBinding(providerId, 'password')) };
 }
 
-/** Stored SMTP settings of provider `providerId` with the password decrypted (MW_SECRET_UNREADABLE when it cannot be). */
+/**
+ * Stored SMTP settings of provider `providerId` with the password decrypted (MW_SECRET_UNREADABLE
+ * when it cannot be), remembered as a secret in play so no failure shows it.
+ */
 export function openSmtpSettings(stored: StoredSmtpSettings, secrets: SecretBox, providerId: string): SmtpSettings {
   const { passwordSecret, ...rest } = stored;
-  return passwordSecret === undefined ? rest : { ...rest, password: secrets.decrypt(passwordSecret, 'SMTP password', secretBinding(providerId, 'password')) };
+  const opened = passwordSecret === undefined ? rest : { ...rest, password: secrets.decrypt(passwordSecret, 'SMTP password', secretBinding(providerId, 'password')) };
+  markSecretFields(opened);
+  return opened;
 }
 
 /** Stored settings as shown on a settings screen: never the password, only whether one is set. */

@@ -15,6 +15,7 @@ export interface TokenFailure {
   status: number;
   error: string;
   aadsts: number;
+  /** The error description; `{client_secret}` and `{client_assertion}` are replaced by the request's (an endpoint that echoes credentials). */
   description: string;
   /** Extra response headers (e.g. `retry-after`). */
   headers?: Record<string, string>;
@@ -57,7 +58,8 @@ export class TokenEndpoint {
     this.requests.push(form);
     const scripted = this.failures.shift();
     if (scripted !== undefined) {
-      sendJson(res, scripted.status, tokenErrorBody(scripted.error, scripted.aadsts, scripted.description), scripted.headers);
+      const description = scripted.description.replaceAll('{client_secret}', form.get('client_secret') ?? '').replaceAll('{client_assertion}', form.get('client_assertion') ?? '');
+      sendJson(res, scripted.status, tokenErrorBody(scripted.error, scripted.aadsts, description), scripted.headers);
       return;
     }
     if (form.get('client_id') !== this.config.clientId) {
