@@ -20,7 +20,7 @@ export type { CatalogueEntry, NormalizedFailure } from './errors/catalogue-entry
 export { redactTranscript, redactSecrets } from './errors/redact.js';
 
 // Messages
-export type { Address, AddressInput, Attachment, EmailMessage, MessageInput } from './message/message.js';
+export type { Address, AddressInput, Attachment, AttachmentInput, EmailMessage, MessageInput } from './message/message.js';
 export { parseAddress, parseAddressList, formatAddress } from './message/address.js';
 export { validateMessage, type ValidateOptions } from './message/validate-message.js';
 export { encodeMessage, encodeMessageToBuffer, measureEncodedSize, encodedSizeUpperBound, assertWithinSizeLimit, type EncodeOptions } from './message/encode-message.js';

@@ -36,6 +36,12 @@ export interface MailwrightOptions {
   contacts?: ContactDirectory;
   /** Render limits of templates and forward themes (time, memory, size); see docs/security.md. @default DEFAULT_TEMPLATE_LIMITS */
   templateLimits?: TemplateLimits;
+  /**
+   * Folder every attachment given by `path` must be inside (after `..` and symbolic links are
+   * resolved); others are refused with MW_ATTACHMENT_PATH_NOT_ALLOWED. Set it when a path may
+   * come from user input. @default any file the application may read
+   */
+  attachmentRoot?: string;
 }
 
 /** Does `value` have these methods? JavaScript callers are not held to the types. */
@@ -73,9 +79,10 @@ const mailwrightOptionsSchema = z.strictObject({
     .optional(),
   contacts: contactDirectorySchema.optional(),
   templateLimits: templateLimitsSchema.optional(),
+  attachmentRoot: nonBlankString('attachmentRoot').optional(),
 }) satisfies z.ZodType<MailwrightOptions>;
 
 /** Checks `createMailwright()` options; throws MW_INVALID_SETTINGS naming every bad or unknown option. */
 export function checkMailwrightOptions(options: MailwrightOptions): void {
-  parseOptions(mailwrightOptionsSchema, options, 'createMailwright options', 'Pass { providers: [...], users, store?, clock?, logger?, secretKey?, messageIdDomain?, templates?, forwarding?, contacts?, templateLimits? } (see MailwrightOptions).');
+  parseOptions(mailwrightOptionsSchema, options, 'createMailwright options', 'Pass { providers: [...], users, store?, clock?, logger?, secretKey?, messageIdDomain?, templates?, forwarding?, contacts?, templateLimits?, attachmentRoot? } (see MailwrightOptions).');
 }

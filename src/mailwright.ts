@@ -125,6 +125,7 @@ export async function createMailwright(options: MailwrightOptions): Promise<Mail
     providers: registry,
     parameters,
     ...(options.messageIdDomain !== undefined ? { messageIdDomain: options.messageIdDomain } : {}),
+    ...(options.attachmentRoot !== undefined ? { attachmentRoot: options.attachmentRoot } : {}),
   });
 
   const enqueuer = new Enqueuer({
@@ -135,6 +136,7 @@ export async function createMailwright(options: MailwrightOptions): Promise<Mail
     parameters,
     events,
     ...(options.messageIdDomain !== undefined ? { messageIdDomain: options.messageIdDomain } : {}),
+    ...(options.attachmentRoot !== undefined ? { attachmentRoot: options.attachmentRoot } : {}),
   });
   // close() stops every distributor made here, and waits for the calls in flight (a send half
   // done must end recorded, not cut off by a closing store or a provider's closed connections).

@@ -94,6 +94,8 @@ export const ErrorCodes = {
   UNSAFE_FOLDER: 'MW_UNSAFE_FOLDER',
   /** The SMTP connection is not encrypted and credentials would go in clear: refused unless `allowInsecureAuth` is set. */
   SMTP_AUTH_WITHOUT_TLS: 'MW_SMTP_AUTH_WITHOUT_TLS',
+  /** An attachment `path` is outside the folder `attachmentRoot` allows: refused, nothing sent or queued. */
+  ATTACHMENT_PATH_NOT_ALLOWED: 'MW_ATTACHMENT_PATH_NOT_ALLOWED',
 } as const;
 
 /** Union of every stable error code. */

@@ -83,8 +83,8 @@ describe('the whole failure is redacted, stored and thrown, with every secret in
     await mailwright.parameters.update({ batchProviderId: 'stored' });
   });
   afterAll(async () => {
-    await mailwright.close();
-    await smtp.close();
+    await mailwright?.close();
+    await smtp?.close();
     await rm(dir, { recursive: true, force: true });
   });
 

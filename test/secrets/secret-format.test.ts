@@ -89,8 +89,8 @@ describe('sealed secrets: strict AES-GCM, bound to their setting, old format rea
       });
     });
     afterAll(async () => {
-      await mailwright.close();
-      await server.close();
+      await mailwright?.close();
+      await server?.close();
       await rm(dir, { recursive: true, force: true });
     });
 
