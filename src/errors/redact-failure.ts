@@ -19,24 +19,26 @@ function redactedCause(cause: unknown, secrets: readonly string[], depth = 0): u
   return copy;
 }
 
-/** A failure detail with every text redacted (message, server reply, transcript…), with the secrets in play and `secrets`. */
-export function redactFailure(failure: FailureDetail, secrets: readonly (string | undefined)[] = []): FailureDetail {
-  return redactSecrets(failure, [...secretsInPlay(), ...secrets]);
-}
+/** A failure detail with its texts redacted (message, server reply, transcript…); its explanation and fix are the catalogue's own. */
+const redactFailure = (failure: FailureDetail, secrets: readonly string[]): FailureDetail => ({
+  ...redactSecrets(failure, secrets),
+  explanation: failure.explanation,
+  fix: failure.fix,
+});
 
 /**
- * The error with its message, fix, details, failure and cause redacted with
- * the secrets in play and `secrets` (see `redactTranscript` for what is
- * removed). The one way a failure leaves mailwright: stored in the history or
- * thrown to the caller.
+ * The error with its message, details, failure (but the catalogue's explanation
+ * and fix), stack and cause redacted with the secrets in play and `secrets` (see
+ * `redactTranscript` for what is removed). The one way a failure leaves
+ * mailwright: stored in the history or thrown to the caller.
  */
 export function redactError(error: MailwrightError, secrets: readonly (string | undefined)[] = []): MailwrightError {
   const all = [...secretsInPlay(), ...secrets].filter((s): s is string => s !== undefined && s !== '');
   const redacted = new MailwrightError(error.code, redactTranscript(error.message, all), {
     permanent: error.permanent,
-    ...(error.fix !== undefined ? { fix: redactTranscript(error.fix, all) } : {}),
+    ...(error.fix !== undefined ? { fix: error.fix } : {}),
     details: redactSecrets(error.details, all),
-    ...(error.failure !== undefined ? { failure: redactSecrets(error.failure, all) } : {}),
+    ...(error.failure !== undefined ? { failure: redactFailure(error.failure, all) } : {}),
     ...(error.cause !== undefined ? { cause: redactedCause(error.cause, all) } : {}),
   });
   redacted.stack = error.stack === undefined ? undefined : redactTranscript(error.stack, all);

@@ -3,7 +3,7 @@
  * keys of provider settings (given in code, or opened from storage), and
  * tokens a provider marks. Every failure is redacted with them where it
  * becomes a `FailureDetail` or a thrown `MailwrightError` (see
- * `redactFailure`), so a server that echoes a credential puts it nowhere.
+ * `redactError`), so a server that echoes a credential puts it nowhere.
  *
  * Process-wide on purpose: a secret is secret for every instance, and the
  * failure path has no instance to ask. Bounded: the oldest are forgotten
