@@ -1,29 +1,21 @@
-import { chmod, chown, mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ErrorCodes } from '../../src/errors/error-codes.js';
 import { createSqliteStore, type SqliteStoreOptions } from '../../src/store/sqlite/sqlite-store.js';
 import { expectMailwrightError } from '../support/expect-mailwright-error.js';
+import { foreignFolder, withPermissiveUmask } from '../support/file-modes.js';
 import { newRecord } from './support/email-fixtures.js';
 
 const modeOf = async (path: string): Promise<number> => (await stat(path)).mode & 0o777;
-/** Another user's id: nobody (65534) when this process may hand a folder over, else root, who owns `/`. */
-const isRoot = process.geteuid?.() === 0;
 
 describe('SQLite store files are private to the user running mailwright', () => {
   let dir: string;
-  let umask: number;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'mw-sqlite-perms-'));
   });
-  beforeEach(() => {
-    // The most permissive umask: any privacy must come from mailwright, not from the process.
-    umask = process.umask(0);
-  });
-  afterEach(() => {
-    process.umask(umask);
-  });
+  withPermissiveUmask();
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   it.each<[string, SqliteStoreOptions]>([
@@ -82,18 +74,13 @@ describe('SQLite store files are private to the user running mailwright', () => 
   });
 
   it('a folder owned by another user is refused with MW_UNSAFE_FOLDER', async () => {
-    let folder = '/';
-    if (isRoot) {
-      folder = join(dir, 'foreign');
-      await mkdir(folder, { mode: 0o700 });
-      await chown(folder, 65534, 65534);
-    }
+    const folder = await foreignFolder(dir);
     const store = createSqliteStore({ filename: join(folder, 'mw.db') });
     try {
       const error = await expectMailwrightError(store.migrate(), ErrorCodes.UNSAFE_FOLDER);
       expect(error.message).toContain('owned by another user');
       expect(error.details).toMatchObject({ path: folder });
-      if (isRoot) expect(await readdir(folder)).toEqual([]);
+      if (folder !== '/') expect(await readdir(folder)).toEqual([]);
     } finally {
       await store.close();
     }

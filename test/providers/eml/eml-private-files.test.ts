@@ -1,4 +1,4 @@
-import { chmod, chown, mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ErrorCodes } from '../../../src/errors/error-codes.js';
@@ -7,25 +7,19 @@ import { emlProvider } from '../../../src/providers/eml/eml-provider.js';
 import { createSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import { InMemoryUserDirectory } from '../../../src/users/in-memory-user-directory.js';
 import { expectMailwrightError } from '../../support/expect-mailwright-error.js';
+import { foreignFolder, withPermissiveUmask } from '../../support/file-modes.js';
 import { testMessage } from '../../support/test-message.js';
 
 const modeOf = async (path: string): Promise<string> => ((await stat(path)).mode & 0o7777).toString(8);
-const isRoot = process.geteuid?.() === 0;
 const context = (emailId: string) => ({ mode: 'interactive' as const, emailId, attempt: 1 });
 
 describe('.eml drafts are private to the user running mailwright', () => {
   let dir: string;
-  let umask: number;
   const made: string[] = [];
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'mw-eml-perms-'));
   });
-  beforeEach(() => {
-    umask = process.umask(0);
-  });
-  afterEach(() => {
-    process.umask(umask);
-  });
+  withPermissiveUmask();
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
     await Promise.all(made.map((folder) => rm(folder, { recursive: true, force: true })));
@@ -61,15 +55,10 @@ describe('.eml drafts are private to the user running mailwright', () => {
   });
 
   it('a configured folder owned by another user is refused with MW_UNSAFE_FOLDER', async () => {
-    let folder = '/';
-    if (isRoot) {
-      folder = join(dir, 'foreign');
-      await mkdir(folder, { mode: 0o700 });
-      await chown(folder, 65534, 65534);
-    }
+    const folder = await foreignFolder(dir);
     const error = await expectMailwrightError(emlProvider({ directory: folder }).send(testMessage(), context('draft-5')), ErrorCodes.UNSAFE_FOLDER);
     expect(error.message).toContain('owned by another user');
-    if (isRoot) expect(await readdir(folder)).toEqual([]);
+    if (folder !== '/') expect(await readdir(folder)).toEqual([]);
   });
 
   it('an interactive send to an unsafe folder ends failed in the history with MW_UNSAFE_FOLDER, its explanation and fix', async () => {
