@@ -6,6 +6,7 @@ import type { CliIo } from './cli-io.js';
  * its target; CR overwrites the line), DEL, C1 controls (8-bit CSI and OSC), and the Unicode
  * bidirectional marks, embeddings, overrides and isolates that reorder text on screen.
  */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is matched
 const TERMINAL_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /**

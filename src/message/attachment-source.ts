@@ -1,5 +1,5 @@
 import { realpath } from 'node:fs/promises';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { ErrorCodes } from '../errors/error-codes.js';
 import { MailwrightError } from '../errors/mailwright-error.js';
 
@@ -44,7 +44,7 @@ export async function attachmentContent(content: unknown, name: string, field: s
 
 const inside = (root: string, path: string): boolean => {
   const rest = relative(root, path);
-  return rest !== '' && !rest.startsWith('..') && !isAbsolute(rest);
+  return rest !== '' && rest !== '..' && !rest.startsWith(`..${sep}`) && !isAbsolute(rest);
 };
 
 /**

@@ -11,6 +11,7 @@ import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { newRecord, sendAsDenied } from '../store/support/email-fixtures.js';
 
 /** What a terminal acts on: C0 controls but tab and line feed, DEL, C1 controls (8-bit CSI, OSC…), and bidirectional overrides. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is matched
 const TERMINAL_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
 // An inbound subject and sender name as an attacker writes them: set the window title, clear the screen,
