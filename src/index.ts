@@ -20,7 +20,7 @@ export type { CatalogueEntry, NormalizedFailure } from './errors/catalogue-entry
 export { redactTranscript, redactSecrets } from './errors/redact.js';
 
 // Messages
-export type { Address, AddressInput, Attachment, EmailMessage, MessageInput } from './message/message.js';
+export type { Address, AddressInput, Attachment, AttachmentInput, EmailMessage, MessageInput } from './message/message.js';
 export { parseAddress, parseAddressList, formatAddress } from './message/address.js';
 export { validateMessage, type ValidateOptions } from './message/validate-message.js';
 export { encodeMessage, encodeMessageToBuffer, measureEncodedSize, encodedSizeUpperBound, assertWithinSizeLimit, type EncodeOptions } from './message/encode-message.js';
@@ -162,3 +162,7 @@ export type { ExchangeExport, ExchangeCmdlet } from './forwarding/policy/exchang
 export type { ImportSource } from './forwarding/policy/imported-forwarding.js';
 export { formatAuditEntry } from './forwarding/policy/format-audit-entry.js';
 export { TypedEventEmitter } from './typed-event-emitter.js';
+
+// Security (issue 20): template limits, secrets in play
+export { DEFAULT_TEMPLATE_LIMITS, type TemplateLimits } from './templates/template-limits.js';
+export { markSecret } from './errors/secrets-in-play.js';

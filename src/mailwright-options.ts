@@ -7,6 +7,7 @@ import { nonBlankString, parseOptions } from './parameters/parse-settings.js';
 import type { Provider } from './providers/provider.js';
 import type { Store } from './store/store.js';
 import type { TemplateCatalogSources } from './templates/template-catalog.js';
+import { templateLimitsSchema, type TemplateLimits } from './templates/template-limits.js';
 import type { TemplateSource } from './templates/template-source.js';
 import type { ContactDirectory } from './users/contact-directory.js';
 import type { UserDirectory } from './users/user-directory.js';
@@ -33,6 +34,14 @@ export interface MailwrightOptions {
   forwarding?: ForwardingConfig;
   /** Mail contacts that mailboxes may forward to (forwarding policy). @default none: mailboxes forward to users or SMTP addresses */
   contacts?: ContactDirectory;
+  /** Render limits of templates and forward themes (time, memory, size); see docs/security.md. @default DEFAULT_TEMPLATE_LIMITS */
+  templateLimits?: TemplateLimits;
+  /**
+   * Folder every attachment given by `path` must be inside (after `..` and symbolic links are
+   * resolved); others are refused with MW_ATTACHMENT_PATH_NOT_ALLOWED. Set it when a path may
+   * come from user input. @default any file the application may read
+   */
+  attachmentRoot?: string;
 }
 
 /** Does `value` have these methods? JavaScript callers are not held to the types. */
@@ -73,9 +82,11 @@ const mailwrightOptionsSchema = z.strictObject({
     })
     .optional(),
   contacts: contactDirectorySchema.optional(),
+  templateLimits: templateLimitsSchema.optional(),
+  attachmentRoot: nonBlankString('attachmentRoot').optional(),
 }) satisfies z.ZodType<MailwrightOptions>;
 
 /** Checks `createMailwright()` options; throws MW_INVALID_SETTINGS naming every bad or unknown option. */
 export function checkMailwrightOptions(options: MailwrightOptions): void {
-  parseOptions(mailwrightOptionsSchema, options, 'createMailwright options', 'Pass { providers: [...], users, store?, clock?, logger?, secretKey?, messageIdDomain?, templates?, forwarding?, contacts? } (see MailwrightOptions).');
+  parseOptions(mailwrightOptionsSchema, options, 'createMailwright options', 'Pass { providers: [...], users, store?, clock?, logger?, secretKey?, messageIdDomain?, templates?, forwarding?, contacts?, templateLimits?, attachmentRoot? } (see MailwrightOptions).');
 }

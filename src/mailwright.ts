@@ -133,6 +133,7 @@ export async function createMailwright(options: MailwrightOptions): Promise<Mail
     providers: registry,
     parameters,
     ...(options.messageIdDomain !== undefined ? { messageIdDomain: options.messageIdDomain } : {}),
+    ...(options.attachmentRoot !== undefined ? { attachmentRoot: options.attachmentRoot } : {}),
   });
 
   const enqueuer = new Enqueuer({
@@ -143,6 +144,7 @@ export async function createMailwright(options: MailwrightOptions): Promise<Mail
     parameters,
     events,
     ...(options.messageIdDomain !== undefined ? { messageIdDomain: options.messageIdDomain } : {}),
+    ...(options.attachmentRoot !== undefined ? { attachmentRoot: options.attachmentRoot } : {}),
   });
   // close() stops every distributor made here, and waits for the calls in flight (a send half
   // done must end recorded, not cut off by a closing store or a provider's closed connections).
@@ -162,10 +164,13 @@ export async function createMailwright(options: MailwrightOptions): Promise<Mail
     return made;
   };
   const distributor = createDistributor();
-  const templates = new TemplateCatalog({
-    system: layeredTemplateSource(options.templates?.system, new InMemoryTemplateSource([defaultForwardTheme])),
-    ...(options.templates?.organization !== undefined ? { organization: options.templates.organization } : {}),
-  });
+  const templates = new TemplateCatalog(
+    {
+      system: layeredTemplateSource(options.templates?.system, new InMemoryTemplateSource([defaultForwardTheme])),
+      ...(options.templates?.organization !== undefined ? { organization: options.templates.organization } : {}),
+    },
+    options.templateLimits,
+  );
   const notifier = new Notifier({ users: options.users, templates, enqueue: (message, enqueueOptions) => enqueuer.enqueue(message, enqueueOptions) });
   const forwardingEvents = new ForwardEventEmitter();
   const forwarding = options.forwarding;

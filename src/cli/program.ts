@@ -16,6 +16,7 @@ import { errorText } from './error-text.js';
 import { ExitCodes, type ExitCode } from './exit-codes.js';
 import { openMailwright, type GlobalOptions } from './open-mailwright.js';
 import { PACKAGE_VERSION } from './package-version.js';
+import { terminalSafeIo } from './terminal-safe.js';
 
 const CONFIG_CODES = new Set(['MW_NO_BATCH_PROVIDER', 'MW_PROVIDER_NOT_CONFIGURED', 'MW_PROVIDER_NOT_FOUND', 'MW_SECRET_UNREADABLE', 'MW_SECRET_KEY_MISSING', 'MW_SECRET_KEY_INVALID']);
 
@@ -24,9 +25,12 @@ export type CommandRegistration = (program: Command, ctx: CliContext) => void;
 
 /**
  * Runs the `mailwright` command line with `argv` (without node and script)
- * and resolves to the exit code. Never calls process.exit.
+ * and resolves to the exit code. Never calls process.exit. Everything it writes
+ * goes through `terminalSafe`: stored text (an inbound subject, a name, a server
+ * reply) cannot drive the terminal with control characters.
  */
-export async function runCli(argv: string[], io: CliIo, extra: CommandRegistration[] = []): Promise<ExitCode> {
+export async function runCli(argv: string[], terminal: CliIo, extra: CommandRegistration[] = []): Promise<ExitCode> {
+  const io = terminalSafeIo(terminal);
   let exitCode: ExitCode = ExitCodes.OK;
   let instance: Promise<Mailwright> | undefined;
   /** Opening failed: the database, the config file or the secret key is the problem, not the command. */

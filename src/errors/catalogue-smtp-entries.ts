@@ -15,6 +15,17 @@ export const smtpSecurityEntries: CatalogueEntry[] = [
     match: errnoIn('ENOAUTHMECH'),
   },
   {
+    code: ErrorCodes.SMTP_AUTH_WITHOUT_TLS,
+    category: 'tls',
+    title: 'Credentials would be sent without encryption',
+    explanation:
+      'TLS is not required in the SMTP settings and the server offered no STARTTLS, so the connection is not encrypted. A user name and password sent now (AUTH PLAIN or LOGIN) could be read by anyone on the network path, so mailwright did not send them, nor the email.',
+    fix: 'Use the server\'s TLS port or turn on STARTTLS on the server (and set "TLS required"). Only for a trusted internal relay on a protected network, set allowInsecureAuth: true in the SMTP settings (`mailwright smtp set --no-require-tls --allow-insecure-auth`), or send without a user name if the relay does not need one.',
+    permanent: true,
+    examples: ['The connection is not encrypted (the server offers no STARTTLS), so the user name and password would be sent in clear; AUTH was not sent'],
+    match: errnoIn('EINSECUREAUTH'),
+  },
+  {
     code: ErrorCodes.SMTP_AUTH_NOT_SUPPORTED,
     category: 'configuration',
     title: 'The server does not support authentication',

@@ -4,6 +4,7 @@ import type { FailureDetail } from './failure-detail.js';
 import { failureCatalogue } from './failure-catalogue.js';
 import { MailwrightError } from './mailwright-error.js';
 import type { RawFailure } from './raw-failure.js';
+import { redactError } from './redact-failure.js';
 
 function normalize(raw: RawFailure): NormalizedFailure {
   const smtpCode = raw.smtpCode ?? parseSmtpCode(raw.response);
@@ -41,13 +42,16 @@ export function classifyFailure(raw: RawFailure): FailureDetail {
   };
 }
 
-/** Classifies a raw failure and wraps it in a {@link MailwrightError} carrying the detail. */
+/**
+ * Classifies a raw failure and wraps it in a {@link MailwrightError} carrying the detail,
+ * redacted whole (message, server reply, transcript, cause) with the secrets in play.
+ */
 export function failureError(raw: RawFailure, cause?: unknown): MailwrightError {
   const failure = classifyFailure(raw);
   const reply = failure.serverResponse ?? raw.message;
   // A file failure has no server: its message is the system's.
   const said = raw.protocol === 'file' ? 'The system said' : 'Server said';
-  return new MailwrightError(failure.code, `${failure.explanation} ${said}: ${reply}`, {
+  const error = new MailwrightError(failure.code, `${failure.explanation} ${said}: ${reply}`, {
     permanent: failure.permanent,
     fix: failure.fix,
     failure,
@@ -58,4 +62,5 @@ export function failureError(raw: RawFailure, cause?: unknown): MailwrightError 
     },
     ...(cause !== undefined ? { cause } : {}),
   });
+  return redactError(error);
 }

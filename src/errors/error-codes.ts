@@ -105,6 +105,13 @@ export const ErrorCodes = {
   GRAPH_ACCESS_POLICY_DENIED: 'MW_GRAPH_ACCESS_POLICY_DENIED',
   /** A copy of an earlier attempt is in the mailbox's Drafts, maybe in transit: checked again later instead of sent twice. */
   SEND_IN_TRANSIT: 'MW_SEND_IN_TRANSIT',
+  // ---- appended: security (issue 20) ----
+  /** A folder for the database or .eml drafts is writable by other users or owned by another user: refused, nothing written in it. */
+  UNSAFE_FOLDER: 'MW_UNSAFE_FOLDER',
+  /** The SMTP connection is not encrypted and credentials would go in clear: refused unless `allowInsecureAuth` is set. */
+  SMTP_AUTH_WITHOUT_TLS: 'MW_SMTP_AUTH_WITHOUT_TLS',
+  /** An attachment `path` is outside the folder `attachmentRoot` allows: refused, nothing sent or queued. */
+  ATTACHMENT_PATH_NOT_ALLOWED: 'MW_ATTACHMENT_PATH_NOT_ALLOWED',
 } as const;
 
 /** Union of every stable error code. */

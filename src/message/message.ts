@@ -1,3 +1,5 @@
+import type { Readable } from 'node:stream';
+
 /** A mailbox: an address with an optional display name (kept exactly as given). */
 export interface Address {
   /** Display name, e.g. "Ana María Núñez". Kept byte for byte. */
@@ -15,12 +17,24 @@ export interface Attachment {
   filename: string;
   /** MIME type. @default derived from the file name */
   contentType?: string;
-  /** In-memory content. */
+  /** In-memory content: bytes or text (nothing else: an object such as `{ path }` or `{ href }` is refused). */
   content?: Buffer | string;
-  /** A file on disk, streamed when sent (never held in memory whole). */
+  /**
+   * A file on disk, streamed when sent (never held in memory whole). With the
+   * `attachmentRoot` option of createMailwright, it must be inside that folder.
+   */
   path?: string;
   /** Content-ID for inline images referenced from HTML as `cid:…`. */
   cid?: string;
+}
+
+/**
+ * An attachment as a caller gives it: an {@link Attachment}, whose `content` may also be a
+ * readable stream, read into memory when the message is validated.
+ */
+export interface AttachmentInput extends Omit<Attachment, 'content'> {
+  /** Bytes, text, or a readable stream of them. */
+  content?: Buffer | string | Readable;
 }
 
 /** What a caller writes to send an email. Validated and normalized into {@link EmailMessage}. */
@@ -46,7 +60,7 @@ export interface MessageInput {
   /** Extra headers (e.g. `X-Case-Id`). Values must not contain CR or LF. */
   headers?: Record<string, string>;
   /** Files to attach. */
-  attachments?: Attachment[];
+  attachments?: AttachmentInput[];
   /** Message-ID to use (assigned automatically when absent). */
   messageId?: string;
   /**

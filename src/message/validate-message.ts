@@ -4,9 +4,10 @@ import { ErrorCodes } from '../errors/error-codes.js';
 import { MailwrightError } from '../errors/mailwright-error.js';
 import { optionNames, refuseUnknownOptions } from '../parameters/option-names.js';
 import { parseAddress, parseAddressList } from './address.js';
+import { allowedAttachmentPath, attachmentContent } from './attachment-source.js';
 import { MESSAGE_ID, newMessageId } from './message-id.js';
 import { hasUnfoldableRun } from './unfoldable-run.js';
-import type { Address, Attachment, EmailMessage, MessageInput } from './message.js';
+import type { Address, Attachment, AttachmentInput, EmailMessage, MessageInput } from './message.js';
 
 /** Refuses a message that is not an object (a JavaScript caller's `null`, a string…) with MW_INVALID_MESSAGE. */
 export function checkMessageShape(input: unknown): asserts input is MessageInput {
@@ -25,6 +26,8 @@ export interface ValidateOptions {
   messageIdDomain: string;
   /** Date header. */
   now: Date;
+  /** Folder every attachment `path` must be inside (symbolic links resolved). @default any readable file */
+  attachmentRoot?: string;
 }
 
 /** Headers mailwright writes itself; callers use the message fields instead. */
@@ -83,7 +86,7 @@ const MESSAGE_FIELDS = [
 ];
 const ATTACHMENT_FIELDS = optionNames<Attachment>({ filename: true, contentType: true, content: true, path: true, cid: true });
 
-async function checkAttachment(attachment: Attachment, index: number): Promise<Attachment> {
+async function checkAttachment(attachment: AttachmentInput, index: number, root: string | undefined): Promise<Attachment> {
   const field = `attachments[${index}]`;
   if (typeof attachment === 'object' && attachment !== null) {
     refuseUnknownOptions(attachment, ATTACHMENT_FIELDS, `attachment ${index + 1}`, { code: ErrorCodes.INVALID_MESSAGE, noun: 'field', details: { field } });
@@ -108,10 +111,12 @@ async function checkAttachment(attachment: Attachment, index: number): Promise<A
       throw headerError(`Attachment "${name}" has a ${key} with a line break.`, `${field}.${key}`, `Remove CR/LF from the ${key}.`);
     }
   }
-  if (attachment.path !== undefined) {
+  const content = await attachmentContent(attachment.content, name, field);
+  const path = attachment.path === undefined ? undefined : await allowedAttachmentPath(attachment.path, root, name, field);
+  if (path !== undefined) {
     try {
-      await access(attachment.path, constants.R_OK);
-      if (!(await stat(attachment.path)).isFile()) throw new Error('not a file');
+      await access(path, constants.R_OK);
+      if (!(await stat(path)).isFile()) throw new Error('not a file');
     } catch (cause) {
       throw new MailwrightError(ErrorCodes.ATTACHMENT_UNREADABLE, `The attachment "${name}" cannot be read from ${attachment.path}.`, {
         fix: 'Check the file exists and the application may read it.',
@@ -120,13 +125,15 @@ async function checkAttachment(attachment: Attachment, index: number): Promise<A
       });
     }
   }
-  return { ...attachment };
+  const { content: _given, path: _named, ...rest } = attachment;
+  return { ...rest, ...(content !== undefined ? { content } : {}), ...(path !== undefined ? { path } : {}) };
 }
 
 /**
  * Validates and normalizes a message before any provider is called: every
  * address parsed, at least one recipient, no CR/LF in any header, no
- * header mailwright owns, attachments readable, a Message-ID assigned.
+ * header mailwright owns, attachments readable (content a Buffer, a string or
+ * a stream, read whole; a path inside `attachmentRoot` when given), a Message-ID assigned.
  * Throws a typed MailwrightError naming the field; nothing is sent.
  */
 export async function validateMessage(input: MessageInput, options: ValidateOptions): Promise<EmailMessage> {
@@ -168,7 +175,7 @@ export async function validateMessage(input: MessageInput, options: ValidateOpti
     throw headerError(`The Message-ID ${JSON.stringify(input.messageId)} is not of the form <id@domain>.`, 'messageId', 'Leave messageId out to have one generated.');
   }
   const headers = checkHeaders(input.headers);
-  const attachments = await Promise.all((input.attachments ?? []).map(checkAttachment));
+  const attachments = await Promise.all((input.attachments ?? []).map((attachment, index) => checkAttachment(attachment, index, options.attachmentRoot)));
   return {
     from,
     ...(sender !== undefined ? { sender } : {}),

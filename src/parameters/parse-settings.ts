@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ErrorCodes } from '../errors/error-codes.js';
 import { MailwrightError } from '../errors/mailwright-error.js';
+import { markSecretFields } from '../errors/secrets-in-play.js';
 
 /** One bad field of a settings object. */
 export interface SettingsIssue {
@@ -26,11 +27,14 @@ export function settingsIssues(error: z.ZodError): SettingsIssue[] {
 
 /**
  * Parses settings with a zod schema; on failure throws ONE MW_INVALID_SETTINGS
- * error whose message and `details.issues` list every bad field.
+ * error whose message and `details.issues` list every bad field. The secrets of
+ * settings parsed (passwords, client secrets, private keys) are remembered as
+ * secrets in play, so no failure ever shows them.
  */
 export function parseSettings<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
   const result = schema.safeParse(value);
   if (!result.success) throw invalidSettings(what, settingsIssues(result.error));
+  markSecretFields(result.data);
   return result.data;
 }
 

@@ -18,6 +18,12 @@ export const smtpSettingsSchema = z
     implicitTls: z.boolean().optional(),
     /** Require authentication. @default true */
     requireAuth: z.boolean().default(true),
+    /**
+     * Send the user name and password even when the connection is not encrypted (`requireTls: false`
+     * and a server without STARTTLS): anyone on the network path can read them. Only for a trusted
+     * internal relay; without it such a send fails with MW_SMTP_AUTH_WITHOUT_TLS before AUTH. @default false
+     */
+    allowInsecureAuth: z.boolean().default(false),
     /** User name for AUTH. */
     username: z.string().trim().min(1).optional(),
     /** Password for AUTH (encrypted at rest). */

@@ -4,10 +4,16 @@ import type { Store } from '../store/store.js';
 /** Key under which a provider's stored settings live. */
 export const providerSettingsKey = (providerId: string): string => `provider:${providerId}`;
 
+/**
+ * What a sealed secret of a provider's settings is bound to (its AES-GCM associated data):
+ * the settings key and the field, e.g. `provider:smtp#password`.
+ */
+export const secretBinding = (providerId: string, field: string): string => `${providerSettingsKey(providerId)}#${field}`;
+
 /** How one kind of provider settings is validated, sealed (secrets encrypted) and shown. */
 export interface SettingsCodec<Input, Stored, View> {
-  /** Validates the input (MW_INVALID_SETTINGS) and encrypts its secrets for storage. */
-  seal(input: Input, secrets: SecretBox): Stored;
+  /** Validates the input (MW_INVALID_SETTINGS) and encrypts its secrets for storage, bound to the provider's settings. */
+  seal(input: Input, secrets: SecretBox, providerId: string): Stored;
   /** The stored settings as shown to people: without their secrets. */
   describe(stored: Stored): View;
 }
@@ -26,7 +32,7 @@ export class SealedSettingsService<Input, Stored, View> {
 
   /** Validates (MW_INVALID_SETTINGS listing every bad field), encrypts the secrets and saves. */
   async save(providerId: string, input: Input): Promise<View> {
-    const sealed = this.codec.seal(input, this.secrets);
+    const sealed = this.codec.seal(input, this.secrets, providerId);
     await this.store.putSetting(providerSettingsKey(providerId), sealed);
     return this.codec.describe(sealed);
   }

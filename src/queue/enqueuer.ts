@@ -37,6 +37,8 @@ export interface EnqueuerDeps {
   parameters: ParametersService;
   events: QueueEventEmitter;
   messageIdDomain?: string;
+  /** Folder attachment paths must be inside. @default any */
+  attachmentRoot?: string;
 }
 
 /**
@@ -123,6 +125,7 @@ export class Enqueuer {
       from,
       messageIdDomain: this.deps.messageIdDomain ?? domainOf(from.address),
       now: now.toJSDate(),
+      ...(this.deps.attachmentRoot !== undefined ? { attachmentRoot: this.deps.attachmentRoot } : {}),
     });
     const bound = await encodedSizeUpperBound(message);
     const sizeBytes = bound <= params.attachmentSizeLimitBytes ? bound : await assertWithinSizeLimit(message, params.attachmentSizeLimitBytes);

@@ -36,10 +36,27 @@ function parseKey(key: string | Buffer): Buffer {
 
 const fingerprint = (key: Buffer): string => createHash('sha256').update(key).digest('hex').slice(0, 8);
 
+/** GCM's standard IV length, and the full tag length: a shorter tag is easier to forge. */
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+/** The associated data of a format 2 secret: the setting it is bound to, after a fixed prefix. */
+const associatedData = (boundTo: string): Buffer => Buffer.from(`mailwright-secret/2\0${boundTo}`, 'utf8');
+
+/** Base64 that decodes to exactly `bytes` bytes, else undefined. */
+function exactBytes(base64: unknown, bytes: number): Buffer | undefined {
+  if (typeof base64 !== 'string') return undefined;
+  const decoded = Buffer.from(base64, 'base64');
+  return decoded.length === bytes ? decoded : undefined;
+}
+
 /**
  * AES-256-GCM secret box. Each secret has its own random 12-byte IV and a
- * 16-byte authentication tag, so a wrong key or damaged value is detected and
- * reported as MW_SECRET_UNREADABLE — never returned as garbage.
+ * 16-byte authentication tag, and (format 2) is bound to its setting with
+ * associated data, so a wrong key, a damaged value, a truncated tag or a
+ * secret moved to another setting is detected and reported as
+ * MW_SECRET_UNREADABLE — never returned as garbage. Format 1 secrets (no
+ * associated data) are still read.
  */
 export function createSecretBox(options: SecretBoxOptions = {}): SecretBox {
   const raw = options.key ?? (options.env ?? process.env).MAILWRIGHT_SECRET_KEY;
@@ -49,7 +66,9 @@ export function createSecretBox(options: SecretBoxOptions = {}): SecretBox {
   const unreadable = (what: string, reason: 'missing-key' | 'wrong-key' | 'corrupt'): MailwrightError =>
     new MailwrightError(
       ErrorCodes.SECRET_UNREADABLE,
-      `The stored ${what} cannot be decrypted with the current secret key: re-enter the ${what}.`,
+      reason === 'corrupt'
+        ? `The stored ${what} cannot be decrypted: it is damaged, or was sealed for another setting; re-enter the ${what}.`
+        : `The stored ${what} cannot be decrypted with the current secret key: re-enter the ${what}.`,
       {
         fix:
           reason === 'missing-key'
@@ -61,24 +80,29 @@ export function createSecretBox(options: SecretBoxOptions = {}): SecretBox {
 
   return {
     hasKey: key !== undefined,
-    encrypt(plain: string): EncryptedSecret {
+    encrypt(plain: string, boundTo = ''): EncryptedSecret {
       if (key === undefined || kid === undefined) {
         throw new MailwrightError(ErrorCodes.SECRET_KEY_MISSING, 'No secret key is configured, so the password cannot be stored encrypted.', {
           fix: `Set MAILWRIGHT_SECRET_KEY (or pass secretKey to createMailwright). ${HOW_TO_MAKE_A_KEY}`,
         });
       }
-      const iv = randomBytes(12);
-      const cipher = createCipheriv('aes-256-gcm', key, iv);
+      const iv = randomBytes(IV_BYTES);
+      const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
+      cipher.setAAD(associatedData(boundTo));
       const data = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-      return { v: 1, alg: 'aes-256-gcm', kid, iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), data: data.toString('base64') };
+      return { v: 2, alg: 'aes-256-gcm', kid, iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), data: data.toString('base64') };
     },
-    decrypt(secret: EncryptedSecret, what = 'password'): string {
+    decrypt(secret: EncryptedSecret, what = 'password', boundTo = ''): string {
       if (key === undefined) throw unreadable(what, 'missing-key');
-      if (secret?.v !== 1 || secret.alg !== 'aes-256-gcm') throw unreadable(what, 'corrupt');
+      if ((secret?.v !== 1 && secret?.v !== 2) || secret.alg !== 'aes-256-gcm') throw unreadable(what, 'corrupt');
       if (secret.kid !== kid) throw unreadable(what, 'wrong-key');
+      const iv = exactBytes(secret.iv, IV_BYTES);
+      const tag = exactBytes(secret.tag, TAG_BYTES);
+      if (iv === undefined || tag === undefined || typeof secret.data !== 'string') throw unreadable(what, 'corrupt');
       try {
-        const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(secret.iv, 'base64'));
-        decipher.setAuthTag(Buffer.from(secret.tag, 'base64'));
+        const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
+        decipher.setAuthTag(tag);
+        if (secret.v === 2) decipher.setAAD(associatedData(boundTo));
         return Buffer.concat([decipher.update(Buffer.from(secret.data, 'base64')), decipher.final()]).toString('utf8');
       } catch {
         throw unreadable(what, 'corrupt');

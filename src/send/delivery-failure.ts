@@ -2,6 +2,7 @@ import { explainFailure } from '../errors/explain-failure.js';
 import { failureError } from '../errors/classify-failure.js';
 import type { FailureDetail } from '../errors/failure-detail.js';
 import { MailwrightError } from '../errors/mailwright-error.js';
+import { redactError } from '../errors/redact-failure.js';
 
 /** A provider failure made into a typed error with a classified detail. */
 export interface DeliveryFailure {
@@ -12,12 +13,15 @@ export interface DeliveryFailure {
 /**
  * Normalizes whatever a provider threw: a classified MailwrightError is kept;
  * an unclassified one gets its catalogue explanation; anything else is classified
- * from its message and system error code.
+ * from its message and system error code. The error and its failure are redacted
+ * whole with the secrets in play: this is where a failure becomes what the history
+ * stores and the caller receives.
  */
 export function toDeliveryFailure(thrown: unknown): DeliveryFailure {
   if (thrown instanceof MailwrightError) {
-    const failure: FailureDetail = thrown.failure ?? { ...explainFailure(thrown), message: thrown.message };
-    return { error: thrown, failure };
+    const error = redactError(thrown);
+    const failure: FailureDetail = error.failure ?? { ...explainFailure(error), message: error.message };
+    return { error, failure };
   }
   const cause = thrown instanceof Error ? thrown : new Error(String(thrown));
   const errno = (cause as NodeJS.ErrnoException).code;

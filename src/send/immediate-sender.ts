@@ -30,6 +30,8 @@ export interface ImmediateSenderDeps {
   parameters: ParametersService;
   /** Domain of generated Message-IDs. @default the From address's domain */
   messageIdDomain?: string;
+  /** Folder attachment paths must be inside. @default any */
+  attachmentRoot?: string;
 }
 
 /** How {@link ImmediateSender.sendNow} sends one email. */
@@ -136,7 +138,12 @@ export class ImmediateSender {
 
   /** The message checked and normalized, with this From (typed input errors; nothing recorded). */
   private validated(input: MessageInput, from: Address): Promise<EmailMessage> {
-    return validateMessage(input, { from, messageIdDomain: this.deps.messageIdDomain ?? domainOf(from.address), now: this.deps.clock.now().toJSDate() });
+    return validateMessage(input, {
+      from,
+      messageIdDomain: this.deps.messageIdDomain ?? domainOf(from.address),
+      now: this.deps.clock.now().toJSDate(),
+      ...(this.deps.attachmentRoot !== undefined ? { attachmentRoot: this.deps.attachmentRoot } : {}),
+    });
   }
 
   /** {@link ImmediateSender.sendNow} for a message already validated. */

@@ -5,6 +5,7 @@ import { settingsIssues } from '../parameters/parse-settings.js';
 import { emailTemplateSchema, type EmailTemplate, type TemplateLevel, type TemplateOrigin } from './email-template.js';
 import { renderPart } from './liquid-renderer.js';
 import { pickLanguage } from './pick-language.js';
+import type { TemplateLimits } from './template-limits.js';
 import { templateSender } from './template-sender.js';
 import type { TemplateSource } from './template-source.js';
 
@@ -101,7 +102,11 @@ function notFound(id: string, { organizationId, level }: TemplateSelection): Mai
  * strict mode. Every problem is a typed error naming the template.
  */
 export class TemplateCatalog {
-  constructor(private readonly sources: TemplateCatalogSources) {}
+  /** @param limits Render limits of every part (docs/security.md). @default DEFAULT_TEMPLATE_LIMITS */
+  constructor(
+    private readonly sources: TemplateCatalogSources,
+    private readonly limits: TemplateLimits = {},
+  ) {}
 
   /**
    * The template with this id: by default the organization's own (of `organizationId`),
@@ -152,7 +157,7 @@ export class TemplateCatalog {
       });
     }
     const label = { templateId: id, language };
-    const subject = await renderPart(variant.subject, 'subject', options.data, label);
+    const subject = await renderPart(variant.subject, 'subject', options.data, label, this.limits);
     if (/[\r\n]/.test(subject)) {
       throw new MailwrightError(ErrorCodes.TEMPLATE_RENDER_FAILED, `The subject of template "${id}" (${language}) renders to more than one line.`, {
         fix: 'Keep line breaks out of the subject and of the variables it uses.',
@@ -166,8 +171,8 @@ export class TemplateCatalog {
       language,
       template,
       subject,
-      ...(variant.html !== undefined ? { html: await renderPart(variant.html, 'html', options.data, label) } : {}),
-      ...(variant.text !== undefined ? { text: await renderPart(variant.text, 'text', options.data, label) } : {}),
+      ...(variant.html !== undefined ? { html: await renderPart(variant.html, 'html', options.data, label, this.limits) } : {}),
+      ...(variant.text !== undefined ? { text: await renderPart(variant.text, 'text', options.data, label, this.limits) } : {}),
     };
   }
 

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { REDACTED, redactSecrets, redactTranscript } from '../../src/errors/redact.js';
 
 const password = 'S3cret!pass';
@@ -37,5 +38,46 @@ describe('redactTranscript', () => {
 
   it('redactSecrets walks objects', () => {
     expect(redactSecrets({ a: [`x ${password}`], n: 1 }, [password])).toEqual({ a: [`x ${REDACTED}`], n: 1 });
+  });
+});
+
+describe('redactTranscript: every encoding of a known secret, and credentials it can recognize alone', () => {
+  /** Every run of base64 characters in the text, decoded (both alphabets). */
+  const decodedRuns = (text: string): string[] =>
+    (text.match(/[A-Za-z0-9+/_-]{4,}=*/g) ?? []).flatMap((run) => [Buffer.from(run, 'base64').toString('latin1'), Buffer.from(run, 'base64url').toString('latin1')]);
+
+  it('a secret inside any base64 payload (any bytes before and after it, e.g. SASL PLAIN) is redacted with the whole payload', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 4, maxLength: 40, unit: 'binary' }), fc.uint8Array({ maxLength: 20 }), fc.uint8Array({ maxLength: 20 }), fc.boolean(), (secret, before, after, url) => {
+        const secretBytes = Buffer.from(secret, 'utf8');
+        const payload = Buffer.concat([before, secretBytes, after]).toString(url ? 'base64url' : 'base64');
+        const out = redactTranscript(`S: 535 5.7.8 Error: authentication failed: ${payload} (try again)`, [secret]);
+        const secretLatin1 = secretBytes.toString('latin1');
+        expect(decodedRuns(out).some((decoded) => decoded.includes(secretLatin1))).toBe(false);
+        expect(out).toContain('(try again)');
+      }),
+    );
+  });
+
+  it('a secret in plain, URL-encoded, form-encoded or JSON-escaped form is redacted', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 4, maxLength: 40, unit: 'grapheme' }), (secret) => {
+        const forms = [secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2), JSON.stringify(secret).slice(1, -1)];
+        const out = redactTranscript(`reply: ${forms.join(' | ')} end`, [secret]);
+        for (const form of forms) expect(out.includes(form)).toBe(false);
+      }),
+    );
+  });
+
+  it('keeps the AUTH mechanisms of an EHLO reply (they are not a payload)', () => {
+    const text = 'S: 250-smtp.contoso.com\nS: 250-AUTH PLAIN LOGIN XOAUTH2\nS: 250 AUTH=PLAIN LOGIN\nC: AUTH PLAIN AGFuYQBzZWNyZXQ=';
+    expect(redactTranscript(text)).toBe(`S: 250-smtp.contoso.com\nS: 250-AUTH PLAIN LOGIN XOAUTH2\nS: 250 AUTH=PLAIN LOGIN\nC: AUTH PLAIN ${REDACTED}`);
+  });
+
+  it('removes a PEM private key, a JSON Web Token and a bearer token wherever they are, unknown beforehand', () => {
+    const key = '-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n-----END PRIVATE KEY-----';
+    const jwt = 'eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJodHRwczovL2dyYXBoIn0.c2lnbmF0dXJl';
+    const out = redactTranscript(`Cannot use the key ${key} for client ${jwt}; retry with Bearer abc.DEF-123_~+/== please`);
+    expect(out).toBe(`Cannot use the key ${REDACTED} for client ${REDACTED}; retry with Bearer ${REDACTED} please`);
   });
 });

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -140,7 +140,9 @@ describe('SQLite store', () => {
   });
 
   it('reports a file it cannot open as MW_STORE_FAILED from migrate()', async () => {
-    const store = open(dir); // a directory, not a database file
+    const folder = join(dir, 'a-folder');
+    await mkdir(folder);
+    const store = open(folder); // a directory, not a database file
     const error = await expectMailwrightError(store.migrate(), ErrorCodes.STORE_FAILED);
     expect(error.details.dialect).toBe('sqlite');
   });

@@ -12,6 +12,7 @@ interface SmtpFlags {
   mailbox?: string;
   requireTls: boolean;
   requireAuth: boolean;
+  allowInsecureAuth?: boolean;
 }
 
 /** `mailwright smtp set|show`: the stored SMTP settings (password encrypted, never printed). */
@@ -28,6 +29,7 @@ export function registerSmtpCommand(program: Command, ctx: CliContext): void {
     .option('--mailbox <address>', 'address of the authenticated mailbox')
     .option('--no-require-tls', 'allow a connection without TLS (trusted internal relay only)')
     .option('--no-require-auth', 'send without authentication')
+    .option('--allow-insecure-auth', 'with --no-require-tls: send the user name and password even over an unencrypted connection (trusted internal relay only)')
     .action(async (flags: SmtpFlags) => {
       const password = ctx.io.env[flags.passwordEnv];
       if (flags.user !== undefined && (password === undefined || password === '')) {
@@ -42,6 +44,7 @@ export function registerSmtpCommand(program: Command, ctx: CliContext): void {
         port: Number(flags.port),
         requireTls: flags.requireTls,
         requireAuth: flags.requireAuth,
+        allowInsecureAuth: flags.allowInsecureAuth === true,
         ...(flags.user !== undefined ? { username: flags.user } : {}),
         ...(password !== undefined && password !== '' ? { password } : {}),
         ...(flags.mailbox !== undefined ? { mailbox: flags.mailbox } : {}),

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { failureError } from '../../errors/classify-failure.js';
+import { MailwrightError } from '../../errors/mailwright-error.js';
+import { ensurePrivateFolder, writePrivateFile } from '../../files/private-files.js';
 import { encodeMessageToBuffer } from '../../message/encode-message.js';
 import type { EmailMessage } from '../../message/message.js';
 import { optionNames, refuseUnknownOptions } from '../../parameters/option-names.js';
@@ -16,7 +18,11 @@ export interface EmlProviderOptions {
   id?: string;
   /** Label for choice lists. @default 'Use an email app' */
   displayName?: string;
-  /** Folder where `<emailId>.eml` is written. @default <os tmpdir>/mailwright-eml */
+  /**
+   * Folder where `<emailId>.eml` is written: created 0700 if missing; refused (MW_UNSAFE_FOLDER)
+   * when other users may write to it or it belongs to another user. Drafts are written 0600.
+   * @default a new private folder `<os tmpdir>/mailwright-eml-XXXXXX` (random suffix), made at the first draft
+   */
   directory?: string;
   /** Write the file; when false only the bytes are returned in the receipt. @default true */
   write?: boolean;
@@ -33,16 +39,31 @@ const EML_OPTIONS = optionNames<EmlProviderOptions>({ id: true, displayName: tru
  */
 export function emlProvider(options: EmlProviderOptions = {}): Provider {
   refuseUnknownOptions(options, EML_OPTIONS, 'emlProvider options');
-  const directory = options.directory ?? join(tmpdir(), 'mailwright-eml');
   const write = options.write ?? true;
-  /** Writes a file in the folder (made if missing); a failure is classified (MW_EXPORT_FAILED). */
-  async function writeDraft(path: string, content: Buffer): Promise<void> {
+  // The default folder has a random name, so another local user cannot plant it beforehand.
+  let madeFolder: Promise<string> | undefined;
+  const defaultFolder = (): Promise<string> =>
+    (madeFolder ??= mkdtemp(join(tmpdir(), 'mailwright-eml-')).catch((error: unknown) => {
+      madeFolder = undefined;
+      throw error;
+    }));
+  const folder = async (): Promise<string> => {
+    const directory = options.directory ?? (await defaultFolder());
+    ensurePrivateFolder(directory, 'the .eml drafts');
+    return directory;
+  };
+  /** Writes a private file in the folder; a failure is classified (MW_EXPORT_FAILED, or MW_UNSAFE_FOLDER). Returns its path. */
+  async function writeDraft(filename: string, content: Buffer): Promise<string> {
+    let path: string | undefined;
     try {
-      await mkdir(directory, { recursive: true });
-      await writeFile(path, content);
+      path = join(await folder(), filename);
+      await writePrivateFile(path, content);
+      return path;
     } catch (cause) {
+      if (cause instanceof MailwrightError) throw cause;
       const errno = (cause as NodeJS.ErrnoException).code;
-      throw failureError({ protocol: 'file', message: `Cannot write ${path}: ${(cause as Error).message}`, ...(errno ? { errno } : {}) }, cause);
+      const target = path ?? join(options.directory ?? `${tmpdir()}/mailwright-eml-…`, filename);
+      throw failureError({ protocol: 'file', message: `Cannot write ${target}: ${(cause as Error).message}`, ...(errno ? { errno } : {}) }, cause);
     }
   }
   const provider: Provider = {
@@ -54,11 +75,10 @@ export function emlProvider(options: EmlProviderOptions = {}): Provider {
     microsoft365: false,
     async verifyConnection(): Promise<ConnectionCheckResult> {
       if (!write) return connectionResult(provider.id, [{ name: 'folder', status: 'ok', message: 'Drafts are returned in the receipt, not written to a folder.' }]);
-      const probe = join(directory, `.mailwright-check-${randomUUID()}`);
       try {
-        await writeDraft(probe, Buffer.from('mailwright connection check\r\n'));
+        const probe = await writeDraft(`.mailwright-check-${randomUUID()}`, Buffer.from('mailwright connection check\r\n'));
         await rm(probe, { force: true });
-        return connectionResult(provider.id, [{ name: 'folder', status: 'ok', message: `${directory} is writable.` }]);
+        return connectionResult(provider.id, [{ name: 'folder', status: 'ok', message: `${dirname(probe)} is writable.` }]);
       } catch (error) {
         return connectionResult(provider.id, [problemFrom('folder', error)]);
       }
@@ -68,10 +88,7 @@ export function emlProvider(options: EmlProviderOptions = {}): Provider {
       const content = await encodeMessageToBuffer(message, { keepBcc: true, extraHeaders: { 'X-Unsent': '1' } });
       const filename = `${context.emailId}.eml`;
       let path: string | undefined;
-      if (write) {
-        path = join(directory, filename);
-        await writeDraft(path, content);
-      }
+      if (write) path = await writeDraft(filename, content);
       return {
         status: 'exported',
         messageId: message.messageId,

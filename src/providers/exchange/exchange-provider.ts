@@ -131,7 +131,7 @@ export function exchangeProvider(options: ExchangeProviderOptions = {}): Provide
         details: { providerId: id },
       });
     }
-    return openExchangeSettings(stored, runtime.secrets);
+    return openExchangeSettings(stored, runtime.secrets, id);
   }
 
   function mailboxFor(settings: ExchangeSettings, mode: SendContext['mode'], user: DirectoryUser | undefined): string {

@@ -99,7 +99,7 @@ export function smtpProvider(options: SmtpProviderOptions = {}): Provider {
         details: { providerId: id },
       });
     }
-    return openSmtpSettings(stored, runtime.secrets);
+    return openSmtpSettings(stored, runtime.secrets, id);
   }
 
   // Idle connections are kept per settings fingerprint (inline settings are one object: hashed once).

@@ -93,8 +93,9 @@ export class SmtpSession {
   }
 
   /**
-   * Connects (STARTTLS / TLS as configured) and authenticates when a user name
-   * is set. On failure the connection is closed and the error carries the
+   * Connects (STARTTLS / TLS as configured; STARTTLS whenever the server offers it) and
+   * authenticates when a user name is set, never over an unencrypted connection unless
+   * `allowInsecureAuth`. On failure the connection is closed and the error carries the
    * transcript so far as `transcript`.
    */
   static async open(settings: SmtpSettings): Promise<SmtpSession> {
@@ -103,6 +104,9 @@ export class SmtpSession {
       await session.step<void>((done) => session.connection.connect(() => done(null)));
       session.transcript.note(`connected to ${settings.host}:${settings.port}${session.connection.secure ? ' (TLS)' : ' (no TLS)'}`);
       if (settings.username !== undefined) {
+        if (!session.connection.secure && !settings.allowInsecureAuth) {
+          throw Object.assign(new Error('The connection is not encrypted (the server offers no STARTTLS), so the user name and password would be sent in clear; AUTH was not sent'), { code: 'EINSECUREAUTH' });
+        }
         if (!session.connection.allowsAuth) {
           throw Object.assign(new Error('Server does not support authentication (no AUTH in the EHLO reply)'), { code: 'ENOAUTH' });
         }

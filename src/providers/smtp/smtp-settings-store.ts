@@ -1,20 +1,28 @@
 import { parseSettings } from '../../parameters/parse-settings.js';
 import { smtpSettingsSchema, type SmtpSettings, type SmtpSettingsInput, type StoredSmtpSettings } from '../../parameters/smtp-settings.js';
 import type { SecretBox } from '../../secrets/secret-box.js';
+import { secretBinding } from '../sealed-settings-service.js';
+import { markSecretFields } from '../../errors/secrets-in-play.js';
 
 /**
  * Validates SMTP settings (MW_INVALID_SETTINGS listing every bad field) and
- * replaces the password by its encrypted form for storage.
+ * replaces the password by its encrypted form for storage, bound to the
+ * settings of provider `providerId` (it opens nowhere else).
  */
-export function sealSmtpSettings(input: SmtpSettingsInput, secrets: SecretBox): StoredSmtpSettings {
+export function sealSmtpSettings(input: SmtpSettingsInput, secrets: SecretBox, providerId: string): StoredSmtpSettings {
   const { password, ...rest } = parseSettings(smtpSettingsSchema, input, 'SMTP settings');
-  return password === undefined ? rest : { ...rest, passwordSecret: secrets.encrypt(password) };
+  return password === undefined ? rest : { ...rest, passwordSecret: secrets.encrypt(password, secretBinding(providerId, 'password')) };
 }
 
-/** Stored SMTP settings with the password decrypted (MW_SECRET_UNREADABLE when it cannot be). */
-export function openSmtpSettings(stored: StoredSmtpSettings, secrets: SecretBox): SmtpSettings {
+/**
+ * Stored SMTP settings of provider `providerId` with the password decrypted (MW_SECRET_UNREADABLE
+ * when it cannot be), remembered as a secret in play so no failure shows it.
+ */
+export function openSmtpSettings(stored: StoredSmtpSettings, secrets: SecretBox, providerId: string): SmtpSettings {
   const { passwordSecret, ...rest } = stored;
-  return passwordSecret === undefined ? rest : { ...rest, password: secrets.decrypt(passwordSecret, 'SMTP password') };
+  const opened = passwordSecret === undefined ? rest : { ...rest, password: secrets.decrypt(passwordSecret, 'SMTP password', secretBinding(providerId, 'password')) };
+  markSecretFields(opened);
+  return opened;
 }
 
 /** Stored settings as shown on a settings screen: never the password, only whether one is set. */

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely } from 'kysely';
@@ -19,6 +18,7 @@ import { sqliteBulkInsert } from './sqlite-bulk-insert.js';
 import { sqliteFinishAttempts } from './sqlite-finish-attempts.js';
 import { workerSqliteStore } from './worker-sqlite-store.js';
 import { optionNames, refuseUnknownOptions } from '../../parameters/option-names.js';
+import { ensurePrivateFile, ensurePrivateFolder, restrictFile } from '../../files/private-files.js';
 
 /** Default database file of the embedded store. */
 export const DEFAULT_SQLITE_FILENAME = './.mailwright/mailwright.db';
@@ -26,7 +26,9 @@ export const DEFAULT_SQLITE_FILENAME = './.mailwright/mailwright.db';
 /** Options of {@link createSqliteStore}. */
 export interface SqliteStoreOptions {
   /**
-   * Database file; its parent directory is created. `':memory:'` for a
+   * Database file; its parent directory is created. The folder must belong to the user running
+   * the application and be writable by no one else (MW_UNSAFE_FOLDER); folders created are 0700,
+   * the database and its -wal and -shm files 0600. `':memory:'` for a
    * private in-memory database (gone on close; not shared between stores).
    * @default './.mailwright/mailwright.db'
    */
@@ -58,9 +60,20 @@ export interface SqliteStoreOptions {
   checkpoints?: 'thread' | 'inline';
 }
 
+/**
+ * Makes the database private to this user before SQLite opens it: its folder 0700 (created, or
+ * refused with MW_UNSAFE_FOLDER when others may write to it), the file 0600. SQLite creates the
+ * -wal and -shm files with the database file's mode; ones left by an older version are made 0600.
+ */
+function preparePrivateDatabase(filename: string): void {
+  ensurePrivateFolder(dirname(resolve(filename)), 'the SQLite store');
+  ensurePrivateFile(filename);
+  for (const suffix of ['-wal', '-shm', '-journal']) restrictFile(`${filename}${suffix}`);
+}
+
 /** Opens the database file with the pragmas several processes need to share it. */
 function openDatabase(filename: string, busyTimeoutMs: number, pragmas: readonly string[]): Database.Database {
-  if (!isInMemoryDatabase(filename)) mkdirSync(dirname(resolve(filename)), { recursive: true });
+  if (!isInMemoryDatabase(filename)) preparePrivateDatabase(filename);
   const db = new Database(filename, { timeout: busyTimeoutMs });
   try {
     for (const pragma of pragmas) db.pragma(pragma);

@@ -259,7 +259,7 @@ describe('SMTP provider against a real SMTP server', () => {
       const server = await startSmtpTestServer({ auth: { username: USER, password: PASSWORD } });
       servers.push(server);
       const runtime = testRuntime(new Map());
-      const stored = sealSmtpSettings({ host: '127.0.0.1', port: server.port, username: USER, password: PASSWORD, ca: server.certificate, servername: 'localhost' }, runtime.secrets);
+      const stored = sealSmtpSettings({ host: '127.0.0.1', port: server.port, username: USER, password: PASSWORD, ca: server.certificate, servername: 'localhost' }, runtime.secrets, 'smtp');
       expect(JSON.stringify(stored)).not.toContain(PASSWORD);
       const settings = new Map<string, unknown>([['provider:smtp', stored]]);
       const provider = smtpProvider();
@@ -274,7 +274,7 @@ describe('SMTP provider against a real SMTP server', () => {
     it('a wrong secret key → MW_SECRET_UNREADABLE asking to re-enter the password; nothing sent', async () => {
       const server = await startSmtpTestServer({ auth: { username: USER, password: PASSWORD } });
       servers.push(server);
-      const stored = sealSmtpSettings({ host: '127.0.0.1', port: server.port, username: USER, password: PASSWORD }, testRuntime().secrets);
+      const stored = sealSmtpSettings({ host: '127.0.0.1', port: server.port, username: USER, password: PASSWORD }, testRuntime().secrets, 'smtp');
       const provider = smtpProvider();
       provider.init?.(testRuntime(new Map([['provider:smtp', stored]]), Buffer.alloc(32, 9)));
       const error = await failureOf(provider.send(testMessage(), context));

@@ -17,6 +17,10 @@ export interface ScriptedGraphFailure {
   pathEndsWith: string;
   status: number;
   code?: string;
+  /**
+   * The error message; `{authorization}` is replaced by the request's Authorization header and
+   * `{token}` by its bearer token (a server that echoes credentials).
+   */
   message?: string;
   headers?: Record<string, string>;
   /** Let Exchange accept the request first, then answer with the failure (outcome unknown to the client). */
@@ -83,7 +87,9 @@ export async function startMicrosoftStandIn(options: MicrosoftStandInOptions): P
         req.socket.destroy();
         return;
       }
-      sendJson(res, failure.status, graphErrorBody(failure.code ?? 'UnknownError', failure.message ?? 'Scripted failure.'), failure.headers ?? {});
+      const authorization = String(req.headers.authorization ?? '');
+      const message = (failure.message ?? 'Scripted failure.').replaceAll('{authorization}', authorization).replaceAll('{token}', authorization.replace(/^Bearer /, ''));
+      sendJson(res, failure.status, graphErrorBody(failure.code ?? 'UnknownError', message), failure.headers ?? {});
     })().catch((error: unknown) => {
       if (!res.headersSent) sendJson(res, 500, graphErrorBody('InternalServerError', String(error)));
     });

@@ -35,6 +35,7 @@ export interface TokenFailure {
   status: number;
   error: string;
   aadsts: number;
+  /** The error description; `{client_secret}` and `{client_assertion}` are replaced by the request's (an endpoint that echoes credentials). */
   description: string;
   /** Extra response headers (e.g. `retry-after`). */
   headers?: Record<string, string>;
@@ -96,7 +97,8 @@ export class TokenEndpoint {
     this.requests.push(form);
     const scripted = this.failures.shift();
     if (scripted !== undefined) {
-      const body = tokenErrorBody(scripted.error, scripted.aadsts, scripted.description) as Record<string, unknown>;
+      const description = scripted.description.replaceAll('{client_secret}', form.get('client_secret') ?? '').replaceAll('{client_assertion}', form.get('client_assertion') ?? '');
+      const body = tokenErrorBody(scripted.error, scripted.aadsts, description) as Record<string, unknown>;
       sendJson(res, scripted.status, scripted.claims === undefined ? body : { ...body, claims: scripted.claims }, scripted.headers);
       return;
     }
