@@ -17,6 +17,13 @@ const PRIVATE_KEY = /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\s\S]*?(?:-----END 
 const JWT = /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
 const BEARER = /\b(Bearer\s+)[A-Za-z0-9\-._~+/]+=*/gi;
 
+/**
+ * A letter or digit. A secret's plain form is removed where it stands as a word of its own, not
+ * inside a longer one: the password `right` is removed from "password right refused", not from
+ * "mailwright" (which tells nothing of it). Its encoded forms are removed wherever they are.
+ */
+const WORD_CHAR = /[A-Za-z0-9]/;
+
 /** Characters of a base64 or base64url run. */
 const B64 = '[A-Za-z0-9+/_-]';
 
@@ -39,7 +46,8 @@ function base64Cores(secret: string): string[] {
 
 /** How each secret is found: its literal forms, and regular expressions for whole base64 runs holding it. */
 interface SecretPatterns {
-  literals: string[];
+  /** Each literal form, and the expression finding it where it is not part of a longer word. */
+  literals: { form: string; whole: RegExp }[];
   base64: { core: string; run: RegExp }[];
 }
 
@@ -50,7 +58,10 @@ function patternsOf(secret: string): SecretPatterns {
   if (patterns === undefined) {
     const literals = new Set([secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2), JSON.stringify(secret).slice(1, -1)]);
     patterns = {
-      literals: [...literals].filter((form) => form.length >= 3).sort((a, b) => b.length - a.length),
+      literals: [...literals]
+        .filter((form) => form.length >= 3)
+        .sort((a, b) => b.length - a.length)
+        .map((form) => ({ form, whole: new RegExp(`${WORD_CHAR.test(form[0] ?? '') ? '(?<![A-Za-z0-9])' : ''}${escape(form)}${WORD_CHAR.test(form.at(-1) ?? '') ? '(?![A-Za-z0-9])' : ''}`, 'g') })),
       base64: [...new Set(base64Cores(secret))].map((core) => ({ core, run: new RegExp(`${B64}*${escape(core)}${B64}*=*`, 'g') })),
     };
     if (patternCache.size > 1024) patternCache.clear();
@@ -66,7 +77,7 @@ function redactKnown(text: string, secrets: readonly (string | undefined)[]): st
     if (secret === undefined || secret === '') continue;
     const { literals, base64 } = patternsOf(secret);
     for (const { core, run } of base64) if (result.includes(core)) result = result.replace(run, REDACTED);
-    for (const form of literals) if (result.includes(form)) result = result.replaceAll(form, REDACTED);
+    for (const { form, whole } of literals) if (result.includes(form)) result = result.replace(whole, REDACTED);
   }
   return result;
 }

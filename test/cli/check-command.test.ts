@@ -22,8 +22,8 @@ describe('mailwright check: every provider checked, no email sent, each problem 
       [
         `import { smtpProvider, emlProvider } from ${JSON.stringify(providers)};`,
         'export const config = { providers: [',
-        `  smtpProvider({ id: 'good', settings: { host: '127.0.0.1', port: ${server.port}, requireTls: false, username: 'mailer@contoso.com', password: 'right' } }),`,
-        `  smtpProvider({ id: 'bad', settings: { host: '127.0.0.1', port: ${server.port}, requireTls: false, username: 'mailer@contoso.com', password: 'wrong' } }),`,
+        `  smtpProvider({ id: 'good', settings: { host: '127.0.0.1', port: ${server.port}, requireTls: false, allowInsecureAuth: true, username: 'mailer@contoso.com', password: 'right' } }),`,
+        `  smtpProvider({ id: 'bad', settings: { host: '127.0.0.1', port: ${server.port}, requireTls: false, allowInsecureAuth: true, username: 'mailer@contoso.com', password: 'wrong' } }),`,
         `  emlProvider({ directory: ${JSON.stringify(join(dir, 'eml'))} }),`,
         '] };',
       ].join('\n'),

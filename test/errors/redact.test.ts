@@ -69,6 +69,11 @@ describe('redactTranscript: every encoding of a known secret, and credentials it
     );
   });
 
+  it('a short secret is removed where it stands alone, not from inside a longer word of the text', () => {
+    const out = redactTranscript('mailwright: password right refused (right)', ['right']);
+    expect(out).toBe('mailwright: password [redacted] refused ([redacted])');
+  });
+
   it('keeps the AUTH mechanisms of an EHLO reply (they are not a payload)', () => {
     const text = 'S: 250-smtp.contoso.com\nS: 250-AUTH PLAIN LOGIN XOAUTH2\nS: 250 AUTH=PLAIN LOGIN\nC: AUTH PLAIN AGFuYQBzZWNyZXQ=';
     expect(redactTranscript(text)).toBe(`S: 250-smtp.contoso.com\nS: 250-AUTH PLAIN LOGIN XOAUTH2\nS: 250 AUTH=PLAIN LOGIN\nC: AUTH PLAIN ${REDACTED}`);
