@@ -5,8 +5,7 @@ import { MailwrightError } from '../../errors/mailwright-error.js';
 import type { MailboxInboxRules } from '../../forwarding/policy/mailbox-inbox-rules.js';
 import { parseAddress } from '../../message/address.js';
 import type { Address, EmailMessage } from '../../message/message.js';
-import { exchangeSettingsSchema, type ExchangeSettings, type ExchangeSettingsInput, type StoredExchangeSettings } from '../../parameters/exchange-settings.js';
-import { parseSettings } from '../../parameters/parse-settings.js';
+import type { ExchangeSettings, ExchangeSettingsInput, StoredExchangeSettings } from '../../parameters/exchange-settings.js';
 import { optionNames, refuseUnknownOptions } from '../../parameters/option-names.js';
 import type { DirectoryUser, SenderMode } from '../../users/user-directory.js';
 import type { MailboxContext, Provider, ProviderRuntime, SendContext, SendReceipt } from '../provider.js';
@@ -14,7 +13,7 @@ import { providerCountOption } from '../provider-count-option.js';
 import { refuseRedirect } from '../redirect-not-supported.js';
 import { providerSettingsKey } from '../sealed-settings-service.js';
 import { GRAPH_BASE_URL } from './authority-metadata.js';
-import { openExchangeSettings } from './exchange-settings-store.js';
+import { completeExchangeSettings, openExchangeSettings } from './exchange-settings-store.js';
 import { ExchangeTokens, type DelegatedAuth } from './exchange-tokens.js';
 import { graphFailure } from './graph-failure.js';
 import { GraphHttpHandler, GraphTranscript } from './graph-http-handler.js';
@@ -71,7 +70,7 @@ export function exchangeProvider(options: ExchangeProviderOptions = {}): Provide
   refuseUnknownOptions(options, EXCHANGE_OPTIONS, 'exchangeProvider options');
   const id = options.id ?? 'exchange';
   const displayName = options.displayName ?? 'Use Exchange';
-  const inline = options.settings === undefined ? undefined : parseSettings(exchangeSettingsSchema, options.settings, 'Exchange settings');
+  const inline = options.settings === undefined ? undefined : completeExchangeSettings(options.settings);
   const transport: HttpTransport = createHttpsTransport(options.network);
   const mailboxConcurrency = providerCountOption({ label: 'Exchange', id }, 'mailboxConcurrency', options.mailboxConcurrency, 4, ' (Outlook allows 4 concurrent requests per mailbox)');
   // One queue per mailbox while it has sends waiting or in progress.

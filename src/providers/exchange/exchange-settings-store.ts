@@ -1,5 +1,6 @@
 import { parseSettings } from '../../parameters/parse-settings.js';
 import {
+  exchangeCredentialIssues,
   exchangeSettingsSchema,
   type ExchangeSettings,
   type ExchangeSettingsInput,
@@ -7,24 +8,36 @@ import {
 } from '../../parameters/exchange-settings.js';
 import type { SecretBox } from '../../secrets/secret-box.js';
 
-/**
- * Validates Exchange settings (MW_INVALID_SETTINGS listing every bad field) and
- * encrypts the client secret or the certificate's private key for storage.
- */
-export function sealExchangeSettings(input: ExchangeSettingsInput, secrets: SecretBox): StoredExchangeSettings {
-  const { clientSecret, certificate, ...rest } = parseSettings(exchangeSettingsSchema, input, 'Exchange settings');
+/** Settings given in code, complete (MW_INVALID_SETTINGS listing every bad field; exactly one credential). */
+export function completeExchangeSettings(input: ExchangeSettingsInput): ExchangeSettings {
+  const { clientSecret, certificate, ...rest } = parseSettings(exchangeSettingsSchema, input, 'Exchange settings', exchangeCredentialIssues(input));
   return {
     ...rest,
-    ...(clientSecret !== undefined ? { clientSecretSecret: secrets.encrypt(clientSecret) } : {}),
-    ...(certificate !== undefined
-      ? {
-          certificate: {
-            thumbprintSha256: certificate.thumbprintSha256,
-            privateKeySecret: secrets.encrypt(certificate.privateKey),
-            ...(certificate.x5c !== undefined ? { x5c: certificate.x5c } : {}),
-          },
-        }
+    ...(typeof clientSecret === 'string' ? { clientSecret } : {}),
+    ...(certificate?.privateKey !== undefined
+      ? { certificate: { thumbprintSha256: certificate.thumbprintSha256, privateKey: certificate.privateKey, ...(certificate.x5c !== undefined ? { x5c: certificate.x5c } : {}) } }
       : {}),
+  };
+}
+
+/**
+ * Validates Exchange settings (MW_INVALID_SETTINGS listing every bad field) and
+ * encrypts the client secret or the certificate's private key for storage. A credential
+ * given replaces the stored one; with none given, the credential of `previous` (the
+ * settings stored before) is kept, unless cleared with `null`. A certificate given
+ * without its private key keeps the stored key of the same certificate.
+ */
+export function sealExchangeSettings(input: ExchangeSettingsInput, secrets: SecretBox, previous?: StoredExchangeSettings): StoredExchangeSettings {
+  const { clientSecret, certificate, ...rest } = parseSettings(exchangeSettingsSchema, input, 'Exchange settings', exchangeCredentialIssues(input, previous));
+  if (typeof clientSecret === 'string') return { ...rest, clientSecretSecret: secrets.encrypt(clientSecret) };
+  if (certificate) {
+    const privateKeySecret = certificate.privateKey !== undefined ? secrets.encrypt(certificate.privateKey) : previous!.certificate!.privateKeySecret;
+    return { ...rest, certificate: { thumbprintSha256: certificate.thumbprintSha256, privateKeySecret, ...(certificate.x5c !== undefined ? { x5c: certificate.x5c } : {}) } };
+  }
+  return {
+    ...rest,
+    ...(clientSecret === undefined && previous?.clientSecretSecret !== undefined ? { clientSecretSecret: previous.clientSecretSecret } : {}),
+    ...(certificate === undefined && previous?.certificate !== undefined ? { certificate: previous.certificate } : {}),
   };
 }
 
