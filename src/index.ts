@@ -94,6 +94,7 @@ export { Distributor } from './queue/distributor.js';
 export type { DistributionSummary, RunOnceOptions, StartOptions } from './queue/distributor-run.js';
 export { parseEvery } from './queue/parse-every.js';
 export type { DistributorOptions } from './queue/distributor-options.js';
+export { DISTRIBUTOR_LAST_RUN_KEY, type DistributorLastRun } from './queue/last-run.js';
 export { QueueEventEmitter, type QueueEventName, type QueueEvents } from './queue/queue-events.js';
 export { throttleDecision, THROTTLE_WINDOW_MS, type ThrottleDecision, type ThrottleInput } from './queue/throttle.js';
 export { retryDelayMs, type BackoffOptions } from './queue/backoff.js';
