@@ -43,15 +43,16 @@ export class CsrfTokens {
 }
 
 /**
- * Did the request come from a page of this origin? Browsers send `Origin` with a POST and
- * `Sec-Fetch-Site`; when present they must say same origin (a request without them, from a
- * script, still needs the token).
+ * Did the request come from a page of this origin? Browsers say so in `Sec-Fetch-Site` and
+ * `Origin` (which is "null" under some referrer policies): what they say must be this origin.
+ * A request without them (not from a browser) is left to the token.
  */
 export function sameOrigin(req: IncomingMessage): boolean {
   const site = req.headers['sec-fetch-site'];
-  if (site !== undefined && site !== 'same-origin' && site !== 'none') return false;
+  if (site !== undefined && site !== 'same-origin') return false;
   const origin = req.headers.origin;
-  if (origin === undefined || origin === 'null') return origin === undefined;
+  if (origin === undefined) return true;
+  if (origin === 'null') return site === 'same-origin';
   try {
     return new URL(origin).host === req.headers.host;
   } catch {

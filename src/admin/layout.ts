@@ -8,7 +8,6 @@ export function layout({ title, section, body, base, brand }: { title: string; s
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
 <title>${title} · ${brand} admin</title>
 <link rel="stylesheet" href="${base}assets/admin.css">
 </head>
