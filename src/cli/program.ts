@@ -3,6 +3,7 @@ import { isMailwrightError } from '../errors/mailwright-error.js';
 import type { Mailwright } from '../mailwright.js';
 import type { CliContext } from './cli-context.js';
 import type { CliIo } from './cli-io.js';
+import { registerAdminCommand } from './commands/admin-command.js';
 import { registerForwardingCommand } from './commands/forwarding-command.js';
 import { registerHistoryCommand } from './commands/history-command.js';
 import { registerParamsCommand } from './commands/params-command.js';
@@ -50,7 +51,7 @@ export async function runCli(argv: string[], io: CliIo, extra: CommandRegistrati
     },
   };
   // The extra commands come first: `distribute`, the main job, heads `--help`.
-  for (const register of [...extra, registerHistoryCommand, registerRetryCommand, registerCancelCommand, registerPurgeCommand, registerTestEmailCommand, registerParamsCommand, registerSmtpCommand, registerForwardingCommand]) {
+  for (const register of [...extra, registerHistoryCommand, registerRetryCommand, registerCancelCommand, registerPurgeCommand, registerTestEmailCommand, registerParamsCommand, registerSmtpCommand, registerForwardingCommand, registerAdminCommand]) {
     register(program, ctx);
   }
 

@@ -45,7 +45,7 @@ describeBrowser('the admin console in headless Chromium', () => {
     await page.waitForLoadState();
     const summary = page.getByRole('alert');
     await expect(summary.textContent()).resolves.toContain('2 fields need correcting');
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('alert');
+    expect(await page.evaluate('document.activeElement?.getAttribute("role")')).toBe('alert');
     const retention = field('History retention (days)');
     expect(await retention.getAttribute('aria-invalid')).toBe('true');
     const described = (await retention.getAttribute('aria-describedby'))!.split(' ');
@@ -126,7 +126,7 @@ describeBrowser('the admin console in headless Chromium', () => {
     expect(await page.getByRole('link', { name: XSS_SUBJECT }).count()).toBe(1);
     await open(`history/${id}`);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(XSS_SUBJECT);
-    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await page.evaluate('window.__xss')).toBeUndefined();
     expect(await page.locator('main script, main img').count()).toBe(0);
     expect(dialogs).toEqual([]);
   });
@@ -168,18 +168,16 @@ describeBrowser('the admin console in headless Chromium', () => {
   it('keyboard and screen readers: a skip link first, every field labelled, the current section marked', async () => {
     for (const path of ['history', 'parameters', 'providers/smtp', 'users/ana', 'distributor', 'templates/approval']) {
       expect(await open(path)).toBe(200);
-      const unlabelled = await page.evaluate(() =>
-        [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
-          .filter((el) => (el as HTMLInputElement).labels?.length === 0 && !el.getAttribute('aria-label'))
-          .map((el) => el.outerHTML),
-      );
+      const unlabelled = await page.evaluate(`[...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+        .filter((el) => el.labels.length === 0 && !el.getAttribute('aria-label'))
+        .map((el) => el.outerHTML)`);
       expect({ path, unlabelled }).toEqual({ path, unlabelled: [] });
     }
     await open('parameters');
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe('Skip to content');
     await page.keyboard.press('Enter');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+    expect(await page.evaluate('document.activeElement?.id')).toBe('main');
     expect(await page.locator('nav a[aria-current="page"]').textContent()).toBe('Email parameters');
   });
 
