@@ -17,7 +17,8 @@ main { max-width: 72rem; margin: 0 auto; padding: 1.5rem; }
 main:focus { outline: none; }
 h1 { font-size: 1.6rem; margin: 0 0 1rem; }
 h2 { font-size: 1.2rem; margin: 1.75rem 0 .75rem; }
-section, .card { background: var(--paper); border: 1px solid var(--line); border-radius: 8px; padding: 1rem 1.25rem; margin: 0 0 1rem; }
+section, .card { background: var(--paper); border: 1px solid var(--line); border-radius: 8px; padding: 1rem 1.25rem; margin: 1rem 0; }
+section > h2:first-child { margin-top: 0; }
 form.settings { max-width: 44rem; }
 .field { margin: 0 0 1rem; }
 .field label, .field legend { display: block; font-weight: 600; margin-bottom: .2rem; }
@@ -55,7 +56,7 @@ dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .35rem 1.
 dl.facts dt { color: var(--muted); }
 dl.facts dd { margin: 0; overflow-wrap: anywhere; }
 pre { background: #0f172a; color: #e2e8f0; padding: .75rem 1rem; border-radius: 6px; overflow: auto; font-size: .85rem; white-space: pre-wrap; }
-iframe.preview { width: 100%; min-height: 16rem; border: 1px solid var(--line); border-radius: 6px; background: #fff; }
+iframe.preview { width: 100%; min-height: 8rem; border: 1px solid var(--line); border-radius: 6px; background: #fff; }
 .muted { color: var(--muted); }
 .actions { display: flex; flex-wrap: wrap; gap: .75rem; align-items: center; margin: 1rem 0; }
 .actions form { margin: 0; }

@@ -68,8 +68,8 @@ export const catalogueEn: SettingsCatalogue = {
     },
     'smtpSettings.password': {
       title: 'Password',
-      description: 'Stored encrypted and never shown again. Leave it out to keep the stored password; null clears it.',
-      invalid: 'Enter the password, or leave it out to keep the stored one.',
+      description: 'Stored encrypted and never shown again. Leave it empty to keep the stored password.',
+      invalid: 'Enter the password, or leave it empty to keep the stored one.',
     },
     'smtpSettings.mailbox': {
       title: 'Mailbox',
@@ -95,12 +95,12 @@ export const catalogueEn: SettingsCatalogue = {
     },
     'exchangeSettings.clientSecret': {
       title: 'Client secret',
-      description: "The secret's Value, not its ID. Stored encrypted and never shown again. Give this or a certificate. Leave it out to keep the stored credential; null clears it.",
-      invalid: 'Enter the client secret value, or leave it out to keep the stored one.',
+      description: "The secret's Value, not its ID. Stored encrypted and never shown again. Give this or a certificate; leave it empty to keep the stored credential.",
+      invalid: 'Enter the client secret value, or leave it empty to keep the stored one.',
     },
     'exchangeSettings.certificate': {
       title: 'Certificate',
-      description: 'A certificate credential instead of a client secret: its thumbprint and private key. null clears it.',
+      description: 'A certificate credential instead of a client secret: its thumbprint and private key.',
       invalid: "Give the certificate's SHA-256 thumbprint and its private key.",
     },
     'exchangeSettings.certificate.thumbprintSha256': {
@@ -110,7 +110,7 @@ export const catalogueEn: SettingsCatalogue = {
     },
     'exchangeSettings.certificate.privateKey': {
       title: 'Private key',
-      description: 'In PEM form (-----BEGIN PRIVATE KEY-----). Stored encrypted and never shown again. Leave it out to keep the stored key of the same certificate.',
+      description: 'In PEM form (-----BEGIN PRIVATE KEY-----). Stored encrypted and never shown again. Leave it empty to keep the stored key of the same certificate.',
       invalid: 'Paste the private key in PEM form (-----BEGIN PRIVATE KEY-----).',
     },
     'exchangeSettings.certificate.x5c': {

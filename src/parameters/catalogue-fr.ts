@@ -79,7 +79,7 @@ export const catalogueFr: SettingsCatalogue = {
     },
     'smtpSettings.password': {
       title: 'Mot de passe',
-      description: 'Stocké chiffré et jamais réaffiché. Laissez vide pour garder le mot de passe enregistré ; null l’efface.',
+      description: 'Stocké chiffré et jamais réaffiché. Laissez vide pour garder le mot de passe enregistré.',
       invalid: 'Saisissez le mot de passe, ou laissez vide pour garder celui qui est enregistré.',
     },
     'smtpSettings.mailbox': {
@@ -114,12 +114,12 @@ export const catalogueFr: SettingsCatalogue = {
     },
     'exchangeSettings.clientSecret': {
       title: 'Secret client',
-      description: 'La valeur du secret, pas son ID. Stockée chiffrée et jamais réaffichée. Donnez ceci ou un certificat. Laissez vide pour garder l’identifiant enregistré ; null l’efface.',
+      description: 'La valeur du secret, pas son ID. Stockée chiffrée et jamais réaffichée. Donnez ceci ou un certificat ; laissez vide pour garder l’identifiant enregistré.',
       invalid: 'Saisissez la valeur du secret client, ou laissez vide pour garder celle qui est enregistrée.',
     },
     'exchangeSettings.certificate': {
       title: 'Certificat',
-      description: 'Un certificat au lieu d’un secret client : son empreinte et sa clé privée. null l’efface.',
+      description: 'Un certificat au lieu d’un secret client : son empreinte et sa clé privée.',
       invalid: 'Donnez l’empreinte SHA-256 du certificat et sa clé privée.',
     },
     'exchangeSettings.certificate.thumbprintSha256': {
