@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ProviderInfo } from '../providers/provider.js';
 import { settingsCatalogue, type SettingsCatalogue, type SettingsFieldKey, type SettingsSchemaName } from './settings-catalogue.js';
+import { SECRET_FIELDS } from './settings-fields.js';
 import { settingsSchemas } from './settings-schemas.js';
 
 /** A JSON Schema (draft 2020-12) as a plain object. */
@@ -21,8 +22,6 @@ export interface SettingsJsonSchemaOptions {
   locale?: string | SettingsCatalogue;
 }
 
-const FIELDS_NEVER_ECHOED = new Set(['password', 'clientSecret', 'privateKey']);
-
 type JsonObject = Record<string, unknown>;
 const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -36,7 +35,7 @@ function annotate(schema: JsonObject, path: string, catalogue: SettingsCatalogue
     if (!isObject(property)) return;
     const text = catalogue.fields[key as SettingsFieldKey];
     if (text !== undefined) Object.assign(property, { title: text.title, description: text.description });
-    if (FIELDS_NEVER_ECHOED.has(name)) property.writeOnly = true;
+    if (SECRET_FIELDS.has(name)) property.writeOnly = true;
     annotate(property, key, catalogue);
   };
   if (isObject(schema.properties)) for (const [name, property] of Object.entries(schema.properties)) visit(property, `${path}.${name}`, name);

@@ -24,6 +24,9 @@ export const schemaName = (schema: z.ZodType): SettingsSchemaName | undefined =>
 /** zod's error option for a field: its catalogue message (English), for every check. */
 export const invalid = (key: SettingsFieldKey) => ({ error: catalogueEn.fields[key].invalid });
 
+/** The names of secret fields, at any depth: stored encrypted, `writeOnly` in JSON Schema, never shown back. */
+export const SECRET_FIELDS: ReadonlySet<string> = new Set(['password', 'clientSecret', 'privateKey']);
+
 /** The JSON Schema format of an email address as `send()` accepts it; see `settingsFormats`. */
 export const ADDRESS_FORMAT = 'mailwright-address';
 

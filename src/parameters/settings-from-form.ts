@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ProviderInfo } from '../providers/provider.js';
 import type { SettingsCatalogue, SettingsSchemaName } from './settings-catalogue.js';
+import { SECRET_FIELDS } from './settings-fields.js';
 import { settingsIssues, translateSettingsIssues, type SettingsIssue } from './settings-issues.js';
 import { settingsSchemas, type SettingsSchemas } from './settings-schemas.js';
 
@@ -40,7 +41,6 @@ export const CLEAR_FIELD = '_clear';
 const TRUE = new Set(['true', 'on', '1', 'yes']);
 const FALSE = new Set(['false', 'off', '0', 'no']);
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-const SECRETS = new Set(['password', 'clientSecret', 'privateKey']);
 
 type JsonNode = { type?: string; anyOf?: JsonNode[]; properties?: Record<string, JsonNode>; additionalProperties?: JsonNode | boolean };
 
@@ -65,7 +65,7 @@ function nodeAt(root: JsonNode, path: readonly string[]): { node: JsonNode; null
  * what to enter.
  */
 function coerce(value: string, field: { node: JsonNode; nullable: boolean } | undefined, name: string): unknown {
-  if (value === '') return field?.nullable && !SECRETS.has(name) ? null : undefined;
+  if (value === '') return field?.nullable && !SECRET_FIELDS.has(name) ? null : undefined;
   const type = field?.node.type;
   if (type === 'integer' || type === 'number') return NUMBER.test(value.trim()) ? Number(value.trim()) : value;
   if (type === 'boolean') return TRUE.has(value.toLowerCase()) ? true : FALSE.has(value.toLowerCase()) ? false : value;
