@@ -161,7 +161,10 @@ export class HistoryService {
     if (format !== 'csv' && format !== 'json') {
       throw new MailwrightError(ErrorCodes.INVALID_QUERY, `Unknown export format ${JSON.stringify(format)}.`, { fix: 'Pass { format: "csv" } or { format: "json" }.', details: { field: 'format' } });
     }
-    const paging = ['limit', 'cursor'].filter((name) => query !== null && typeof query === 'object' && name in query);
+    if (query === null || typeof query !== 'object') {
+      throw new MailwrightError(ErrorCodes.INVALID_QUERY, 'history.export() takes the filters as an object.', { fix: 'Pass filters such as { status: "failed" }, or nothing.', details: { field: 'query' } });
+    }
+    const paging = ['limit', 'cursor'].filter((name) => name in query);
     if (paging.length > 0) {
       throw new MailwrightError(ErrorCodes.INVALID_QUERY, `history.export() exports every email the filters match; it takes no ${paging.join(' or ')}.`, {
         fix: 'Pass the filters only, e.g. { status: "failed", since: "2026-11-01" }.',

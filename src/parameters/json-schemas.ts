@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ProviderInfo } from '../providers/provider.js';
 import { settingsCatalogue, type SettingsCatalogue, type SettingsFieldKey, type SettingsSchemaName } from './settings-catalogue.js';
+import { optionNames, refuseUnknownOptions } from './option-names.js';
 import { SECRET_FIELDS } from './settings-fields.js';
 import { settingsSchemas } from './settings-schemas.js';
 
@@ -21,6 +22,8 @@ export interface SettingsJsonSchemaOptions {
   /** Language of the titles and descriptions: a BCP 47 tag (`en` and `fr` are built in) or a catalogue of the host's own. @default 'en' */
   locale?: string | SettingsCatalogue;
 }
+
+const JSON_SCHEMA_OPTIONS = optionNames<SettingsJsonSchemaOptions>({ providers: true, locale: true });
 
 type JsonObject = Record<string, unknown>;
 const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -52,6 +55,7 @@ function annotate(schema: JsonObject, path: string, catalogue: SettingsCatalogue
  * `settingsFormats` (e.g. `ajv.addFormat(name, check)` for each).
  */
 export function settingsJsonSchemas(options: SettingsJsonSchemaOptions = {}): SettingsJsonSchemas {
+  refuseUnknownOptions(options, JSON_SCHEMA_OPTIONS, 'settingsJsonSchemas options');
   const catalogue = settingsCatalogue(options.locale);
   const schemas = settingsSchemas(options.providers);
   const json = (name: SettingsSchemaName): JsonSchema => {

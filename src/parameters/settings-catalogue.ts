@@ -1,3 +1,5 @@
+import { ErrorCodes } from '../errors/error-codes.js';
+import { MailwrightError } from '../errors/mailwright-error.js';
 import { catalogueEn } from './catalogue-en.js';
 import { catalogueFr } from './catalogue-fr.js';
 
@@ -93,7 +95,14 @@ export const settingsCatalogues: Readonly<Record<string, SettingsCatalogue>> = {
  * @default 'en'
  */
 export function settingsCatalogue(locale: string | SettingsCatalogue = 'en'): SettingsCatalogue {
-  if (typeof locale !== 'string') return locale;
+  if (typeof locale !== 'string') {
+    const given = locale as Partial<SettingsCatalogue> | null;
+    if (typeof given === 'object' && given !== null && typeof given.fields === 'object' && typeof given.messages === 'object' && typeof given.schemas === 'object') return locale;
+    throw new MailwrightError(ErrorCodes.INVALID_SETTINGS, 'A settings locale is a language tag such as "fr-CA", or a catalogue with schemas, fields and messages.', {
+      fix: `Pass a language tag (built in: ${Object.keys(settingsCatalogues).join(', ')}), or a catalogue shaped like settingsCatalogue('en').`,
+      details: { field: 'locale' },
+    });
+  }
   return settingsCatalogues[locale.toLowerCase()] ?? settingsCatalogues[locale.toLowerCase().split('-')[0] ?? ''] ?? catalogueEn;
 }
 

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { ErrorCodes } from '../errors/error-codes.js';
+import { MailwrightError } from '../errors/mailwright-error.js';
+import { optionNames, refuseUnknownOptions } from './option-names.js';
 import type { ProviderInfo } from '../providers/provider.js';
 import type { SettingsCatalogue, SettingsSchemaName } from './settings-catalogue.js';
 import { SECRET_FIELDS } from './settings-fields.js';
@@ -34,6 +37,8 @@ export type SettingsFormResult<T> =
       /** The first message of each bad field, by dotted path (the form field's name): what to show next to it. */
       errors: Record<string, string>;
     };
+
+const FORM_OPTIONS = optionNames<SettingsFormOptions>({ providers: true, locale: true, ignore: true });
 
 /** The form field whose values name fields to clear (set to `null`: a stored password, a certificate). */
 export const CLEAR_FIELD = '_clear';
@@ -103,7 +108,21 @@ function setAt(target: Record<string, unknown>, path: readonly string[], value: 
  * @param name Which settings: `emailParameters`, `smtpSettings`, `exchangeSettings` or `userEmailOptions`.
  */
 export function settingsFromForm<N extends SettingsSchemaName>(name: N, form: SettingsFormData, options: SettingsFormOptions = {}): SettingsFormResult<z.output<SettingsSchemas[N]>> {
-  const schema: z.ZodType = settingsSchemas(options.providers)[name];
+  const schemas = settingsSchemas(options.providers);
+  if (!Object.hasOwn(schemas, name)) {
+    throw new MailwrightError(ErrorCodes.INVALID_SETTINGS, `settingsFromForm() does not know the settings ${JSON.stringify(name)}.`, {
+      fix: `Pass one of ${Object.keys(schemas).join(', ')}.`,
+      details: { field: 'name' },
+    });
+  }
+  if (typeof form !== 'object' || form === null) {
+    throw new MailwrightError(ErrorCodes.INVALID_SETTINGS, 'settingsFromForm() takes the form data: URLSearchParams, FormData, name/value pairs or a parsed body.', {
+      fix: 'Pass e.g. new URLSearchParams(body), await request.formData() or req.body.',
+      details: { field: 'form' },
+    });
+  }
+  refuseUnknownOptions(options, FORM_OPTIONS, 'settingsFromForm options');
+  const schema: z.ZodType = schemas[name];
   const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonNode;
   const ignore = new Set(options.ignore ?? []);
   const values = new Map<string, unknown>();

@@ -1,4 +1,6 @@
 import type { z } from 'zod';
+import { ErrorCodes } from '../errors/error-codes.js';
+import { MailwrightError } from '../errors/mailwright-error.js';
 import { catalogueEn } from './catalogue-en.js';
 import { formatSettingsMessage, isFieldKey, settingsCatalogue, type SettingsCatalogue, type SettingsFieldKey, type SettingsMessageKey, type SettingsSchemaName } from './settings-catalogue.js';
 import { schemaName } from './settings-fields.js';
@@ -106,6 +108,12 @@ export function settingsIssues(error: z.ZodError, schema?: z.ZodType): SettingsI
  */
 export function translateSettingsIssues(issues: readonly SettingsIssue[], locale: string | SettingsCatalogue): SettingsIssue[] {
   const catalogue = settingsCatalogue(locale);
+  if (!Array.isArray(issues as unknown)) {
+    throw new MailwrightError(ErrorCodes.INVALID_SETTINGS, 'translateSettingsIssues() takes the issues of an MW_INVALID_SETTINGS error (an array).', {
+      fix: 'Pass error.details.issues, or the issues settingsFromForm() returned.',
+      details: { field: 'issues' },
+    });
+  }
   return issues.map((issue) => {
     const key = issue.messageKey;
     if (key === undefined) return issue;

@@ -135,5 +135,7 @@ describe('history for screens: retry availability, counts and export (real SMTP 
     await expectMailwrightError(mailwright.history.export({ statuz: 'failed' } as never), ErrorCodes.INVALID_QUERY);
     await expectMailwrightError(mailwright.history.export({ limit: 10 } as never), ErrorCodes.INVALID_QUERY);
     await expectMailwrightError(mailwright.history.export({}, { format: 'xlsx' as never }), ErrorCodes.INVALID_QUERY);
+    await expectMailwrightError(mailwright.history.export(null as never), ErrorCodes.INVALID_QUERY);
+    await expectMailwrightError(mailwright.history.counts('failed' as never), ErrorCodes.INVALID_QUERY);
   });
 });

@@ -1,4 +1,8 @@
+import { ErrorCodes } from '../../src/errors/error-codes.js';
+import { MailwrightError } from '../../src/errors/mailwright-error.js';
+import { settingsJsonSchemas } from '../../src/parameters/json-schemas.js';
 import { settingsFromForm } from '../../src/parameters/settings-from-form.js';
+import { translateSettingsIssues } from '../../src/parameters/settings-issues.js';
 import { emlProvider } from '../../src/providers/eml/eml-provider.js';
 import { smtpProvider } from '../../src/providers/smtp/smtp-provider.js';
 import { InMemoryUserDirectory } from '../../src/users/in-memory-user-directory.js';
@@ -86,5 +90,25 @@ describe('settingsFromForm: form data to typed settings, with per-field messages
     const keys = ['senderEmail', 'senderName', 'providerId', 'doNotAskAgain', 'emailNotifications', 'language'] as const;
     await users.updateOptions('ana', Object.fromEntries(keys.map((key) => [key, result.data[key]])));
     expect((await users.getUser('ana'))?.options).toEqual({ language: 'en', providerId: 'smtp' });
+  });
+});
+
+describe('the settings helpers refuse bad input with a typed error that says what to pass', () => {
+  it.each([
+    ['an unknown settings name', () => settingsFromForm('smtp' as never, {}), 'name'],
+    ['no form', () => settingsFromForm('smtpSettings', null as never), 'form'],
+    ['a misspelt option', () => settingsFromForm('smtpSettings', {}, { providres: [] } as never), undefined],
+    ['a misspelt JSON Schema option', () => settingsJsonSchemas({ local: 'fr' } as never), undefined],
+    ['a locale that is neither a tag nor a catalogue', () => settingsJsonSchemas({ locale: 42 as never }), 'locale'],
+    ['issues that are not a list', () => translateSettingsIssues('port' as never, 'fr'), 'issues'],
+  ])('%s', (_case, call, field) => {
+    let thrown: unknown;
+    try {
+      call();
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(MailwrightError);
+    expect(thrown).toMatchObject({ code: ErrorCodes.INVALID_SETTINGS, ...(field ? { details: { field } } : {}) });
   });
 });
