@@ -8,6 +8,7 @@ import { createAdminHandler, type AdminOptions } from '../../src/admin/index.js'
 import type { Clock } from '../../src/clock/clock.js';
 import { createMailwright, type Mailwright } from '../../src/mailwright.js';
 import { emlProvider } from '../../src/providers/eml/eml-provider.js';
+import { exchangeProvider } from '../../src/providers/exchange/exchange-provider.js';
 import type { Provider } from '../../src/providers/provider.js';
 import { smtpProvider } from '../../src/providers/smtp/smtp-provider.js';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
@@ -65,7 +66,7 @@ export async function startAdminFixture(overrides: Partial<AdminOptions> & { clo
   });
   const mailwright = await createMailwright({
     store: createSqliteStore({ filename: join(dir, 'mailwright.db'), ...(overrides.clock ? { clock: overrides.clock } : {}) }),
-    providers: [smtpProvider({ id: 'smtp' }), emlProvider({ id: 'eml', directory: join(dir, 'eml') }), checkingProvider()],
+    providers: [smtpProvider({ id: 'smtp' }), emlProvider({ id: 'eml', directory: join(dir, 'eml') }), exchangeProvider({ id: 'exchange' }), checkingProvider()],
     users: new InMemoryUserDirectory([
       { id: 'ana', email: 'ana@contoso.com', displayName: 'Ana María Núñez', options: { providerId: 'smtp', language: 'fr' } },
       { id: 'bob', email: 'bob@contoso.com', displayName: 'Bob Smith' },

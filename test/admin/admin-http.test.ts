@@ -97,10 +97,32 @@ describe('the admin console over HTTP (node:http, real SQLite file and SMTP serv
     expect(await preview.text()).toContain('Hello Ana, please approve <b>Purchase order 4711</b>.');
   });
 
-  it('never sends a secret to the browser: no page holds the SMTP password or its encrypted form', async () => {
-    await fixture.mailwright.exchangeSettings.save('exchange', { tenantId: 'contoso.onmicrosoft.com', clientId: '11111111-2222-3333-4444-555555555555', clientSecret: 'exchange~client~secret' });
+  it('Exchange settings: saved from the form, saved again with the client secret left empty it is kept', async () => {
     const browser = session(fixture);
-    for (const path of ['history', 'distributor', 'parameters', 'providers', 'providers/smtp', 'providers/eml', 'providers/relay', 'users', 'users/ana', 'templates', 'templates/approval', 'forwarding', 'history/export?format=json']) {
+    const page = await browser.get('providers/exchange');
+    expect(page.text).toContain('<label for="f-tenantId">Directory (tenant) ID <span class="muted">(required)</span></label>');
+    expect(page.text).toContain('<legend>Certificate</legend>');
+    const form = { _csrf: browser.token, tenantId: 'contoso.onmicrosoft.com', clientId: 'AAAAAAAA-BBBB-CCCC-DDDD-EEEEEEEEEEEE', batchMailbox: 'batch@contoso.com', saveToSentItems: 'true', 'certificate.thumbprintSha256': '', 'certificate.privateKey': '' };
+    const missing = await browser.post('providers/exchange/settings', { ...form, clientSecret: '' });
+    expect(missing.status).toBe(400);
+    expect(missing.text).toContain('Give exactly one credential');
+    expect((await browser.post('providers/exchange/settings', { ...form, clientSecret: 'exchange~client~secret' })).status).toBe(303);
+    expect((await browser.post('providers/exchange/settings', { ...form, batchMailbox: 'queue@contoso.com', clientSecret: '' })).status).toBe(303);
+    expect(await fixture.mailwright.exchangeSettings.get('exchange')).toMatchObject({ batchMailbox: 'queue@contoso.com', credential: 'clientSecret' });
+    const again = await browser.get('providers/exchange');
+    expect(again.text).toMatch(/<input type="password" id="f-clientSecret"[^>]*>/);
+    expect(again.text).toContain('A value is stored.');
+  });
+
+  it('the parameters page shows each provider\'s limit in force: Microsoft 365 gets 30 unless set', async () => {
+    const { text } = await session(fixture).get('parameters');
+    expect(text).toContain('<tr><td>Use Exchange <span class="muted">(exchange)</span></td><td class="num">30</td><td>Automatic: Microsoft 365 (Exchange Online allows 30 a minute)</td></tr>');
+    expect(text).toContain('In force: 30 a minute (automatic: the Microsoft 365 limit). Empty: the automatic limit.');
+  });
+
+  it('never sends a secret to the browser: no page holds the SMTP password or its encrypted form', async () => {
+    const browser = session(fixture);
+    for (const path of ['history', 'distributor', 'parameters', 'providers', 'providers/smtp', 'providers/exchange', 'providers/eml', 'providers/relay', 'users', 'users/ana', 'templates', 'templates/approval', 'forwarding', 'history/export?format=json']) {
       const { status, text } = await browser.get(path);
       expect([path, status]).toEqual([path, 200]);
       expect(text).not.toContain(SMTP_PASSWORD);
