@@ -174,6 +174,22 @@ describe('the admin console over HTTP (node:http, real SQLite file and SMTP serv
     expect(checked.text).toContain('<strong>Fix:</strong> Re-enter the user name and password.');
   });
 
+  it('cancels a waiting email from its page, with a reason; a reason on two lines is refused with its fix', async () => {
+    const id = await fixture.mailwright.enqueue({ from: 'billing@contoso.com', to: 'c@example.com', subject: 'Run twice', text: 'x' }, { sendAfter: '2099-01-01T00:00:00Z' });
+    const browser = session(fixture);
+    const page = await browser.get(`history/${id}`);
+    expect(page.text).toContain('Cancel this email');
+    const bad = await browser.post(`history/${id}/cancel`, { _csrf: browser.token, reason: 'two\nlines' });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('The reason for cancelling must be one line of text.');
+    const cancelled = await browser.post(`history/${id}/cancel`, { _csrf: browser.token, reason: 'Statement run made twice' });
+    expect([cancelled.status, cancelled.headers.get('location')]).toEqual([303, `/admin/email/history/${id}?done=cancelled`]);
+    expect(await fixture.mailwright.history.get(id)).toMatchObject({ status: 'failed', failure: { code: 'MW_CANCELLED', message: 'Statement run made twice' } });
+    const again = await browser.post(`history/${id}/cancel`, { _csrf: browser.token });
+    expect(again.headers.get('location')).toBe(`/admin/email/history/${id}?skipped=finished`);
+    expect((await browser.get(`history/${id}?skipped=finished`)).text).toContain('Nothing was done: it is already finished.');
+  });
+
   it('exports the filtered history as a CSV file', async () => {
     const response = await fetch(`${fixture.url}history/export?format=csv&status=sent`, { headers: AUTHORIZED });
     expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
