@@ -28,6 +28,7 @@ export { encodeMessage, encodeMessageToBuffer, measureEncodedSize, encodedSizeUp
 // Parameters, settings, secrets
 export {
   emailParametersSchema,
+  emailParametersSchemaFor,
   effectivePerMinuteLimit,
   effectiveRetentionDays,
   DEFAULT_RETENTION_DAYS,
@@ -36,10 +37,24 @@ export {
   type EmailParametersInput,
 } from './parameters/email-parameters.js';
 export { ParametersService, type EffectiveParameters } from './parameters/parameters-service.js';
-export { parseSettings, type SettingsIssue } from './parameters/parse-settings.js';
-export { smtpSettingsSchema, type SmtpSettings, type SmtpSettingsInput, type StoredSmtpSettings } from './parameters/smtp-settings.js';
-export { userEmailOptionsSchema } from './parameters/user-email-options.js';
-export { settingsJsonSchemas, type SettingsJsonSchemas } from './parameters/json-schemas.js';
+export { parseSettings } from './parameters/parse-settings.js';
+export { settingsIssues, translateSettingsIssues, type SettingsIssue } from './parameters/settings-issues.js';
+export { smtpSettingsSchema, smtpPasswordIssues, type SmtpSettings, type SmtpSettingsInput, type StoredSmtpSettings } from './parameters/smtp-settings.js';
+export { userEmailOptionsSchema, userEmailOptionsSchemaFor } from './parameters/user-email-options.js';
+export { settingsJsonSchemas, type JsonSchema, type SettingsJsonSchemas, type SettingsJsonSchemaOptions } from './parameters/json-schemas.js';
+export { settingsSchemas, type SettingsSchemas } from './parameters/settings-schemas.js';
+export { settingsFormats } from './parameters/settings-formats.js';
+export { settingsFromForm, CLEAR_FIELD, type SettingsFormData, type SettingsFormOptions, type SettingsFormResult } from './parameters/settings-from-form.js';
+export {
+  settingsCatalogue,
+  settingsCatalogues,
+  formatSettingsMessage,
+  type FieldText,
+  type SettingsCatalogue,
+  type SettingsFieldKey,
+  type SettingsMessageKey,
+  type SettingsSchemaName,
+} from './parameters/settings-catalogue.js';
 export type { SettingsReader } from './parameters/settings-reader.js';
 export { createSecretBox, generateSecretKey, type SecretBoxOptions } from './secrets/aes-gcm-secret-box.js';
 export type { EncryptedSecret, SecretBox } from './secrets/secret-box.js';
@@ -48,22 +63,22 @@ export type { EncryptedSecret, SecretBox } from './secrets/secret-box.js';
 export type { MailboxContext, Provider, ProviderInfo, ProviderRuntime, RecipientResult, SendContext, SendMode, SendReceipt } from './providers/provider.js';
 export { ProviderSelectionRequired, type ProviderChoice } from './providers/provider-selection-required.js';
 export { smtpProvider, type SmtpProviderOptions } from './providers/smtp/smtp-provider.js';
-export { sealSmtpSettings, openSmtpSettings, describeSmtpSettings } from './providers/smtp/smtp-settings-store.js';
+export { sealSmtpSettings, openSmtpSettings, describeSmtpSettings, completeSmtpSettings } from './providers/smtp/smtp-settings-store.js';
 export { smtpSettingsService, type SmtpSettingsService, type SmtpSettingsView } from './providers/smtp/smtp-settings-service.js';
 export { SealedSettingsService, providerSettingsKey, type SettingsCodec } from './providers/sealed-settings-service.js';
 export { emlProvider, type EmlProviderOptions } from './providers/eml/eml-provider.js';
 export { exchangeProvider, type ExchangeProviderOptions } from './providers/exchange/exchange-provider.js';
 export type { DelegatedAuth } from './providers/exchange/exchange-tokens.js';
 export { createHttpsTransport, type HttpsTransportOptions, type HttpTransport, type HttpRequest, type HttpResponse } from './providers/exchange/https-transport.js';
-export { sealExchangeSettings, openExchangeSettings, describeExchangeSettings, type ExchangeSettingsView } from './providers/exchange/exchange-settings-store.js';
+export { sealExchangeSettings, openExchangeSettings, describeExchangeSettings, completeExchangeSettings, type ExchangeSettingsView } from './providers/exchange/exchange-settings-store.js';
 export { exchangeSettingsService, type ExchangeSettingsService } from './providers/exchange/exchange-settings-service.js';
-export { exchangeSettingsSchema, type ExchangeSettings, type ExchangeSettingsInput, type StoredExchangeSettings } from './parameters/exchange-settings.js';
+export { exchangeSettingsSchema, exchangeCredentialIssues, type ExchangeSettings, type ExchangeSettingsInput, type StoredExchangeSettings } from './parameters/exchange-settings.js';
 // Connection checks (verifyConnection) and Exchange clouds
 export { verifyProviderConnection, type ConnectionCheck, type ConnectionCheckResult, type ConnectionCheckStatus, type VerifyConnectionOptions } from './providers/connection-check.js';
 export { EXCHANGE_CLOUDS, type ExchangeCloud, type ExchangeCloudInfo } from './providers/exchange/exchange-clouds.js';
 
 // Users and sender identity
-export type { DirectoryUser, SenderMode, UserDirectory, UserEmailOptions } from './users/user-directory.js';
+export type { DirectoryUser, SenderMode, UserDirectory, UserEmailOptions, UserEmailOptionsUpdate } from './users/user-directory.js';
 export { InMemoryUserDirectory } from './users/in-memory-user-directory.js';
 export type { ContactDirectory, DirectoryContact } from './users/contact-directory.js';
 export { InMemoryContactDirectory } from './users/in-memory-contact-directory.js';
@@ -82,6 +97,7 @@ export { Distributor } from './queue/distributor.js';
 export type { DistributionSummary, RunOnceOptions, StartOptions } from './queue/distributor-run.js';
 export { parseEvery } from './queue/parse-every.js';
 export type { DistributorOptions } from './queue/distributor-options.js';
+export { DISTRIBUTOR_LAST_RUN_KEY, type DistributorLastRun } from './queue/last-run.js';
 export { QueueEventEmitter, type QueueEventName, type QueueEvents } from './queue/queue-events.js';
 export { throttleDecision, THROTTLE_WINDOW_MS, type ThrottleDecision, type ThrottleInput } from './queue/throttle.js';
 export { retryDelayMs, type BackoffOptions } from './queue/backoff.js';
@@ -94,14 +110,19 @@ export {
   type CancelResult,
   type CancelSkipReason,
   type EmailHistoryEntry,
+  type HistoryExportOptions,
+  type HistoryListItem,
+  type HistoryListPage,
   type PurgeResult,
   type RetryResult,
   type RetrySkipReason,
 } from './history/history-service.js';
 export { formatHistoryTable, formatBytes } from './history/format-history-table.js';
+export type { RetryAvailability } from './history/retry-availability.js';
+export type { HistoryExportFormat } from './history/history-export.js';
 export { FINAL_STATUSES, type AttemptRecord, type EmailPatch, type EmailRecord, type EmailStatus, type NewEmailRecord, type RecipientRecord } from './store/email-record.js';
 export { newEmailId } from './store/email-id.js';
-export type { HistoryPage, HistoryQuery } from './store/history-query.js';
+export type { HistoryCountQuery, HistoryCounts, HistoryPage, HistoryQuery } from './store/history-query.js';
 export type { AttemptCompletion, ClaimOptions, EmailChange, ExtendLeasesOptions, FinishedAttempts, ReserveSendsOptions, SendReservation, Store } from './store/store.js';
 export { createSqliteStore, DEFAULT_SQLITE_FILENAME, type SqliteStoreOptions } from './store/sqlite/sqlite-store.js';
 export { createPostgresStore, type PostgresStoreOptions } from './store/postgres/postgres-store.js';

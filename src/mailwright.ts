@@ -4,7 +4,7 @@ import { HistoryService } from './history/history-service.js';
 import { silentLogger } from './logger.js';
 import { ParametersService } from './parameters/parameters-service.js';
 import { verifyProviderConnection, type ConnectionCheckResult, type VerifyConnectionOptions } from './providers/connection-check.js';
-import type { ProviderInfo } from './providers/provider.js';
+import type { Provider, ProviderInfo } from './providers/provider.js';
 import { ProviderRegistry } from './providers/provider-registry.js';
 import { createSecretBox } from './secrets/aes-gcm-secret-box.js';
 import type { SecretBox } from './secrets/secret-box.js';
@@ -37,6 +37,7 @@ import type { ForwardingAuditEntry } from './forwarding/policy/forwarding-audit.
 import type { ForwardingPlan } from './forwarding/policy/plan-forwards.js';
 import { checkMailwrightOptions, type MailwrightOptions } from './mailwright-options.js';
 import { ErrorCodes } from './errors/error-codes.js';
+import type { UserDirectory } from './users/user-directory.js';
 import { MailwrightError } from './errors/mailwright-error.js';
 
 /** One mailwright instance: the email subsystem of a host application. */
@@ -57,6 +58,10 @@ export interface Mailwright {
   readonly exchangeSettings: ExchangeSettingsService;
   /** Registered providers. */
   providers(): ProviderInfo[];
+  /** A registered provider itself (to use its optional abilities, e.g. reading inbox rules); MW_PROVIDER_NOT_FOUND naming the registered ids. */
+  provider(id: string): Provider;
+  /** The host's user directory, as given to `createMailwright()` (the admin console's Users page reads and updates it). */
+  readonly users: UserDirectory;
   /** Composes a draft for a user, with their resolved From. */
   compose(message: MessageInput, userId: string): Promise<Draft>;
   /**
@@ -220,6 +225,8 @@ export async function createMailwright(options: MailwrightOptions): Promise<Mail
     smtpSettings: smtpSettingsService(store, secrets),
     exchangeSettings: exchangeSettingsService(store, secrets),
     providers: () => registry.list(),
+    provider: (id) => registry.get(id),
+    users: options.users,
     compose: (message, userId) => sender.compose(message, userId),
     send: (draft, sendOptions) => track(sender.send(draft, sendOptions)),
     sendTestEmail: (testOptions) => track(sender.sendTestEmail(testOptions)),

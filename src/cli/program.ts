@@ -3,6 +3,7 @@ import { isMailwrightError } from '../errors/mailwright-error.js';
 import type { Mailwright } from '../mailwright.js';
 import type { CliContext } from './cli-context.js';
 import type { CliIo } from './cli-io.js';
+import { registerAdminCommand } from './commands/admin-command.js';
 import { registerForwardingCommand } from './commands/forwarding-command.js';
 import { registerHistoryCommand } from './commands/history-command.js';
 import { registerParamsCommand } from './commands/params-command.js';
@@ -55,7 +56,7 @@ export async function runCli(argv: string[], terminal: CliIo, extra: CommandRegi
     },
   };
   // The extra commands come first: `distribute`, the main job, heads `--help`.
-  for (const register of [...extra, registerHistoryCommand, registerRetryCommand, registerCancelCommand, registerPurgeCommand, registerTestEmailCommand, registerCheckCommand, registerParamsCommand, registerSmtpCommand, registerForwardingCommand]) {
+  for (const register of [...extra, registerHistoryCommand, registerRetryCommand, registerCancelCommand, registerPurgeCommand, registerTestEmailCommand, registerCheckCommand, registerParamsCommand, registerSmtpCommand, registerForwardingCommand, registerAdminCommand]) {
     register(program, ctx);
   }
 

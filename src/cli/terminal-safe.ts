@@ -3,11 +3,12 @@ import type { CliIo } from './cli-io.js';
 /**
  * Characters a terminal acts on instead of showing: C0 controls but tab and line feed (ESC
  * starts CSI and OSC sequences: colours, a cleared screen, a window title, a hyperlink hiding
- * its target; CR overwrites the line), DEL, C1 controls (8-bit CSI and OSC), and the Unicode
+ * its target; a CR not followed by LF overwrites the line, while CRLF, the line ending of a
+ * CSV export, is kept), DEL, C1 controls (8-bit CSI and OSC), and the Unicode
  * bidirectional marks, embeddings, overrides and isolates that reorder text on screen.
  */
 // eslint-disable-next-line no-control-regex -- control characters are exactly what is matched
-const TERMINAL_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const TERMINAL_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]|\r(?!\n)/g;
 
 /**
  * The text with every terminal control character written as a visible `\uXXXX` escape:

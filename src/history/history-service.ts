@@ -9,14 +9,39 @@ import { optionNames, refuseUnknownOptions } from '../parameters/option-names.js
 import type { ParametersService } from '../parameters/parameters-service.js';
 import type { QueueEventEmitter } from '../queue/queue-events.js';
 import type { AttemptRecord, EmailPatch, EmailRecord } from '../store/email-record.js';
-import type { HistoryPage, HistoryQuery } from '../store/history-query.js';
+import type { HistoryCountQuery, HistoryCounts, HistoryQuery } from '../store/history-query.js';
 import type { EmailChange, Store } from '../store/store.js';
+import { exportChunks, type HistoryExportFormat } from './history-export.js';
+import { retryAvailability, type RetryAvailability } from './retry-availability.js';
+
+/** A history record as a history screen lists it: with whether it can be retried. */
+export interface HistoryListItem extends EmailRecord {
+  /** Whether `history.retry` can send it again, and if not why. */
+  retry: RetryAvailability;
+}
+
+/** One page of `history.list()`, newest first. */
+export interface HistoryListPage {
+  /** The records of this page, newest first. */
+  items: HistoryListItem[];
+  /** Pass as `cursor` to get the next page; absent on the last page. */
+  nextCursor?: string;
+}
 
 /** A history record with its delivery attempts. */
-export interface EmailHistoryEntry extends EmailRecord {
+export interface EmailHistoryEntry extends HistoryListItem {
   /** Its delivery attempts, in order. */
   attemptLog: AttemptRecord[];
 }
+
+/** Options of {@link HistoryService.export}. */
+export interface HistoryExportOptions {
+  /** `csv` (a header line, then one line per email) or `json` (one array of records). @default 'csv' */
+  format?: HistoryExportFormat;
+}
+
+/** Page size of an export's reads. */
+const EXPORT_PAGE = 1000;
 
 /** Result of a retention purge. */
 export interface PurgeResult {
@@ -101,16 +126,62 @@ export class HistoryService {
     private readonly events: QueueEventEmitter,
   ) {}
 
-  /** Newest first, filtered; page with `cursor`. */
-  list(query: HistoryQuery = {}): Promise<HistoryPage> {
-    return this.store.listEmails(query);
+  /** Newest first, filtered; page with `cursor`. Each record says whether it can be retried, and if not why. */
+  async list(query: HistoryQuery = {}): Promise<HistoryListPage> {
+    const page = await this.store.listEmails(query);
+    const failed = page.items.filter((r) => r.status === 'failed').map((r) => r.id);
+    const kept = new Set(await this.store.keptMessageIds(failed));
+    return { ...page, items: page.items.map((record) => ({ ...record, retry: retryAvailability(record, kept.has(record.id)) })) };
   }
 
-  /** One email with its attempts, or undefined. */
+  /** One email with its attempts and whether it can be retried, or undefined. */
   async get(id: string): Promise<EmailHistoryEntry | undefined> {
     const record = await this.store.getEmail(id);
     if (record === undefined) return undefined;
-    return { ...record, attemptLog: await this.store.listAttempts(id) };
+    const kept = record.status === 'failed' && (await this.store.keptMessageIds([id])).length > 0;
+    return { ...record, retry: retryAvailability(record, kept), attemptLog: await this.store.listAttempts(id) };
+  }
+
+  /**
+   * How many emails the filters match (those of `list()`, without paging), by status and by
+   * failure code, and how many were sent over the per-minute limit: a dashboard's figures.
+   */
+  counts(query: HistoryCountQuery = {}): Promise<HistoryCounts> {
+    return this.store.countEmails(query);
+  }
+
+  /**
+   * Every email the filters match (those of `list()`, without paging), newest first, as CSV
+   * or JSON, in chunks to write as they come (e.g. `Readable.from(chunks).pipe(res)`). CSV
+   * cells that a spreadsheet would run as formulas are prefixed with `'`. The first page is
+   * read before this resolves, so a bad filter rejects it (MW_INVALID_QUERY), not the stream.
+   */
+  async export(query: HistoryCountQuery = {}, options: HistoryExportOptions = {}): Promise<AsyncIterable<string>> {
+    const format = options.format ?? 'csv';
+    if (format !== 'csv' && format !== 'json') {
+      throw new MailwrightError(ErrorCodes.INVALID_QUERY, `Unknown export format ${JSON.stringify(format)}.`, { fix: 'Pass { format: "csv" } or { format: "json" }.', details: { field: 'format' } });
+    }
+    if (query === null || typeof query !== 'object') {
+      throw new MailwrightError(ErrorCodes.INVALID_QUERY, 'history.export() takes the filters as an object.', { fix: 'Pass filters such as { status: "failed" }, or nothing.', details: { field: 'query' } });
+    }
+    const paging = ['limit', 'cursor'].filter((name) => name in query);
+    if (paging.length > 0) {
+      throw new MailwrightError(ErrorCodes.INVALID_QUERY, `history.export() exports every email the filters match; it takes no ${paging.join(' or ')}.`, {
+        fix: 'Pass the filters only, e.g. { status: "failed", since: "2026-11-01" }.',
+        details: { field: paging[0] },
+      });
+    }
+    const read = (cursor?: string) => this.store.listEmails({ ...query, limit: EXPORT_PAGE, ...(cursor !== undefined ? { cursor } : {}) });
+    const first = await read();
+    async function* pages(): AsyncGenerator<EmailRecord[]> {
+      let page = first;
+      yield page.items;
+      while (page.nextCursor !== undefined) {
+        page = await read(page.nextCursor);
+        yield page.items;
+      }
+    }
+    return exportChunks(pages(), format);
   }
 
   /**

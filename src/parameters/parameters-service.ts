@@ -3,8 +3,8 @@ import { MailwrightError } from '../errors/mailwright-error.js';
 import type { Provider } from '../providers/provider.js';
 import { usesMicrosoft365 } from '../providers/uses-microsoft-365.js';
 import type { Store } from '../store/store.js';
-import { effectivePerMinuteLimit, effectiveRetentionDays, emailParametersSchema, type EmailParameters, type EmailParametersInput } from './email-parameters.js';
-import { invalidSettings, settingsIssues, type SettingsIssue } from './parse-settings.js';
+import { effectivePerMinuteLimit, effectiveRetentionDays, emailParametersSchema, emailParametersSchemaFor, type EmailParameters, type EmailParametersInput } from './email-parameters.js';
+import { parseSettings, settingsIssues } from './parse-settings.js';
 
 /** Settings key of the email parameters. */
 export const EMAIL_PARAMETERS_KEY = 'email-parameters';
@@ -36,7 +36,7 @@ export class ParametersService {
   async get(): Promise<EmailParameters> {
     const parsed = emailParametersSchema.safeParse(await this.stored());
     if (!parsed.success) {
-      const issues = settingsIssues(parsed.error);
+      const issues = settingsIssues(parsed.error, emailParametersSchema);
       throw new MailwrightError(ErrorCodes.INVALID_SETTINGS, `The stored email parameters are not valid: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}.`, {
         fix: `Correct ${issues.map((i) => i.field).join(', ')} with parameters.update({ … }) (or \`mailwright params set KEY VALUE\`).`,
         details: { issues },
@@ -64,34 +64,16 @@ export class ParametersService {
   }
 
   /**
-   * Changes some parameters. Every bad field is reported in ONE
-   * MW_INVALID_SETTINGS error, and then nothing is changed.
+   * Changes some parameters. Every bad field is reported in ONE MW_INVALID_SETTINGS
+   * error (`details.issues`: each field's message, keyed by its dotted path), and then
+   * nothing is changed. Provider ids are checked against the registered providers.
    */
   async update(patch: Partial<EmailParametersInput>): Promise<EmailParameters> {
     // From what is stored, not from get(): a patch may correct a stored value get() refuses.
     // An unknown parameter in the patch is refused (a typo).
     const merged = { ...(await this.stored()), ...patch };
-    const parsed = emailParametersSchema.safeParse(merged);
-    const issues: SettingsIssue[] = parsed.success ? [] : settingsIssues(parsed.error);
-    issues.push(...this.providerIssues(merged));
-    if (!parsed.success || issues.length > 0) throw invalidSettings('email parameters', issues);
-    await this.deps.store.putSetting(EMAIL_PARAMETERS_KEY, parsed.data);
-    return parsed.data;
-  }
-
-  private providerIssues(value: Partial<EmailParametersInput>): SettingsIssue[] {
-    const providers = this.deps.providers();
-    const ids = providers.map((p) => p.id).join(', ') || 'none';
-    const issues: SettingsIssue[] = [];
-    const batch = value.batchProviderId;
-    if (typeof batch === 'string' && batch.trim() !== '') {
-      const provider = providers.find((p) => p.id === batch);
-      if (provider === undefined) issues.push({ field: 'batchProviderId', message: `No provider "${batch}"; registered: ${ids}` });
-      else if (!provider.batch) issues.push({ field: 'batchProviderId', message: `"${batch}" cannot send batch email (it is interactive only)` });
-    }
-    for (const id of Object.keys(value.perMinuteLimits ?? {})) {
-      if (!providers.some((p) => p.id === id)) issues.push({ field: `perMinuteLimits.${id}`, message: `No provider "${id}"; registered: ${ids}` });
-    }
-    return issues;
+    const params = parseSettings(emailParametersSchemaFor(this.deps.providers()), merged, 'email parameters');
+    await this.deps.store.putSetting(EMAIL_PARAMETERS_KEY, params);
+    return params;
   }
 }

@@ -2,14 +2,9 @@ import { z } from 'zod';
 import { ErrorCodes } from '../errors/error-codes.js';
 import { MailwrightError } from '../errors/mailwright-error.js';
 import { markSecretFields } from '../errors/secrets-in-play.js';
+import { settingsIssues, type SettingsIssue } from './settings-issues.js';
 
-/** One bad field of a settings object. */
-export interface SettingsIssue {
-  /** Dotted path, e.g. "perMinuteLimits.smtp". */
-  field: string;
-  /** What is wrong with the field (never echoes its value). */
-  message: string;
-}
+export { settingsIssues, type SettingsIssue } from './settings-issues.js';
 
 /** The MW_INVALID_SETTINGS error listing every bad field. */
 export function invalidSettings(what: string, issues: SettingsIssue[]): MailwrightError {
@@ -20,20 +15,18 @@ export function invalidSettings(what: string, issues: SettingsIssue[]): Mailwrig
   });
 }
 
-/** zod issues as {@link SettingsIssue}s (never echoing the received value: it may be a password). */
-export function settingsIssues(error: z.ZodError): SettingsIssue[] {
-  return error.issues.map((issue) => ({ field: issue.path.map(String).join('.'), message: issue.message }));
-}
-
 /**
  * Parses settings with a zod schema; on failure throws ONE MW_INVALID_SETTINGS
- * error whose message and `details.issues` list every bad field. The secrets of
+ * error whose message and `details.issues` list every bad field, with `more` issues
+ * found by checks outside the schema (e.g. against what is stored). The secrets of
  * settings parsed (passwords, client secrets, private keys) are remembered as
  * secrets in play, so no failure ever shows them.
  */
-export function parseSettings<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+export function parseSettings<S extends z.ZodType>(schema: S, value: unknown, what: string, more: readonly SettingsIssue[] = []): z.output<S> {
   const result = schema.safeParse(value);
-  if (!result.success) throw invalidSettings(what, settingsIssues(result.error));
+  const found = result.success ? [] : settingsIssues(result.error, schema);
+  const issues = [...found, ...more.filter((m) => !found.some((i) => i.field === m.field && i.messageKey === m.messageKey))];
+  if (!result.success || issues.length > 0) throw invalidSettings(what, issues);
   markSecretFields(result.data);
   return result.data;
 }

@@ -12,8 +12,12 @@ export const secretBinding = (providerId: string, field: string): string => `${p
 
 /** How one kind of provider settings is validated, sealed (secrets encrypted) and shown. */
 export interface SettingsCodec<Input, Stored, View> {
-  /** Validates the input (MW_INVALID_SETTINGS) and encrypts its secrets for storage, bound to the provider's settings. */
-  seal(input: Input, secrets: SecretBox, providerId: string): Stored;
+  /**
+   * Validates the input (MW_INVALID_SETTINGS) and encrypts its secrets for storage, bound to
+   * the provider's settings. A secret the input leaves out is kept from `previous` (the
+   * settings stored before); `null` clears it.
+   */
+  seal(input: Input, secrets: SecretBox, providerId: string, previous?: Stored): Stored;
   /** The stored settings as shown to people: without their secrets. */
   describe(stored: Stored): View;
 }
@@ -30,9 +34,14 @@ export class SealedSettingsService<Input, Stored, View> {
     private readonly codec: SettingsCodec<Input, Stored, View>,
   ) {}
 
-  /** Validates (MW_INVALID_SETTINGS listing every bad field), encrypts the secrets and saves. */
+  /**
+   * Validates (MW_INVALID_SETTINGS listing every bad field), encrypts the secrets and saves,
+   * replacing the settings stored before. A secret left out (a password field left blank on
+   * a settings screen) keeps the stored one; a secret given as `null` is cleared.
+   */
   async save(providerId: string, input: Input): Promise<View> {
-    const sealed = this.codec.seal(input, this.secrets, providerId);
+    const previous = await this.store.getSetting<Stored>(providerSettingsKey(providerId));
+    const sealed = this.codec.seal(input, this.secrets, providerId, previous);
     await this.store.putSetting(providerSettingsKey(providerId), sealed);
     return this.codec.describe(sealed);
   }

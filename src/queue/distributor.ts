@@ -14,6 +14,8 @@ import { resolveDistributorOptions, type DistributorOptions, type ResolvedDistri
 import type { DistributionSummary, RunOnceOptions, StartOptions } from './distributor-run.js';
 import { OutcomeRecorder } from './outcome-recorder.js';
 import { everyMs } from './parse-every.js';
+import { recordLastRun } from './last-run.js';
+import { toIso } from '../clock/clock.js';
 import type { QueueEventEmitter } from './queue-events.js';
 import { UnrecordedOutcomes } from './unrecorded-outcomes.js';
 
@@ -74,8 +76,15 @@ export class Distributor {
     // Outside start(), stop() still ends this run: sends in flight finish, the rest go back.
     const own = this.stopping === undefined ? new AbortController() : undefined;
     if (own !== undefined) this.stopping = own;
+    const run = { workerId: this.options.workerId, startedAt: toIso(this.deps.clock.now()) };
     try {
-      return await this.runWith(options);
+      const summary = await this.runWith(options);
+      await recordLastRun(this.deps.store, this.deps.clock, { ...run, summary });
+      return summary;
+    } catch (error) {
+      // The run's own error is the one to report, not a store that also fails to record it.
+      await recordLastRun(this.deps.store, this.deps.clock, { ...run, error }).catch(() => undefined);
+      throw error;
     } finally {
       if (own !== undefined && this.stopping === own) this.stopping = undefined;
     }

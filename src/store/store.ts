@@ -1,5 +1,5 @@
 import type { AttemptRecord, EmailPatch, EmailRecord, EmailStatus, NewEmailRecord } from './email-record.js';
-import type { HistoryPage, HistoryQuery } from './history-query.js';
+import type { HistoryCountQuery, HistoryCounts, HistoryPage, HistoryQuery } from './history-query.js';
 
 /** One attempt to finish: the email's patch and the attempt log entry. */
 export interface AttemptCompletion {
@@ -126,6 +126,13 @@ export interface Store {
   findByIdempotencyKey(key: string): Promise<EmailRecord | undefined>;
   /** One page of history matching the query, newest first. */
   listEmails(query: HistoryQuery): Promise<HistoryPage>;
+  /** How many emails match the filters (those of `listEmails`, without paging), by status and by failure code. */
+  countEmails(query: HistoryCountQuery): Promise<HistoryCounts>;
+  /**
+   * The ids among `ids` whose message is kept (an email still to be sent, or failed and not
+   * purged), in any order: the failed ones can be sent again with `history.retry`.
+   */
+  keptMessageIds(ids: readonly string[]): Promise<string[]>;
 
   /** Appends an attempt to its email's log (MW_EMAIL_NOT_FOUND for an unknown id). */
   appendAttempt(attempt: AttemptRecord): Promise<void>;

@@ -1,4 +1,4 @@
-import type { DirectoryUser, UserDirectory, UserEmailOptions } from './user-directory.js';
+import type { DirectoryUser, UserDirectory, UserEmailOptions, UserEmailOptionsUpdate } from './user-directory.js';
 
 /** A {@link UserDirectory} held in memory: for tests, demos and small hosts. */
 export class InMemoryUserDirectory implements UserDirectory {
@@ -18,9 +18,11 @@ export class InMemoryUserDirectory implements UserDirectory {
     return user === undefined ? undefined : structuredClone(user);
   }
 
-  async updateOptions(id: string, options: Partial<UserEmailOptions>): Promise<void> {
+  async updateOptions(id: string, options: UserEmailOptionsUpdate): Promise<void> {
     const user = this.users.get(id);
     if (user === undefined) throw new Error(`No user with id "${id}"`);
-    user.options = { ...user.options, ...options };
+    const merged: Record<string, unknown> = { ...user.options, ...options };
+    for (const key of Object.keys(merged)) if (merged[key] === undefined) delete merged[key];
+    user.options = merged as UserEmailOptions;
   }
 }

@@ -20,6 +20,14 @@ export interface UserEmailOptions {
   language?: string;
 }
 
+/**
+ * A change of a user's email options, as `userEmailOptionsSchema` returns it from a
+ * settings form: each option given is set, and one given as `undefined` is cleared (a
+ * Sender email emptied on the form). Typed so that the schema's output is accepted under
+ * `exactOptionalPropertyTypes` too.
+ */
+export type UserEmailOptionsUpdate = { [K in keyof UserEmailOptions]?: UserEmailOptions[K] | undefined };
+
 /** A user as the host application's directory knows them. */
 export interface DirectoryUser {
   /** The user's id in the host application. */
@@ -41,6 +49,6 @@ export interface DirectoryUser {
 export interface UserDirectory {
   /** The user with this id, or undefined. */
   getUser(id: string): Promise<DirectoryUser | undefined>;
-  /** Merges `options` into the user's stored email options. */
-  updateOptions(id: string, options: Partial<UserEmailOptions>): Promise<void>;
+  /** Merges `options` into the user's stored email options; an option given as `undefined` is cleared. */
+  updateOptions(id: string, options: UserEmailOptionsUpdate): Promise<void>;
 }

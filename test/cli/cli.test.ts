@@ -110,13 +110,23 @@ describe('mailwright CLI (in-process, real SQLite file and SMTP server)', () => 
   });
 
   it('history filters and prints JSON; distribute --once; purge', async () => {
-    const failed = JSON.parse((await cli('history', '--status', 'failed', '--json')).out) as { failure: { code: string } }[];
+    const failed = JSON.parse((await cli('history', '--status', 'failed', '--json')).out) as { id: string; failure: { code: string } }[];
     expect(failed.map((r) => r.failure.code)).toEqual(['MW_SEND_AS_DENIED']);
     expect(JSON.parse((await cli('history', '--code', 'MW_SEND_AS_DENIED', '--json')).out)).toEqual(failed);
     expect(JSON.parse((await cli('history', '--code', 'MW_RECIPIENT_UNKNOWN', '--json')).out)).toEqual([]);
     const bySender = JSON.parse((await cli('history', '--sender', 'MAILER@contoso.com', '--json')).out) as unknown[];
     expect(bySender).toHaveLength(1);
     expect((await cli('history')).out).toContain('MW_SEND_AS_DENIED');
+    expect(JSON.parse((await cli('history', '--recipient', 'ADMIN@', '--subject', 'TEST EMAIL', '--meta', 'testEmail=x', '--json')).out)).toEqual([]);
+    expect(JSON.parse((await cli('history', '--recipient', 'ADMIN@', '--subject', 'TEST EMAIL', '--json')).out)).toHaveLength(2);
+    const badMeta = await cli('history', '--meta', 'recordId');
+    expect(badMeta.code).toBe(ExitCodes.USAGE);
+    expect(badMeta.err).toContain('--meta takes KEY=VALUE');
+    const csv = (await cli('history', '--status', 'failed', '--export', 'csv')).out.trim().split('\r\n');
+    expect(csv[0]).toMatch(/^id,createdAt,status,/);
+    expect(csv.slice(1).map((line) => line.split(',')[2])).toEqual(['failed']);
+    expect(JSON.parse((await cli('history', '--export', 'json', '--code', 'MW_SEND_AS_DENIED')).out)).toEqual([expect.objectContaining({ id: failed[0]!.id })]);
+    expect((await cli('history', '--export', 'xml')).err).toContain('Error MW_INVALID_QUERY: Unknown export format "xml"');
 
     const run = await cli('distribute', '--once');
     expect(run.code).toBe(ExitCodes.OK);

@@ -12,7 +12,8 @@ import { newRecord, sendAsDenied } from '../store/support/email-fixtures.js';
 
 /** What a terminal acts on: C0 controls but tab and line feed, DEL, C1 controls (8-bit CSI, OSC…), and bidirectional overrides. */
 // eslint-disable-next-line no-control-regex -- control characters are exactly what is matched
-const TERMINAL_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+/** What a terminal acts on: C0 controls but tab, LF and the CR of a CRLF line ending; DEL, C1, bidirectional controls. */
+const TERMINAL_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]|\r(?!\n)/;
 
 // An inbound subject and sender name as an attacker writes them: set the window title, clear the screen,
 // a hyperlink hiding its target, an 8-bit CSI colour, a carriage return overwriting the line, a right-to-left override.
@@ -88,5 +89,9 @@ describe('CLI output never carries terminal control sequences from stored text',
         if (!TERMINAL_CONTROL.test(text)) expect(safe).toBe(text);
       }),
     );
+  });
+
+  it('keeps CRLF line endings (a CSV export) and escapes a CR that would overwrite the line', () => {
+    expect(terminalSafe('id,subject\r\n1,"Paid\rFAKE"\r\n')).toBe('id,subject\r\n1,"Paid\\u000dFAKE"\r\n');
   });
 });

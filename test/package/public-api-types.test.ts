@@ -1,10 +1,15 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 
 const root = join(import.meta.dirname, '..', '..');
 const src = join(root, 'src') + '/';
 
-/** The public API as the compiler sees it: the declarations src/index.ts exports. */
+/** The package's entry points (package.json `exports`) as their sources: `./dist/admin/index.js` → src/admin/index.ts. */
+const exportsMap = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, { types: string; import: string }> }).exports;
+const entryPoints = Object.values(exportsMap).map((entry) => join(root, entry.import.replace(/^\.\/dist\//, 'src/').replace(/\.js$/, '.ts')));
+
+/** The public API as the compiler sees it: the declarations the package's entry points export. */
 interface PublicApi {
   checker: ts.TypeChecker;
   /** The exported declarations, aliases resolved to what they name. */
@@ -14,14 +19,14 @@ interface PublicApi {
 /** What an export alias names (the symbol itself when it is not an alias). */
 const resolveAlias = (checker: ts.TypeChecker, symbol: ts.Symbol): ts.Symbol => (symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol);
 
-/** Compiles src/index.ts (and what it imports) once; every test reads the same program. */
+/** Compiles the entry points (and what they import) once; every test reads the same program. */
 function loadPublicApi(): PublicApi {
   const { config } = ts.readConfigFile(join(root, 'tsconfig.build.json'), (path) => ts.sys.readFile(path));
   const { options } = ts.parseJsonConfigFileContent(config, ts.sys, root);
-  const program = ts.createProgram([join(src, 'index.ts')], { ...options, noEmit: true });
+  const program = ts.createProgram(entryPoints, { ...options, noEmit: true });
   const checker = program.getTypeChecker();
-  const index = checker.getSymbolAtLocation(program.getSourceFile(join(src, 'index.ts'))!)!;
-  return { checker, exported: new Set(checker.getExportsOfModule(index).map((symbol) => resolveAlias(checker, symbol))) };
+  const exported = entryPoints.flatMap((entry) => checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(entry)!)!));
+  return { checker, exported: new Set(exported.map((symbol) => resolveAlias(checker, symbol))) };
 }
 
 /**
@@ -89,6 +94,13 @@ function undocumented({ checker, exported }: PublicApi): string[] {
 
 describe('the public API', () => {
   let api: PublicApi;
+
+  it('each entry point of package.json exports has its types next to its module, from a source file', () => {
+    expect(Object.keys(exportsMap)).toEqual(['.', './admin']);
+    for (const entry of Object.values(exportsMap)) expect(entry.types).toBe(entry.import.replace(/\.js$/, '.d.ts'));
+    for (const entry of entryPoints) expect(existsSync(entry)).toBe(true);
+  });
+
   beforeAll(() => {
     api = loadPublicApi();
   }, 60_000);

@@ -98,7 +98,7 @@ describe('email parameters', () => {
 describe('settings JSON Schemas', () => {
   it('describe every settings object, with defaults and write-only passwords', () => {
     const schemas = settingsJsonSchemas();
-    expect(Object.keys(schemas)).toEqual(['emailParameters', 'smtpSettings', 'userEmailOptions']);
+    expect(Object.keys(schemas)).toEqual(['emailParameters', 'smtpSettings', 'exchangeSettings', 'userEmailOptions']);
     const params = schemas.emailParameters as { properties: Record<string, { default?: unknown }> };
     expect(params.properties.historyRetentionDays?.default).toBe(30);
     expect(params.properties.maxDeferrals?.default).toBe(10);

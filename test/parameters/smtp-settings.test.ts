@@ -28,7 +28,7 @@ describe('SMTP settings', () => {
     async (mailbox) => {
       const { saved, settings } = service();
       const error = await expectMailwrightError(settings.save('smtp', { ...BASE, mailbox }), ErrorCodes.INVALID_SETTINGS);
-      expect(issuesOf(error)).toEqual([{ field: 'mailbox', message: expect.stringMatching(/^Enter the mailbox as an email address/) }]);
+      expect(issuesOf(error)).toEqual([{ field: 'mailbox', message: expect.stringMatching(/^Enter the mailbox as an email address/), messageKey: 'smtpSettings.mailbox' }]);
       expect(error.message).toContain('- mailbox: Enter the mailbox as an email address');
       expect(saved.size).toBe(0);
       expect(() => smtpProvider({ settings: { ...BASE, mailbox } })).toThrow(expect.objectContaining({ code: ErrorCodes.INVALID_SETTINGS }));
@@ -43,7 +43,7 @@ describe('SMTP settings', () => {
   it.each([[true], [false]])('a user name without a password is refused naming `password` (requireAuth %p); nothing is saved', async (requireAuth) => {
     const { saved, settings } = service();
     const error = await expectMailwrightError(settings.save('smtp', { host: 'smtp.contoso.com', requireAuth, username: 'mailer@contoso.com' }), ErrorCodes.INVALID_SETTINGS);
-    expect(issuesOf(error)).toEqual([{ field: 'password', message: 'A user name was given without a password: enter the password, or clear the user name' }]);
+    expect(issuesOf(error)).toEqual([{ field: 'password', message: 'A user name was given without a password: enter the password, or clear the user name.', messageKey: 'usernameNeedsPassword' }]);
     expect(saved.size).toBe(0);
     expect(() => smtpProvider({ settings: { host: 'smtp.contoso.com', requireAuth, username: 'mailer@contoso.com' } })).toThrow(/password: A user name was given without a password/);
   });

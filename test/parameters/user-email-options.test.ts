@@ -2,6 +2,7 @@ import { ErrorCodes } from '../../src/errors/error-codes.js';
 import { MailwrightError } from '../../src/errors/mailwright-error.js';
 import { parseAddress } from '../../src/message/address.js';
 import { settingsJsonSchemas } from '../../src/parameters/json-schemas.js';
+import { settingsFormats } from '../../src/parameters/settings-formats.js';
 import { parseSettings } from '../../src/parameters/parse-settings.js';
 import { userEmailOptionsSchema } from '../../src/parameters/user-email-options.js';
 
@@ -25,10 +26,12 @@ describe('userEmailOptionsSchema: the Sender email', () => {
     expect(thrown).toMatchObject({ code: ErrorCodes.INVALID_SETTINGS, details: { issues: [{ field: 'senderEmail' }] } });
   });
 
-  it('its JSON Schema has no pattern or format that would refuse what send() accepts, and says the library checks it', () => {
+  it("its JSON Schema has no pattern or standard format that would refuse what send() accepts: mailwright's own format, which settingsFormats checks as send() does", () => {
     const senderEmail = (settingsJsonSchemas().userEmailOptions as { properties: Record<string, Record<string, unknown>> }).properties.senderEmail;
-    expect(senderEmail).toMatchObject({ type: 'string', description: expect.stringContaining('mailwright checks it') });
+    expect(senderEmail).toMatchObject({ type: 'string', format: 'mailwright-address', description: expect.stringContaining('mailwright checks it') });
     expect(senderEmail).not.toHaveProperty('pattern');
-    expect(senderEmail).not.toHaveProperty('format');
+    const check = settingsFormats['mailwright-address']!;
+    for (const address of ['jörg@bücher.example', '"ana smith"@contoso.com', ' ana@xn--bcher-kva.example ']) expect(check(address)).toBe(true);
+    for (const address of ['no-at-sign', 'ana@contoso', 'Ana <ana@contoso.com>', '']) expect(check(address)).toBe(false);
   });
 });

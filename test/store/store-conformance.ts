@@ -4,6 +4,7 @@ import type { EmailPatch, EmailRecord, EmailStatus, NewEmailRecord } from '../..
 import type { Store } from '../../src/store/store.js';
 import { expectMailwrightError } from '../support/expect-mailwright-error.js';
 import { at, attemptOf, msAt, newRecord, sendAsDenied } from './support/email-fixtures.js';
+import { describeHistoryScreens } from './conformance/history-screens.js';
 
 /** The record the store should hand back for an inserted one (no payload; createdAt = updatedAt). */
 function stored(record: NewEmailRecord): EmailRecord {
@@ -437,6 +438,8 @@ export function describeStoreConformance(name: string, factory: () => Promise<St
         await expectMailwrightError(store.listEmails({ until: new Date(Number.NaN) }), ErrorCodes.INVALID_QUERY);
       });
     });
+
+    describeHistoryScreens(() => store);
 
     describe('attempts', () => {
       it('lists an email\'s attempts in the order they were appended', async () => {

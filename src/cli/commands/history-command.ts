@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { formatHistoryTable } from '../../history/format-history-table.js';
+import type { HistoryExportFormat } from '../../history/history-export.js';
 import type { EmailStatus } from '../../store/email-record.js';
 import type { CliContext } from '../cli-context.js';
 import { historyFilterQuery, withHistoryFilters, type HistoryFilterFlags } from './history-filter-options.js';
@@ -8,6 +9,7 @@ interface HistoryFlags extends HistoryFilterFlags {
   status?: string;
   limit: string;
   json?: boolean;
+  export?: string;
 }
 
 /** `mailwright history`: list history records as a table or JSON. */
@@ -20,13 +22,15 @@ export function registerHistoryCommand(program: Command, ctx: CliContext): void 
   )
     .option('--limit <n>', 'maximum number of records', '50')
     .option('--json', 'print JSON (one array) instead of a table')
+    .option('--export <format>', 'print every email the filters match (no --limit) as csv or json')
     .action(async (flags: HistoryFlags) => {
       const mailwright = await ctx.open();
-      const { items } = await mailwright.history.list({
-        ...(flags.status ? { status: flags.status.split(',') as EmailStatus[] } : {}),
-        ...historyFilterQuery(flags),
-        limit: Number(flags.limit),
-      });
+      const filters = { ...(flags.status ? { status: flags.status.split(',') as EmailStatus[] } : {}), ...historyFilterQuery(flags) };
+      if (flags.export !== undefined) {
+        for await (const chunk of await mailwright.history.export(filters, { format: flags.export as HistoryExportFormat })) ctx.io.out(chunk);
+        return;
+      }
+      const { items } = await mailwright.history.list({ ...filters, limit: Number(flags.limit) });
       if (flags.json) ctx.io.out(JSON.stringify(items, null, 2));
       else if (items.length === 0) ctx.io.out('No email matches.');
       else ctx.io.out(formatHistoryTable(items, { width: ctx.io.columns }));

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import type { ErrorCode } from '../../errors/error-codes.js';
 import type { Mailwright } from '../../mailwright.js';
 import type { EmailStatus } from '../../store/email-record.js';
@@ -10,16 +10,31 @@ export interface HistoryFilterFlags {
   sender?: string;
   provider?: string;
   code?: string;
+  recipient?: string;
+  user?: string;
+  subject?: string;
+  meta?: Record<string, string>;
   since?: string;
   until?: string;
 }
 
-/** Adds `--sender`, `--provider`, `--code`, `--since` and `--until` to a command. */
+/** `--meta KEY=VALUE`, repeatable: each pair is added; one without `=` is a usage error. */
+function collectMeta(pair: string, previous: Record<string, string> = {}): Record<string, string> {
+  const at = pair.indexOf('=');
+  if (at <= 0) throw new InvalidArgumentError('--meta takes KEY=VALUE, e.g. --meta recordId=CASE-42.');
+  return { ...previous, [pair.slice(0, at)]: pair.slice(at + 1) };
+}
+
+/** Adds `--sender`, `--provider`, `--code`, `--recipient`, `--user`, `--subject`, `--meta`, `--since` and `--until` to a command. */
 export function withHistoryFilters(command: Command): Command {
   return command
     .option('--sender <address>', 'only email from this address (case-insensitive)')
     .option('--provider <id>', 'only email sent with this provider')
     .option('--code <codes>', 'only email whose failure has this code (e.g. MW_SEND_AS_DENIED); comma-separated for several')
+    .option('--recipient <text>', 'only email with a recipient whose address contains this text (case-insensitive)')
+    .option('--user <id>', 'only email sent for this user id')
+    .option('--subject <text>', 'only email whose subject contains this text (case-insensitive)')
+    .option('--meta <key=value>', 'only email whose meta has this text value; repeat for several', collectMeta)
     .option('--since <date>', 'created at or after this ISO date/time')
     .option('--until <date>', 'created before this ISO date/time');
 }
@@ -30,6 +45,10 @@ export function historyFilterQuery(flags: HistoryFilterFlags): HistoryQuery {
     ...(flags.sender ? { sender: flags.sender } : {}),
     ...(flags.provider ? { providerId: flags.provider } : {}),
     ...(flags.code ? { failureCode: flags.code.split(',').map((c) => c.trim()) as ErrorCode[] } : {}),
+    ...(flags.recipient ? { recipient: flags.recipient } : {}),
+    ...(flags.user ? { userId: flags.user } : {}),
+    ...(flags.subject ? { subject: flags.subject } : {}),
+    ...(flags.meta !== undefined ? { meta: flags.meta } : {}),
     ...(flags.since ? { since: flags.since } : {}),
     ...(flags.until ? { until: flags.until } : {}),
   };

@@ -9,9 +9,8 @@ import { domainOf } from '../../message/address.js';
 import { asciiAddress } from '../../message/ascii-domain.js';
 import { encodeMessage } from '../../message/encode-message.js';
 import type { Address, EmailMessage } from '../../message/message.js';
-import { parseSettings } from '../../parameters/parse-settings.js';
 import { optionNames, refuseUnknownOptions } from '../../parameters/option-names.js';
-import { smtpSettingsSchema, type SmtpSettings, type SmtpSettingsInput, type StoredSmtpSettings } from '../../parameters/smtp-settings.js';
+import type { SmtpSettings, SmtpSettingsInput, StoredSmtpSettings } from '../../parameters/smtp-settings.js';
 import type { SenderMode } from '../../users/user-directory.js';
 import { connectionResult, problemFrom, type ConnectionCheck, type ConnectionCheckResult, type VerifyConnectionOptions } from '../connection-check.js';
 import type { Provider, ProviderRuntime, RecipientResult, SendContext, SendReceipt } from '../provider.js';
@@ -19,7 +18,7 @@ import { SmtpSession, UnusableAuthError, type SmtpError } from './smtp-session.j
 import { SmtpTranscript } from './smtp-transcript.js';
 import { providerCountOption } from '../provider-count-option.js';
 import { providerSettingsKey } from '../sealed-settings-service.js';
-import { openSmtpSettings } from './smtp-settings-store.js';
+import { completeSmtpSettings, openSmtpSettings } from './smtp-settings-store.js';
 
 /** Options of {@link smtpProvider}. */
 export interface SmtpProviderOptions {
@@ -81,7 +80,7 @@ const SMTP_OPTIONS = optionNames<SmtpProviderOptions>({ id: true, displayName: t
 export function smtpProvider(options: SmtpProviderOptions = {}): Provider {
   refuseUnknownOptions(options, SMTP_OPTIONS, 'smtpProvider options');
   const id = options.id ?? 'smtp';
-  const inline = options.settings === undefined ? undefined : parseSettings(smtpSettingsSchema, options.settings, 'SMTP settings');
+  const inline = options.settings === undefined ? undefined : completeSmtpSettings(options.settings);
   const maxConnections = providerCountOption({ label: 'SMTP', id }, 'maxConnections', options.maxConnections, 5);
   // Every send holds one of these slots from checkout to checkin, so at most `maxConnections` are open.
   const slots = new PQueue({ concurrency: maxConnections });

@@ -1,17 +1,26 @@
 import { parseSettings } from '../../parameters/parse-settings.js';
-import { smtpSettingsSchema, type SmtpSettings, type SmtpSettingsInput, type StoredSmtpSettings } from '../../parameters/smtp-settings.js';
+import { smtpPasswordIssues, smtpSettingsSchema, type SmtpSettings, type SmtpSettingsInput, type StoredSmtpSettings } from '../../parameters/smtp-settings.js';
 import type { SecretBox } from '../../secrets/secret-box.js';
 import { secretBinding } from '../sealed-settings-service.js';
 import { markSecretFields } from '../../errors/secrets-in-play.js';
 
+/** Settings given in code, complete (MW_INVALID_SETTINGS listing every bad field; a user name needs its password). */
+export function completeSmtpSettings(input: SmtpSettingsInput): SmtpSettings {
+  const { password, ...rest } = parseSettings(smtpSettingsSchema, input, 'SMTP settings', smtpPasswordIssues(input, false));
+  return typeof password === 'string' ? { ...rest, password } : rest;
+}
+
 /**
- * Validates SMTP settings (MW_INVALID_SETTINGS listing every bad field) and
- * replaces the password by its encrypted form for storage, bound to the
- * settings of provider `providerId` (it opens nowhere else).
+ * Validates SMTP settings (MW_INVALID_SETTINGS listing every bad field) and replaces the
+ * password by its encrypted form for storage, bound to the settings of provider
+ * `providerId` (it opens nowhere else). A password left out keeps the one of `previous`
+ * (the settings stored before), `password: null` clears it.
  */
-export function sealSmtpSettings(input: SmtpSettingsInput, secrets: SecretBox, providerId: string): StoredSmtpSettings {
-  const { password, ...rest } = parseSettings(smtpSettingsSchema, input, 'SMTP settings');
-  return password === undefined ? rest : { ...rest, passwordSecret: secrets.encrypt(password, secretBinding(providerId, 'password')) };
+export function sealSmtpSettings(input: SmtpSettingsInput, secrets: SecretBox, providerId: string, previous?: StoredSmtpSettings): StoredSmtpSettings {
+  const kept = previous?.passwordSecret;
+  const { password, ...rest } = parseSettings(smtpSettingsSchema, input, 'SMTP settings', smtpPasswordIssues(input, kept !== undefined));
+  if (typeof password === 'string') return { ...rest, passwordSecret: secrets.encrypt(password, secretBinding(providerId, 'password')) };
+  return password === undefined && kept !== undefined ? { ...rest, passwordSecret: kept } : rest;
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Clock } from '../../clock/clock.js';
 import { ErrorCodes } from '../../errors/error-codes.js';
 import { MailwrightError } from '../../errors/mailwright-error.js';
 import type { AttemptRecord, EmailPatch, EmailRecord, NewEmailRecord } from '../email-record.js';
-import type { HistoryPage, HistoryQuery } from '../history-query.js';
+import type { HistoryCountQuery, HistoryCounts, HistoryPage, HistoryQuery } from '../history-query.js';
 import type { AttemptCompletion, ClaimOptions, EmailChange, ExtendLeasesOptions, FinishedAttempts, ReserveSendsOptions, SendReservation, Store } from '../store.js';
 import { appendedLog, attemptLogLine, parseAttemptLog } from './attempt-log.js';
 import { claimDueEmails, countDueEmails } from './claim-due-emails.js';
@@ -13,7 +13,8 @@ import { purgeFinished, type LongPurge } from './purge-finished.js';
 import { dropsPayload, dropPayloads } from './email-payloads.js';
 import { patchToColumns, rowToEmail } from './email-row.js';
 import { toEpochMs } from './epoch-time.js';
-import { toHistoryFilter } from './history-filter.js';
+import { toCountFilter, toHistoryFilter } from './history-filter.js';
+import { countEmails, idsWithMessage } from './count-emails.js';
 import { listEmailPage } from './list-emails.js';
 import { extendLeasedEmails, releaseLeasedEmails } from './leases.js';
 import { reserveSends } from './reserve-sends.js';
@@ -165,6 +166,14 @@ export class KyselyStore implements Store {
 
   listEmails(query: HistoryQuery): Promise<HistoryPage> {
     return this.run('list the history', () => listEmailPage(this.db, this.dialect, toHistoryFilter(query)));
+  }
+
+  countEmails(query: HistoryCountQuery): Promise<HistoryCounts> {
+    return this.run('count the history', () => countEmails(this.db, this.dialect, toCountFilter(query)));
+  }
+
+  keptMessageIds(ids: readonly string[]): Promise<string[]> {
+    return this.run('read which messages are kept', () => idsWithMessage(this.db, ids));
   }
 
   appendAttempt(attempt: AttemptRecord): Promise<void> {

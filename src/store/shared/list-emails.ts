@@ -1,27 +1,17 @@
-import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
+import type { Kysely } from 'kysely';
 import { EMAIL_STATUSES, type EmailStatus } from '../email-record.js';
 import type { HistoryPage } from '../history-query.js';
 import { rowToEmail } from './email-row.js';
 import { encodeHistoryCursor } from './history-cursor.js';
 import type { HistoryFilter } from './history-filter.js';
+import { whereFiltered } from './where-filtered.js';
 import { EMAIL_COLUMNS, type StoreDatabase } from './store-database.js';
 import type { StoreDialect } from './store-migrations.js';
 
-type EmailsQuery = SelectQueryBuilder<StoreDatabase, 'emails', object>;
-
-/** The code of an email's failure, read from its JSON (no index: it narrows rows another filter found). */
-const failureCode = (dialect: StoreDialect) => (dialect === 'sqlite' ? sql<string>`json_extract(failure_json, '$.code')` : sql<string>`(failure_json::jsonb ->> 'code')`);
-
 /** The filters other than status, newest first, one row more than the page. */
 function newestFirst(db: Kysely<StoreDatabase>, dialect: StoreDialect, filter: HistoryFilter, status: EmailStatus) {
-  let query: EmailsQuery = db.selectFrom('emails');
-  const { senderAddress, providerId, failureCodes, sinceMs, untilMs, cursor } = filter;
-  query = query.where('status', '=', status);
-  if (senderAddress !== undefined) query = query.where('sender_address', '=', senderAddress);
-  if (providerId !== undefined) query = query.where('provider_id', '=', providerId);
-  if (failureCodes !== undefined) query = query.where(failureCode(dialect), 'in', failureCodes);
-  if (sinceMs !== undefined) query = query.where('created_at_ms', '>=', sinceMs);
-  if (untilMs !== undefined) query = query.where('created_at_ms', '<', untilMs);
+  let query = whereFiltered(db.selectFrom('emails').where('status', '=', status), dialect, filter);
+  const { cursor } = filter;
   if (cursor !== undefined) {
     // The plain `<=` lets the index range start at the cursor; the tuple settles ties.
     query = query

@@ -5,6 +5,7 @@ import { systemClock, type Clock } from '../../clock/clock.js';
 import { ErrorCodes } from '../../errors/error-codes.js';
 import { MailwrightError } from '../../errors/mailwright-error.js';
 import { KyselyStore } from '../shared/kysely-store.js';
+import { SQLITE_LOWER_FUNCTION } from '../shared/where-filtered.js';
 import type { StoreDatabase } from '../shared/store-database.js';
 import { migrateToLatest } from '../shared/store-migrations.js';
 import type { Store } from '../store.js';
@@ -77,6 +78,7 @@ function openDatabase(filename: string, busyTimeoutMs: number, pragmas: readonly
   const db = new Database(filename, { timeout: busyTimeoutMs });
   try {
     for (const pragma of pragmas) db.pragma(pragma);
+    db.function(SQLITE_LOWER_FUNCTION, { deterministic: true }, (text: unknown) => (typeof text === 'string' ? text.toLowerCase() : text));
   } catch (error) {
     db.close();
     throw error;

@@ -100,6 +100,8 @@ export function workerSqliteStore(options: { filename: string; busyTimeoutMs: nu
     getPayloads: (ids) => call('getPayloads', [ids]),
     findByIdempotencyKey: (key) => call('findByIdempotencyKey', [key]),
     listEmails: (query) => call('listEmails', [query]),
+    countEmails: (query) => call('countEmails', [query]),
+    keptMessageIds: (ids) => call('keptMessageIds', [ids]),
     appendAttempt: (attempt) => call('appendAttempt', [attempt]),
     finishAttempt: (emailId, patch, attempt) => call('finishAttempt', [emailId, patch, attempt]),
     finishAttempts: (items) => call('finishAttempts', [items]),
