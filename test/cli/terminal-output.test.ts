@@ -10,9 +10,8 @@ import { terminalSafe } from '../../src/cli/terminal-safe.js';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { newRecord, sendAsDenied } from '../store/support/email-fixtures.js';
 
-/** What a terminal acts on: C0 controls but tab and line feed, DEL, C1 controls (8-bit CSI, OSC…), and bidirectional overrides. */
+/** What a terminal acts on: C0 controls but tab, LF and the CR of a CRLF line ending; DEL, C1 controls (8-bit CSI, OSC…), and bidirectional overrides. */
 // eslint-disable-next-line no-control-regex -- control characters are exactly what is matched
-/** What a terminal acts on: C0 controls but tab, LF and the CR of a CRLF line ending; DEL, C1, bidirectional controls. */
 const TERMINAL_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]|\r(?!\n)/;
 
 // An inbound subject and sender name as an attacker writes them: set the window title, clear the screen,
