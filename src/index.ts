@@ -143,3 +143,6 @@ export { AutoForwarder, type InboundDelivery, type InboundResult, type AutoForwa
 export type { ForwardingAuditEntry, AuditTarget } from './forwarding/policy/forwarding-audit.js';
 export { formatAuditEntry } from './forwarding/policy/format-audit-entry.js';
 export { TypedEventEmitter } from './typed-event-emitter.js';
+
+// The `mailwright` command
+export { ExitCodes, type ExitCode } from './cli/exit-codes.js';
