@@ -6,7 +6,7 @@ export type { MailwrightOptions } from './mailwright-options.js';
 // Time
 export { systemClock, toIso, type Clock } from './clock/clock.js';
 export { ManualClock } from './clock/manual-clock.js';
-export { silentLogger, type Logger } from './logger.js';
+export { silentLogger, type Logger, type LogFields } from './logger.js';
 
 // Errors and the failure catalogue
 export { ErrorCodes, type ErrorCode } from './errors/error-codes.js';
@@ -142,7 +142,7 @@ export { ForwardingPolicyService, FORWARDING_POLICY_KEY, type ForwardingAuditOpt
 export { AutoForwarder, type InboundDelivery, type InboundResult, type AutoForwardOutcome } from './forwarding/policy/auto-forwarder.js';
 export type { ForwardingAuditEntry, AuditTarget } from './forwarding/policy/forwarding-audit.js';
 export { formatAuditEntry } from './forwarding/policy/format-audit-entry.js';
-export { TypedEventEmitter } from './typed-event-emitter.js';
+export { TypedEventEmitter, type TypedEventEmitterOptions } from './typed-event-emitter.js';
 
 // The `mailwright` command
 export { ExitCodes, type ExitCode } from './cli/exit-codes.js';

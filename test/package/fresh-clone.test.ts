@@ -3,9 +3,15 @@ import { copyFile, cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import ts from 'typescript';
 
 const run = promisify(execFile);
 const root = join(import.meta.dirname, '..', '..');
+const manifest = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as {
+  exports: Record<string, { types: string }>;
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
+};
+const optionalPeers = Object.entries(manifest.peerDependenciesMeta ?? {}).flatMap(([name, meta]) => (meta.optional === true ? [name] : []));
 
 /** Runs a command in `cwd` with npm's cache in the temp folder (npx then keeps nothing in ~/.npm). */
 async function sh(cwd: string, command: string, args: string[], env: Record<string, string> = {}): Promise<string> {
@@ -79,5 +85,39 @@ describe('a fresh clone, after `npm install`', () => {
       }
     }
     expect(missing).toEqual([]);
+  }, 60_000);
+
+  // A consumer's compiler reads the declarations its imports reach: none may import a package
+  // the consumer need not have (with skipLibCheck: false that would be TS2307).
+  it('its declarations, from every entry point, never import an optional peer dependency', async () => {
+    const seen = new Set<string>();
+    const offending: string[] = [];
+    const visit = async (file: string): Promise<void> => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const { fileName } of ts.preProcessFile(await readFile(file, 'utf8'), true, true).importedFiles) {
+        if (fileName.startsWith('.')) await visit(join(dirname(file), fileName.replace(/\.js$/, '.d.ts')));
+        else if (optionalPeers.some((peer) => fileName === peer || fileName.startsWith(`${peer}/`))) offending.push(`${file.slice(clone.length + 1)} imports ${fileName}`);
+      }
+    };
+    for (const { types } of Object.values(manifest.exports)) await visit(join(clone, types));
+    expect(seen.size).toBeGreaterThan(50);
+    expect(offending).toEqual([]);
+  }, 60_000);
+
+  it('imports and sends without its optional peer dependencies installed', async () => {
+    for (const peer of optionalPeers) await rm(join(clone, 'node_modules', peer), { recursive: true, force: true }); // hard links: the work tree keeps its copy
+    const script = `
+      import { createMailwright, createSqliteStore, emlProvider, InMemoryUserDirectory } from 'mailwright';
+      const mailwright = await createMailwright({
+        store: createSqliteStore({ filename: ${JSON.stringify(join(dir, 'no-peers.db'))} }),
+        providers: [emlProvider({ directory: ${JSON.stringify(join(dir, 'eml'))} })],
+        users: new InMemoryUserDirectory([{ id: 'ana', email: 'ana@contoso.com', options: { providerId: 'eml' } }]),
+      });
+      const { status } = await mailwright.send(await mailwright.compose({ to: 'c@example.com', subject: 'Hi', text: 'x' }, 'ana'));
+      await mailwright.close();
+      console.log(status);`;
+    expect((await sh(clone, process.execPath, ['--input-type=module', '-e', script])).trim()).toBe('exported');
+    await expect(sh(clone, process.execPath, ['-e', "require.resolve('@opentelemetry/api')"])).rejects.toThrow(/Cannot find module/);
   }, 60_000);
 });

@@ -150,7 +150,7 @@ export class ExchangeTokens {
         loggerOptions: {
           piiLoggingEnabled: false,
           logLevel: LogLevel.Warning,
-          loggerCallback: (_level, message) => this.logger.warn('msal', { message }),
+          loggerCallback: (_level, message) => this.logger.warn({ message }, 'msal'),
         },
       },
     });
