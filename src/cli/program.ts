@@ -40,8 +40,8 @@ export async function runCli(argv: string[], io: CliIo, extra: CommandRegistrati
 
   const ctx: CliContext = {
     io,
-    open: () =>
-      (instance ??= openMailwright(program.opts<GlobalOptions>(), io.env).catch((error: unknown) => {
+    open: (openOptions) =>
+      (instance ??= openMailwright(program.opts<GlobalOptions>(), io.env, openOptions).catch((error: unknown) => {
         openFailed = true;
         throw error;
       })),

@@ -88,6 +88,10 @@ export const ErrorCodes = {
   MSAL_INVALID_CLIENT_CERTIFICATE: 'MW_MSAL_INVALID_CLIENT_CERTIFICATE',
   /** Entra ID issued no token for another reason it named by an AADSTS code (disabled app, Conditional Access, …). */
   MSAL_TOKEN_REFUSED: 'MW_MSAL_TOKEN_REFUSED',
+
+  // ---- appended: cli ----
+  /** The `mailwright` command was pointed at a database file that does not exist (a mistyped `--db`). */
+  DATABASE_NOT_FOUND: 'MW_DATABASE_NOT_FOUND',
 } as const;
 
 /** Union of every stable error code. */

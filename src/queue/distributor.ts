@@ -222,7 +222,7 @@ export class Distributor {
     this.running = (async () => {
       while (!stopping.signal.aborted) {
         try {
-          await this.runOnce(options);
+          options.onSummary?.(await this.runOnce(options));
         } catch (error) {
           (options.onError ?? ((e) => this.deps.logger.error({ err: e }, 'distributor run failed')))(error);
         }

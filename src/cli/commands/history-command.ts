@@ -2,11 +2,12 @@ import type { Command } from 'commander';
 import { formatHistoryTable } from '../../history/format-history-table.js';
 import type { EmailStatus } from '../../store/email-record.js';
 import type { CliContext } from '../cli-context.js';
+import { wholeNumber } from '../number-option.js';
 import { historyFilterQuery, withHistoryFilters, type HistoryFilterFlags } from './history-filter-options.js';
 
 interface HistoryFlags extends HistoryFilterFlags {
   status?: string;
-  limit: string;
+  limit: number;
   json?: boolean;
 }
 
@@ -18,14 +19,14 @@ export function registerHistoryCommand(program: Command, ctx: CliContext): void 
       .description('List the email history, newest first')
       .option('--status <status>', 'only this status (queued, sending, sent, failed, deferred, blocked, exported); comma-separated for several'),
   )
-    .option('--limit <n>', 'maximum number of records', '50')
+    .option('--limit <n>', 'maximum number of records (at most 1000)', wholeNumber('--limit', 1, 50), 50)
     .option('--json', 'print JSON (one array) instead of a table')
     .action(async (flags: HistoryFlags) => {
       const mailwright = await ctx.open();
       const { items } = await mailwright.history.list({
         ...(flags.status ? { status: flags.status.split(',') as EmailStatus[] } : {}),
         ...historyFilterQuery(flags),
-        limit: Number(flags.limit),
+        limit: flags.limit,
       });
       if (flags.json) ctx.io.out(JSON.stringify(items, null, 2));
       else if (items.length === 0) ctx.io.out('No email matches.');
