@@ -87,6 +87,23 @@ describe('a fresh clone, after `npm install`', () => {
     expect(missing).toEqual([]);
   }, 60_000);
 
+  it('gives hosts the SMTP test server of `mailwright/testing`', async () => {
+    const script = `
+      import { createMailwright, createSqliteStore, smtpProvider, InMemoryUserDirectory } from 'mailwright';
+      import { startSmtpTestServer } from 'mailwright/testing';
+      const server = await startSmtpTestServer({ starttls: false });
+      const mailwright = await createMailwright({
+        store: createSqliteStore({ filename: ${JSON.stringify(join(dir, 'testing.db'))} }),
+        providers: [smtpProvider({ settings: { host: server.host, port: server.port, requireTls: false, requireAuth: false } })],
+        users: new InMemoryUserDirectory(),
+      });
+      const result = await mailwright.sendTestEmail({ provider: 'smtp', to: 'admin@example.com', from: 'noreply@contoso.com' });
+      await mailwright.close();
+      await server.close();
+      console.log(result.ok, server.messages.map((m) => m.parsed.to.text).join());`;
+    expect((await sh(clone, process.execPath, ['--input-type=module', '-e', script])).trim()).toBe('true admin@example.com');
+  }, 60_000);
+
   // A consumer's compiler reads the declarations its imports reach: none may import a package
   // the consumer need not have (with skipLibCheck: false that would be TS2307).
   it('its declarations, from every entry point, never import an optional peer dependency', async () => {

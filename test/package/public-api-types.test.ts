@@ -1,10 +1,15 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 
 const root = join(import.meta.dirname, '..', '..');
 const src = join(root, 'src') + '/';
+/** The source of each entry point of package.json's exports: "./dist/testing/index.d.ts" → src/testing/index.ts. */
+const entryPoints = Object.values((JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, { types: string }> }).exports).map(({ types }) =>
+  join(root, types.replace(/^\.\/dist\//, 'src/').replace(/\.d\.ts$/, '.ts')),
+);
 
-/** The public API as the compiler sees it: the declarations src/index.ts exports. */
+/** The public API as the compiler sees it: the declarations the entry points (src/index.ts, src/testing/index.ts…) export. */
 interface PublicApi {
   checker: ts.TypeChecker;
   /** The exported declarations, aliases resolved to what they name. */
@@ -14,14 +19,14 @@ interface PublicApi {
 /** What an export alias names (the symbol itself when it is not an alias). */
 const resolveAlias = (checker: ts.TypeChecker, symbol: ts.Symbol): ts.Symbol => (symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol);
 
-/** Compiles src/index.ts (and what it imports) once; every test reads the same program. */
+/** Compiles the entry points (and what they import) once; every test reads the same program. */
 function loadPublicApi(): PublicApi {
   const { config } = ts.readConfigFile(join(root, 'tsconfig.build.json'), (path) => ts.sys.readFile(path));
   const { options } = ts.parseJsonConfigFileContent(config, ts.sys, root);
-  const program = ts.createProgram([join(src, 'index.ts')], { ...options, noEmit: true });
+  const program = ts.createProgram(entryPoints, { ...options, noEmit: true });
   const checker = program.getTypeChecker();
-  const index = checker.getSymbolAtLocation(program.getSourceFile(join(src, 'index.ts'))!)!;
-  return { checker, exported: new Set(checker.getExportsOfModule(index).map((symbol) => resolveAlias(checker, symbol))) };
+  const exports = entryPoints.flatMap((entry) => checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(entry)!)!));
+  return { checker, exported: new Set(exports.map((symbol) => resolveAlias(checker, symbol))) };
 }
 
 /**
@@ -88,6 +93,10 @@ function undocumented({ checker, exported }: PublicApi): string[] {
 }
 
 describe('the public API', () => {
+  it('has its entry points: the package and its subpaths', () => {
+    expect(entryPoints).toEqual(expect.arrayContaining([join(src, 'index.ts'), join(src, 'testing', 'index.ts')]));
+  });
+
   let api: PublicApi;
   beforeAll(() => {
     api = loadPublicApi();
