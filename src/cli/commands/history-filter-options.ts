@@ -78,7 +78,7 @@ export async function selectedIds(command: Command, open: () => Promise<Mailwrig
   const selected: string[] = [];
   let cursor: string | undefined;
   do {
-    const page = await mailwright.history.list({ ...historyFilterQuery(flags), status: statuses, limit: 1000, ...(cursor !== undefined ? { cursor } : {}) });
+    const page = await mailwright.history.list({ ...historyFilterQuery(flags), status: statuses, limit: 1000, cursor });
     selected.push(...page.items.map((r) => r.id));
     cursor = page.nextCursor;
   } while (cursor !== undefined);
