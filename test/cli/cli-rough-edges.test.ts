@@ -4,14 +4,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CliIo } from '../../src/cli/cli-io.js';
-import { registerDistributeCommand } from '../../src/cli/commands/distribute-command.js';
 import { ExitCodes } from '../../src/cli/exit-codes.js';
-import { runCli } from '../../src/cli/program.js';
 import { createMailwright } from '../../src/mailwright.js';
 import { smtpProvider } from '../../src/providers/smtp/smtp-provider.js';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { InMemoryUserDirectory } from '../../src/users/in-memory-user-directory.js';
+import { runCliInProcess } from '../support/run-cli-in-process.js';
 import { startSmtpTestServer, type SmtpTestServer } from '../support/smtp-test-server.js';
 
 const key = Buffer.alloc(32, 9).toString('base64');
@@ -41,20 +39,8 @@ describe('mailwright CLI: TLS settings, failure causes, a missing database, narr
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function cli(argv: string[], { columns = 160, env = {} }: { columns?: number; env?: Record<string, string> } = {}): Promise<{ code: number; out: string; err: string }> {
-    let out = '';
-    let err = '';
-    const io: CliIo = {
-      out: (t) => (out += t.endsWith('\n') ? t : `${t}\n`),
-      err: (t) => (err += t.endsWith('\n') ? t : `${t}\n`),
-      progress: (t) => (out += `\r${t}`),
-      isTTY: false,
-      columns,
-      env: { MAILWRIGHT_SECRET_KEY: key, MAILWRIGHT_SMTP_PASSWORD: 'Tls!pass', ...env },
-    };
-    const code = await runCli(argv, io, [registerDistributeCommand]);
-    return { code, out, err };
-  }
+  const cli = (argv: string[], { columns = 160, env = {} }: { columns?: number; env?: Record<string, string> } = {}) =>
+    runCliInProcess(argv, { isTTY: false, columns, env: { MAILWRIGHT_SECRET_KEY: key, MAILWRIGHT_SMTP_PASSWORD: 'Tls!pass', ...env } });
 
   it('smtp set takes a private CA file, implicit TLS, the certificate name and a connection timeout; test-email then trusts the server', async () => {
     const db = join(dir, 'tls.db');

@@ -3,15 +3,13 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { CliIo } from '../../src/cli/cli-io.js';
-import { registerDistributeCommand } from '../../src/cli/commands/distribute-command.js';
 import { ExitCodes } from '../../src/cli/exit-codes.js';
-import { runCli } from '../../src/cli/program.js';
 import { createMailwright } from '../../src/mailwright.js';
 import { smtpProvider } from '../../src/providers/smtp/smtp-provider.js';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { InMemoryContactDirectory } from '../../src/users/in-memory-contact-directory.js';
 import { InMemoryUserDirectory } from '../../src/users/in-memory-user-directory.js';
+import { runCliInProcess } from '../support/run-cli-in-process.js';
 import { startSmtpTestServer, type SmtpTestServer } from '../support/smtp-test-server.js';
 
 describe('mailwright CLI (in-process, real SQLite file and SMTP server)', () => {
@@ -35,22 +33,9 @@ describe('mailwright CLI (in-process, real SQLite file and SMTP server)', () => 
   });
 
   const cli = (...argv: string[]) => cliOn({ isTTY: false }, ...argv);
-  /** Runs the CLI in-process; on a "terminal", each progress redraw is recorded as `\r` + text. */
-  async function cliOn({ isTTY, env = {} }: { isTTY: boolean; env?: Record<string, string | undefined> }, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-    let out = '';
-    let err = '';
-    const io: CliIo = {
-      // As processIo: a line ends with one newline, whether or not the text brought its own.
-      out: (t) => (out += t.endsWith('\n') ? t : `${t}\n`),
-      err: (t) => (err += t.endsWith('\n') ? t : `${t}\n`),
-      progress: (t) => (out += `\r${t}`),
-      isTTY,
-      columns: 160,
-      env: { MAILWRIGHT_SECRET_KEY: key, MAILWRIGHT_SMTP_PASSWORD: 'Cli!pass', ...env },
-    };
-    const code = await runCli(['--db', db, ...argv], io, [registerDistributeCommand]);
-    return { code, out, err };
-  }
+  /** Runs the CLI in-process on the test's database; on a "terminal", each progress redraw is recorded as `\r` + text. */
+  const cliOn = ({ isTTY, env = {} }: { isTTY: boolean; env?: Record<string, string | undefined> }, ...argv: string[]) =>
+    runCliInProcess(['--db', db, ...argv], { isTTY, env: { MAILWRIGHT_SECRET_KEY: key, MAILWRIGHT_SMTP_PASSWORD: 'Cli!pass', ...env } });
 
   it('stores SMTP settings encrypted and never prints the password', async () => {
     const set = await cli('smtp', 'set', '--host', '127.0.0.1', '--port', String(server.port), '--user', 'mailer@contoso.com', '--no-require-tls', '--mailbox', 'mailer@contoso.com');
