@@ -222,7 +222,9 @@ export class Distributor {
     this.running = (async () => {
       while (!stopping.signal.aborted) {
         try {
-          options.onSummary?.(await this.runOnce(options));
+          // Not `onSummary?.(await …)`: without onSummary, that would skip the run itself.
+          const summary = await this.runOnce(options);
+          options.onSummary?.(summary);
         } catch (error) {
           (options.onError ?? ((e) => this.deps.logger.error({ err: e }, 'distributor run failed')))(error);
         }
