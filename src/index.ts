@@ -6,7 +6,7 @@ export type { MailwrightOptions } from './mailwright-options.js';
 // Time
 export { systemClock, toIso, type Clock } from './clock/clock.js';
 export { ManualClock } from './clock/manual-clock.js';
-export { silentLogger, type Logger } from './logger.js';
+export { silentLogger, type Logger, type LogFields } from './logger.js';
 
 // Errors and the failure catalogue
 export { ErrorCodes, type ErrorCode } from './errors/error-codes.js';
@@ -182,7 +182,10 @@ export type { AuditTarget } from './forwarding/policy/audit-targets.js';
 export type { ExchangeExport, ExchangeCmdlet } from './forwarding/policy/exchange-export.js';
 export type { ImportSource } from './forwarding/policy/imported-forwarding.js';
 export { formatAuditEntry } from './forwarding/policy/format-audit-entry.js';
-export { TypedEventEmitter } from './typed-event-emitter.js';
+export { TypedEventEmitter, type TypedEventEmitterOptions } from './typed-event-emitter.js';
+
+// The `mailwright` command
+export { ExitCodes, type ExitCode } from './cli/exit-codes.js';
 
 // Security (issue 20): template limits, secrets in play
 export { DEFAULT_TEMPLATE_LIMITS, type TemplateLimits } from './templates/template-limits.js';

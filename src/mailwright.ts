@@ -39,6 +39,8 @@ import { checkMailwrightOptions, type MailwrightOptions } from './mailwright-opt
 import { ErrorCodes } from './errors/error-codes.js';
 import type { UserDirectory } from './users/user-directory.js';
 import { MailwrightError } from './errors/mailwright-error.js';
+import { loadOpenTelemetry } from './observe/opentelemetry.js';
+import { SendObserver } from './observe/send-observer.js';
 
 /** One mailwright instance: the email subsystem of a host application. */
 export interface Mailwright {
@@ -128,12 +130,16 @@ export async function createMailwright(options: MailwrightOptions): Promise<Mail
     settings: { get: (key) => store.getSetting(key) },
   });
   const parameters = new ParametersService({ store, providers: () => registry.all() });
-  const events = new QueueEventEmitter();
+  const events = new QueueEventEmitter({ logger });
   const history = new HistoryService(store, parameters, clock, events);
+  // Email not finished: due or not, or being sent (every lease expires before the end of time).
+  const telemetry = await loadOpenTelemetry({ logger, queueDepth: () => store.countDue(Number.MAX_SAFE_INTEGER) });
+  const observer = new SendObserver(events, logger, telemetry);
   const sender = new ImmediateSender({
     store,
     clock,
     logger,
+    observer,
     users: options.users,
     providers: registry,
     parameters,
@@ -164,7 +170,7 @@ export async function createMailwright(options: MailwrightOptions): Promise<Mail
     return work;
   };
   const createDistributor = (distributorOptions?: DistributorOptions): Distributor => {
-    const made = new Distributor({ store, clock, logger, users: options.users, providers: registry, parameters, history, events }, distributorOptions);
+    const made = new Distributor({ store, clock, logger, observer, users: options.users, providers: registry, parameters, history }, distributorOptions);
     distributors.add(made);
     return made;
   };
@@ -177,7 +183,7 @@ export async function createMailwright(options: MailwrightOptions): Promise<Mail
     options.templateLimits,
   );
   const notifier = new Notifier({ users: options.users, templates, enqueue: (message, enqueueOptions) => enqueuer.enqueue(message, enqueueOptions) });
-  const forwardingEvents = new ForwardEventEmitter();
+  const forwardingEvents = new ForwardEventEmitter({ logger });
   const forwarding = options.forwarding;
   if (forwarding !== undefined) registry.get(forwarding.providerId); // MW_PROVIDER_NOT_FOUND now, not at the first forward
   const forwarder =
@@ -247,6 +253,7 @@ export async function createMailwright(options: MailwrightOptions): Promise<Mail
     close: async () => {
       await Promise.all([...distributors].map((d) => d.stop()));
       await Promise.allSettled([...inFlight]);
+      telemetry.close();
       await registry.closeAll();
       await store.close();
     },

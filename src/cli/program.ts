@@ -46,8 +46,8 @@ export async function runCli(argv: string[], terminal: CliIo, extra: CommandRegi
 
   const ctx: CliContext = {
     io,
-    open: () =>
-      (instance ??= openMailwright(program.opts<GlobalOptions>(), io.env).catch((error: unknown) => {
+    open: (openOptions) =>
+      (instance ??= openMailwright(program.opts<GlobalOptions>(), io.env, openOptions).catch((error: unknown) => {
         openFailed = true;
         throw error;
       })),

@@ -112,6 +112,9 @@ export const ErrorCodes = {
   SMTP_AUTH_WITHOUT_TLS: 'MW_SMTP_AUTH_WITHOUT_TLS',
   /** An attachment `path` is outside the folder `attachmentRoot` allows: refused, nothing sent or queued. */
   ATTACHMENT_PATH_NOT_ALLOWED: 'MW_ATTACHMENT_PATH_NOT_ALLOWED',
+  // ---- appended: cli ----
+  /** The `mailwright` command was pointed at a database file that does not exist (a mistyped `--db`). */
+  DATABASE_NOT_FOUND: 'MW_DATABASE_NOT_FOUND',
 } as const;
 
 /** Union of every stable error code. */

@@ -45,7 +45,7 @@ export function journalQueuedForwards(deps: QueuedForwardJournalDeps): () => voi
           const forward = retriedForward(email);
           if (forward !== undefined) await write(forward, event);
         })
-        .catch((error: unknown) => deps.logger.error('could not write a queued record forward to its journal', { emailId: event.emailId, error: String(error) }));
+        .catch((error: unknown) => deps.logger.error({ emailId: event.emailId, err: error }, 'could not write a queued record forward to its journal'));
       deps.track(work);
     };
     return deps.queueEvents.on(name, listener);

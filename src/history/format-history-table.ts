@@ -1,5 +1,6 @@
 import Table from 'cli-table3';
 import type { EmailRecord, EmailStatus } from '../store/email-record.js';
+import { failureLines } from './failure-lines.js';
 
 /** Human-readable size: 1536 → "1.5 KB". */
 export function formatBytes(bytes: number): string {
@@ -39,11 +40,7 @@ function waiting(record: EmailRecord): string | undefined {
 function outcome(record: EmailRecord): string {
   const pending = waiting(record);
   if (record.failure !== undefined) {
-    const f = record.failure;
-    const reply = [f.smtpCode ?? f.httpStatus, f.enhancedCode].filter((x) => x !== undefined).join(' ');
-    // What the server said, else the failure's own message (a connection error, a cancellation's reason).
-    const said = f.serverResponse !== undefined ? `Server: ${f.serverResponse}` : f.message;
-    const lines = [`${f.code}${reply ? ` (${reply})` : ''} — ${f.permanent ? 'permanent' : 'transient'}`, said, f.explanation, `Fix: ${f.fix}`];
+    const lines = failureLines(record.failure);
     return (pending === undefined ? lines : [...lines, pending]).join('\n');
   }
   if (pending !== undefined) return pending;
@@ -55,35 +52,65 @@ function outcome(record: EmailRecord): string {
   return notes.join('\n') || (record.response ?? '');
 }
 
+/** Narrowest table drawn; a narrower terminal wraps it. */
+const MIN_WIDTH = 60;
+/** The nine-column table needs this width for a readable Detail column; narrower terminals get three columns. */
+const WIDE_MIN_WIDTH = 156;
+/** Widths of the wide table's columns before Detail (each with its two spaces of padding). */
+const WIDE_FIXED = [21, 10, 10, 18, 18, 14, 10, 5];
+/** The compact table's first column: "YYYY-MM-DD HH:MM:SS" and its padding. */
+const COMPACT_FIRST = 21;
+
 /**
- * Renders history records as a text table for terminals: status, provider,
- * sender, recipients, subject, size (an upper bound, marked `≤`, until the
- * email is sent), attempts, and the detail: for failures the server's reply (or
- * the failure's message) with the classified explanation and fix, for waiting
- * email when it is next due.
+ * A cell's text with each word longer than the column broken into pieces of its width, so
+ * that it wraps instead of being cut short with "…" (a long address or token). Each piece
+ * fills a line of its own, so the spaces put between them fall at line breaks.
+ */
+function breakLongWords(text: string, columnWidth: number): string {
+  const width = Math.max(1, columnWidth - 2); // the cell's padding
+  return text.replace(new RegExp(`\\S{${width + 1},}`, 'gu'), (word) => (word.match(new RegExp(`.{1,${width}}`, 'gu')) ?? [word]).join(' '));
+}
+
+const size = (r: EmailRecord): string => (exactSize(r) ? formatBytes(r.sizeBytes) : `≤ ${formatBytes(r.sizeBytes)}`);
+const recipients = (r: EmailRecord): string => r.recipients.map((x) => x.address).join(', ');
+
+/** Nine columns, one fact each: for terminals at least {@link WIDE_MIN_WIDTH} wide. */
+function wideRows(records: readonly EmailRecord[], width: number): { head: string[]; colWidths: number[]; rows: string[][] } {
+  const detail = width - WIDE_FIXED.reduce((a, b) => a + b, 0) - (WIDE_FIXED.length + 2); // the borders
+  return {
+    head: ['Created (UTC)', 'Status', 'Provider', 'From', 'To', 'Subject', 'Size', 'Try', 'Detail'],
+    colWidths: [...WIDE_FIXED, detail],
+    rows: records.map((r) => [utc(r.createdAt), r.status, r.providerId ?? '-', r.from, recipients(r), r.subject, size(r), String(r.attempts), outcome(r)]),
+  };
+}
+
+/** Three columns (the email; From, To and subject; the detail): for narrower terminals, down to 60 columns. */
+function compactRows(records: readonly EmailRecord[], width: number): { head: string[]; colWidths: number[]; rows: string[][] } {
+  const rest = width - COMPACT_FIRST - 4; // the borders
+  const addresses = Math.floor(rest * 0.4);
+  return {
+    head: ['Email (UTC)', 'From, To, Subject', 'Detail'],
+    colWidths: [COMPACT_FIRST, addresses, rest - addresses],
+    rows: records.map((r) => [
+      `${utc(r.createdAt)}\n${r.status} · ${r.providerId ?? '-'}\ntry ${r.attempts} · ${size(r)}`,
+      `From: ${r.from}\nTo: ${recipients(r)}\n${r.subject}`,
+      outcome(r),
+    ]),
+  };
+}
+
+/**
+ * Renders history records as a text table no wider than `width` (the terminal's columns,
+ * at least 60): status, provider, sender, recipients, subject, size (an upper bound, marked
+ * `≤`, until the email is sent), attempts, and the detail: for failures the server's reply
+ * (or the failure's message) with the classified explanation and fix, for waiting email
+ * when it is next due. From 156 columns each fact has a column; narrower, the email's facts
+ * share three.
  */
 export function formatHistoryTable(records: readonly EmailRecord[], options: { width?: number } = {}): string {
-  const width = Math.max(options.width ?? 140, 100);
-  const detailWidth = width - 95;
-  const table = new Table({
-    head: ['Created (UTC)', 'Status', 'Provider', 'From', 'To', 'Subject', 'Size', 'Try', 'Detail'],
-    colWidths: [21, 10, 10, 18, 18, 14, 10, 5, detailWidth],
-    wordWrap: true,
-    wrapOnWordBoundary: true,
-    style: { head: [], border: [] },
-  });
-  for (const r of records) {
-    table.push([
-      utc(r.createdAt),
-      r.status,
-      r.providerId ?? '-',
-      r.from,
-      r.recipients.map((x) => x.address).join(', '),
-      r.subject,
-      exactSize(r) ? formatBytes(r.sizeBytes) : `≤ ${formatBytes(r.sizeBytes)}`,
-      String(r.attempts),
-      outcome(r),
-    ]);
-  }
+  const width = Math.max(options.width ?? 140, MIN_WIDTH);
+  const { head, colWidths, rows } = (width >= WIDE_MIN_WIDTH ? wideRows : compactRows)(records, width);
+  const table = new Table({ head, colWidths, wordWrap: true, wrapOnWordBoundary: true, style: { head: [], border: [] } });
+  for (const row of rows) table.push(row.map((cell, i) => breakLongWords(cell, colWidths[i]!)));
   return table.toString();
 }

@@ -230,7 +230,7 @@ export class HistoryService {
     const { unique, records, changed } = await this.change(checkedIds(ids, 'cancel'), { from: ['queued', 'deferred'], patch }, { outcome: 'cancelled', now, failure });
     for (const id of changed) {
       const record = records.get(id)!;
-      this.events.emit('failed', { emailId: id, providerId: record.providerId ?? '', attempt: record.attempts, failure });
+      this.events.emit('failed', { emailId: id, providerId: record.providerId ?? '', attempt: record.attempts, failure, mode: record.mode });
     }
     return {
       cancelled: unique.filter((id) => changed.has(id)),

@@ -48,7 +48,7 @@ export class BatchLease {
       for (;;) {
         await this.deps.clock.sleep(this.deps.leaseMs / 3, done.signal);
         if (this.unfinished.size === 0) return;
-        await this.renew().catch((error: unknown) => this.deps.logger.warn('could not renew the leases of a batch; will try again', { error: String(error) }));
+        await this.renew().catch((error: unknown) => this.deps.logger.warn({ err: error }, 'could not renew the leases of a batch; will try again'));
       }
     })().catch(() => undefined); // the sleep rejects when the batch is done
     return () => done.abort();

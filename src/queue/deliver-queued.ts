@@ -9,7 +9,6 @@ import type { UserDirectory } from '../users/user-directory.js';
 import { deserializeMessage } from './message-payload.js';
 import { missingMessage } from './missing-message.js';
 import type { Delivered } from './outcome-recorder.js';
-import type { QueueEventEmitter } from './queue-events.js';
 
 /**
  * Failures of the provider's own configuration (its stored settings unreadable, no settings,
@@ -26,7 +25,6 @@ export function stoppingError(outcome: AttemptOutcome): MailwrightError | undefi
 /** What {@link deliverQueued} needs. */
 export interface DeliverQueuedDeps extends DeliveryDeps {
   users: UserDirectory;
-  events: QueueEventEmitter;
 }
 
 /**
@@ -36,7 +34,7 @@ export interface DeliverQueuedDeps extends DeliveryDeps {
  * stored settings unreadable, say), fails this attempt without a send.
  */
 export async function deliverQueued(deps: DeliverQueuedDeps, record: EmailRecord, payload: string | undefined, provider: Provider, forced: boolean): Promise<Delivered> {
-  const { events, clock } = deps;
+  const { observer, clock } = deps;
   const attempt = record.attempts + 1;
   if (payload === undefined) return { record, attempt, forced, outcome: missingMessage(record, toIso(clock.now())) };
   const queued = deserializeMessage(payload);
@@ -44,8 +42,7 @@ export async function deliverQueued(deps: DeliverQueuedDeps, record: EmailRecord
   if (failed !== undefined) return { record, attempt, forced, outcome: failed };
   const message = identity.sender === undefined ? queued : { ...queued, sender: identity.sender };
   const user = record.userId === undefined ? undefined : await deps.users.getUser(record.userId);
-  events.emit('sending', { emailId: record.id, providerId: provider.id, attempt });
-  if (forced) events.emit('forced', { emailId: record.id, providerId: provider.id, deferrals: record.deferrals });
+  if (forced) observer.forced({ emailId: record.id, providerId: provider.id, deferrals: record.deferrals });
   const outcome = await deliverAttempt(deps, provider, message, {
     mode: 'batch',
     emailId: record.id,

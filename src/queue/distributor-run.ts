@@ -29,4 +29,6 @@ export interface StartOptions extends RunOnceOptions {
   every?: string | number;
   /** Called when a run fails (the next run still comes). @default logs the error */
   onError?: (error: unknown) => void;
+  /** Called with each run's summary when the run ends (a run that fails calls `onError` instead). */
+  onSummary?: (summary: DistributionSummary) => void;
 }

@@ -16,7 +16,6 @@ import { OutcomeRecorder } from './outcome-recorder.js';
 import { everyMs } from './parse-every.js';
 import { recordLastRun } from './last-run.js';
 import { toIso } from '../clock/clock.js';
-import type { QueueEventEmitter } from './queue-events.js';
 import { UnrecordedOutcomes } from './unrecorded-outcomes.js';
 
 /** What one `runOnce()` shares across its batches. */
@@ -36,10 +35,9 @@ interface Run {
   stopping: AbortSignal | undefined;
 }
 
-/** Dependencies of {@link Distributor}: those of immediate sending, plus history and events. */
+/** Dependencies of {@link Distributor}: those of immediate sending, plus the history. */
 export interface DistributorDeps extends Omit<ImmediateSenderDeps, 'messageIdDomain'> {
   history: HistoryService;
-  events: QueueEventEmitter;
 }
 
 const LAST_PURGE_KEY = 'distributor:last-purge';
@@ -65,7 +63,7 @@ export class Distributor {
   ) {
     this.options = resolveDistributorOptions(options);
     const { workerId: owner, backoff, maxUnrecorded } = this.options;
-    this.outcomes = new OutcomeRecorder({ store: deps.store, clock: deps.clock, logger: deps.logger, events: deps.events, owner, backoff, groupSize: Math.max(1, maxUnrecorded) });
+    this.outcomes = new OutcomeRecorder({ store: deps.store, clock: deps.clock, logger: deps.logger, observer: deps.observer, owner, backoff, groupSize: Math.max(1, maxUnrecorded) });
   }
 
   /**
@@ -165,7 +163,7 @@ export class Distributor {
       const ids = [...notStarted];
       notStarted.clear(); // given back here, so not again by runOnce
       ids.forEach((id) => lease.finished(id));
-      void this.deps.store.releaseLeases(ids, owner).catch((error: unknown) => this.deps.logger.warn('could not give back unstarted emails; they wait for their lease', { error: String(error) }));
+      void this.deps.store.releaseLeases(ids, owner).catch((error: unknown) => this.deps.logger.warn({ err: error }, 'could not give back unstarted emails; they wait for their lease'));
     };
     stopping?.addEventListener('abort', giveBackNow, { once: true });
     try {
@@ -193,7 +191,7 @@ export class Distributor {
             throw error;
           }
           if (!leaseHeld) {
-            this.deps.logger.warn('lease lost before sending; the email is left to the worker that took it over', { emailId: record.id });
+            this.deps.logger.warn({ emailId: record.id }, 'lease lost before sending; the email is left to the worker that took it over');
             return;
           }
           const delivered = await deliverQueued(this.deps, record, payloads.get(record.id), provider, forced);
@@ -233,9 +231,11 @@ export class Distributor {
     this.running = (async () => {
       while (!stopping.signal.aborted) {
         try {
-          await this.runOnce(options);
+          // Not `onSummary?.(await …)`: without onSummary, that would skip the run itself.
+          const summary = await this.runOnce(options);
+          options.onSummary?.(summary);
         } catch (error) {
-          (options.onError ?? ((e) => this.deps.logger.error('distributor run failed', { error: String(e) })))(error);
+          (options.onError ?? ((e) => this.deps.logger.error({ err: e }, 'distributor run failed')))(error);
         }
         await this.deps.clock.sleep(interval, stopping.signal).catch(() => undefined);
       }

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock/clock.js';
 import { toIso } from '../clock/clock.js';
 import type { Logger } from '../logger.js';
+import type { SendObserver } from '../observe/send-observer.js';
 import type { EmailParameters } from '../parameters/email-parameters.js';
 import type { Provider } from '../providers/provider.js';
 import { attemptTranscript, successPatch, type AttemptOutcome } from '../send/deliver-attempt.js';
@@ -8,7 +9,6 @@ import type { EmailRecord } from '../store/email-record.js';
 import type { AttemptCompletion, Store } from '../store/store.js';
 import { AttemptWriter } from './attempt-writer.js';
 import { retryDelayMs, type BackoffOptions } from './backoff.js';
-import type { QueueEventEmitter } from './queue-events.js';
 
 /** One attempt made, not yet stored. */
 export interface Delivered {
@@ -23,7 +23,8 @@ export interface OutcomeRecorderDeps {
   store: Pick<Store, 'finishAttempts'>;
   clock: Clock;
   logger: Logger;
-  events: QueueEventEmitter;
+  /** Events, counters and logs of each outcome. */
+  observer: SendObserver;
   /** The distributor's worker id, the lease owner of the emails it records. */
   owner: string;
   backoff: BackoffOptions;
@@ -37,7 +38,7 @@ const NOT_SENDING = { leaseOwner: undefined, leaseExpiresAt: undefined, sentAt: 
 /**
  * Turns a distributor's attempts into the emails' next state (sent, retrying
  * with back-off, failed, deferred), each with its attempt-log entry, through a
- * group commit, then emits the matching event. A deferral is stored at once; a
+ * group commit, then reports it to the observer (event, counter, log). A deferral is stored at once; a
  * send's outcome may wait for its group (see `groupSize`).
  */
 export class OutcomeRecorder {
@@ -50,7 +51,7 @@ export class OutcomeRecorder {
 
   /** Stores a send attempt's outcome; says what became of the email. */
   async record({ record, attempt, forced, outcome }: Delivered, provider: Provider, params: EmailParameters): Promise<'sent' | 'failed' | 'retried'> {
-    const { clock, events } = this.deps;
+    const { clock, observer } = this.deps;
     const base = { emailId: record.id, attempt, providerId: provider.id, startedAt: outcome.startedAt, finishedAt: outcome.finishedAt, ...attemptTranscript(outcome) };
 
     if (outcome.ok) {
@@ -59,7 +60,7 @@ export class OutcomeRecorder {
         patch: { ...successPatch(record, outcome), providerId: provider.id, attempts: attempt, forced },
         attempt: { ...base, outcome: forced ? 'forced' : outcome.receipt.status },
       });
-      events.emit('sent', { emailId: record.id, providerId: provider.id, attempt, forced });
+      observer.sent({ emailId: record.id, providerId: provider.id, attempt, forced, mode: 'batch' }, outcome.receipt.response);
       return 'sent';
     }
     const { failure } = outcome;
@@ -69,7 +70,7 @@ export class OutcomeRecorder {
         patch: { status: 'failed', providerId: provider.id, attempts: attempt, failure, ...NOT_SENDING },
         attempt: { ...base, outcome: 'failed', failure },
       });
-      events.emit('failed', { emailId: record.id, providerId: provider.id, attempt, failure });
+      observer.failed({ emailId: record.id, providerId: provider.id, attempt, failure, mode: 'batch' });
       return 'failed';
     }
     const dueAt = toIso(clock.now().plus({ milliseconds: retryDelayMs(attempt, this.deps.backoff, failure.retryAfterSeconds) }));
@@ -78,7 +79,7 @@ export class OutcomeRecorder {
       patch: { status: 'queued', providerId: provider.id, attempts: attempt, failure, dueAt, ...NOT_SENDING },
       attempt: { ...base, outcome: 'retrying', failure },
     });
-    events.emit('retrying', { emailId: record.id, providerId: provider.id, attempt, dueAt, failure });
+    observer.retrying({ emailId: record.id, providerId: provider.id, attempt, dueAt, failure });
     return 'retried';
   }
 
@@ -99,7 +100,7 @@ export class OutcomeRecorder {
     });
     this.flush(); // the batch's loop waits for it
     await stored;
-    this.deps.events.emit('deferred', { emailId: record.id, providerId: provider.id, deferrals, dueAt });
+    this.deps.observer.deferred({ emailId: record.id, providerId: provider.id, deferrals, dueAt });
   }
 
   /**
@@ -110,7 +111,7 @@ export class OutcomeRecorder {
   private async store(completion: Omit<AttemptCompletion, 'leaseOwner'>): Promise<void> {
     const applied = await this.writer.finish({ ...completion, leaseOwner: this.deps.owner });
     if (!applied) {
-      this.deps.logger.warn('another worker took this email over meanwhile; the attempt is logged and the email left to that worker', { emailId: completion.emailId });
+      this.deps.logger.warn({ emailId: completion.emailId }, 'another worker took this email over meanwhile; the attempt is logged and the email left to that worker');
     }
   }
 }

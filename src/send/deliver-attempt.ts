@@ -2,6 +2,7 @@ import type { Clock } from '../clock/clock.js';
 import { toIso } from '../clock/clock.js';
 import { isMailwrightError } from '../errors/mailwright-error.js';
 import type { Logger } from '../logger.js';
+import type { SendObserver } from '../observe/send-observer.js';
 import type { Address, EmailMessage } from '../message/message.js';
 import type { MailboxContext, Provider, SendContext, SendReceipt } from '../providers/provider.js';
 import type { EmailRecord, RecipientRecord } from '../store/email-record.js';
@@ -14,6 +15,8 @@ export interface DeliveryDeps {
   store: Store;
   clock: Clock;
   logger: Logger;
+  /** Spans, latency, events and logs of each attempt and outcome. */
+  observer: SendObserver;
 }
 
 /** The redacted transcript of an attempt, from its receipt or its failure, as attempt-log fields. */
@@ -51,6 +54,7 @@ export async function attemptIdentity(
  * Calls the provider once for a record and returns the outcome. The caller
  * (interactive send or the distributor) decides the record's next status and
  * writes the attempt log — this function never throws for delivery failures.
+ * The attempt is observed: the `sending` event, and its span and latency.
  */
 export async function deliverAttempt(
   deps: DeliveryDeps,
@@ -58,21 +62,17 @@ export async function deliverAttempt(
   message: EmailMessage,
   context: SendContext,
 ): Promise<AttemptOutcome> {
-  const startedAt = toIso(deps.clock.now());
+  const started = deps.clock.now();
+  const span = deps.observer.attemptStarted({ emailId: context.emailId, providerId: provider.id, attempt: context.attempt, mode: context.mode }, started.toMillis());
+  let outcome: AttemptOutcome;
   try {
-    const receipt = await provider.send(message, context);
-    return { ok: true, receipt, startedAt, finishedAt: toIso(deps.clock.now()) };
+    const receipt = await span.run(() => provider.send(message, context));
+    outcome = { ok: true, receipt, startedAt: toIso(started), finishedAt: toIso(deps.clock.now()) };
   } catch (thrown) {
-    const failure = toDeliveryFailure(thrown);
-    deps.logger.warn('email attempt failed', {
-      emailId: context.emailId,
-      providerId: provider.id,
-      attempt: context.attempt,
-      code: failure.failure.code,
-      permanent: failure.failure.permanent,
-    });
-    return { ok: false, ...failure, startedAt, finishedAt: toIso(deps.clock.now()) };
+    outcome = { ok: false, ...toDeliveryFailure(thrown), startedAt: toIso(started), finishedAt: toIso(deps.clock.now()) };
   }
+  span.end(outcome, Date.parse(outcome.finishedAt));
+  return outcome;
 }
 
 /** Merges per-recipient results from a receipt into the record's recipients. */

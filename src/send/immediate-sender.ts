@@ -2,6 +2,7 @@ import type { Clock } from '../clock/clock.js';
 import { ErrorCodes } from '../errors/error-codes.js';
 import { MailwrightError } from '../errors/mailwright-error.js';
 import type { Logger } from '../logger.js';
+import type { SendObserver } from '../observe/send-observer.js';
 import { domainOf, parseAddress } from '../message/address.js';
 import { assertWithinSizeLimit } from '../message/encode-message.js';
 import type { Address, AddressInput, EmailMessage, MessageInput } from '../message/message.js';
@@ -25,6 +26,8 @@ export interface ImmediateSenderDeps {
   store: Store;
   clock: Clock;
   logger: Logger;
+  /** Spans, latency, events and logs of each attempt and outcome. */
+  observer: SendObserver;
   users: UserDirectory;
   providers: ProviderRegistry;
   parameters: ParametersService;
@@ -176,12 +179,15 @@ export class ImmediateSender {
       ...(outcome.ok ? {} : { failure: outcome.failure }),
       ...attemptTranscript(outcome),
     };
+    const observed = { emailId: record.id, providerId: provider.id, attempt: 1, mode: context.mode };
     if (!outcome.ok) {
       await store.finishAttempt(record.id, { status: 'failed', attempts: 1, failure: outcome.failure }, attempt);
+      this.deps.observer.failed({ ...observed, failure: outcome.failure });
       outcome.error.details.emailId = record.id;
       throw outcome.error.failure === undefined ? Object.assign(outcome.error, { failure: outcome.failure }) : outcome.error;
     }
     await store.finishAttempt(record.id, { ...successPatch(record, outcome), attempts: 1 }, attempt);
+    this.deps.observer.sent({ ...observed, forced: false }, outcome.receipt.response);
     return { emailId: record.id, status: outcome.receipt.status, receipt: outcome.receipt };
   }
 

@@ -32,8 +32,8 @@ export interface HistoryQuery {
   until?: string | Date;
   /** Page size. @default 50 */
   limit?: number;
-  /** Opaque cursor from the previous page's `nextCursor`. */
-  cursor?: string;
+  /** Opaque cursor from the previous page's `nextCursor`; undefined (the last page had none) reads the first page. */
+  cursor?: string | undefined;
 }
 
 /** One page of history, newest first. */

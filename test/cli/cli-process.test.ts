@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 
 const main = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts');
 
@@ -14,6 +15,9 @@ describe('mailwright CLI as a process', () => {
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   it('exits quietly with 0 when the reader of its output goes away (`mailwright history | head`)', async () => {
+    const store = createSqliteStore({ filename: join(dir, 'pipe.db') });
+    await store.migrate();
+    await store.close();
     const child = spawn(process.execPath, ['--import', 'tsx', main, '--db', join(dir, 'pipe.db'), 'history', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.destroy(); // the reader is gone before the first line is written: every write fails with EPIPE
     let stderr = '';

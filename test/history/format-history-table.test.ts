@@ -5,14 +5,20 @@ import { newRecord, sendAsDenied } from '../store/support/email-fixtures.js';
 
 const record = (overrides: Partial<EmailRecord>): EmailRecord => ({ ...newRecord(), createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z', ...overrides });
 
-/** The table's text with borders and wrapping removed, one string per record. */
-const row = (r: EmailRecord): string =>
-  formatHistoryTable([r], { width: 400 })
-    .split('\n')
-    .slice(3, -1)
-    .join(' ')
-    .replace(/[│┌┐└┘├┤┬┴┼─]/g, ' ')
-    .replace(/\s+/g, ' ');
+/** A table's text column by column, below its head: each column's wrapped lines joined by spaces. */
+const columnTexts = (table: string): string[] => {
+  const columns: string[][] = [];
+  for (const line of table.split('\n').slice(3, -1)) {
+    line
+      .split('│')
+      .slice(1, -1)
+      .forEach((cell, i) => (columns[i] ??= []).push(cell.trim()));
+  }
+  return columns.map((lines) => lines.filter(Boolean).join(' '));
+};
+
+/** One record's table text, column after column. */
+const row = (r: EmailRecord): string => ` ${columnTexts(formatHistoryTable([r], { width: 400 })).join(' ')} `;
 
 describe('formatHistoryTable', () => {
   it('says when a waiting email is next due, and marks its size as the enqueue-time bound', () => {
@@ -55,5 +61,23 @@ describe('formatHistoryTable', () => {
     const text = row(record({ status: 'failed', failure: cancelled }));
     expect(text).toContain('MW_CANCELLED — permanent');
     expect(text).toContain('Statement run made twice An administrator cancelled this email. Fix: Retry it.');
+  });
+
+  it('fits the terminal, down to 60 columns, and wraps what is too long for a column instead of cutting it short', () => {
+    const long = record({
+      status: 'failed',
+      from: 'Accounts Receivable Department <accounts.receivable.department@subsidiary.contoso-example.com>',
+      subject: 'Your November statement for account 1234567, with every invoice attached',
+      failure: sendAsDenied,
+    });
+    for (const width of [60, 72, 80, 100, 120, 155, 156, 200]) {
+      const table = formatHistoryTable([long], { width });
+      expect({ width, widest: Math.max(...table.split('\n').map((line) => [...line].length)) }).toEqual({ width, widest: width });
+      const text = columnTexts(table).join(' ');
+      expect(text).not.toContain('…');
+      expect(text.replace(/\s/g, '')).toContain('<accounts.receivable.department@subsidiary.contoso-example.com>');
+      expect(text).toContain('Fix: Grant Send As, or send from the mailbox address.');
+    }
+    expect(formatHistoryTable([long], { width: 40 }).split('\n')[0]).toHaveLength(60);
   });
 });

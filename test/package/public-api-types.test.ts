@@ -4,10 +4,9 @@ import ts from 'typescript';
 
 const root = join(import.meta.dirname, '..', '..');
 const src = join(root, 'src') + '/';
-
-/** The package's entry points (package.json `exports`) as their sources: `./dist/admin/index.js` → src/admin/index.ts. */
 const exportsMap = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, { types: string; import: string }> }).exports;
-const entryPoints = Object.values(exportsMap).map((entry) => join(root, entry.import.replace(/^\.\/dist\//, 'src/').replace(/\.js$/, '.ts')));
+/** The source of each entry point of package.json's exports: "./dist/testing/index.d.ts" → src/testing/index.ts. */
+const entryPoints = Object.values(exportsMap).map(({ types }) => join(root, types.replace(/^\.\/dist\//, 'src/').replace(/\.d\.ts$/, '.ts')));
 
 /** The public API as the compiler sees it: the declarations the package's entry points export. */
 interface PublicApi {
@@ -25,8 +24,8 @@ function loadPublicApi(): PublicApi {
   const { options } = ts.parseJsonConfigFileContent(config, ts.sys, root);
   const program = ts.createProgram(entryPoints, { ...options, noEmit: true });
   const checker = program.getTypeChecker();
-  const exported = entryPoints.flatMap((entry) => checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(entry)!)!));
-  return { checker, exported: new Set(exported.map((symbol) => resolveAlias(checker, symbol))) };
+  const exports = entryPoints.flatMap((entry) => checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(entry)!)!));
+  return { checker, exported: new Set(exports.map((symbol) => resolveAlias(checker, symbol))) };
 }
 
 /**
@@ -93,10 +92,14 @@ function undocumented({ checker, exported }: PublicApi): string[] {
 }
 
 describe('the public API', () => {
+  it('has its entry points: the package and its subpaths', () => {
+    expect(entryPoints).toEqual(expect.arrayContaining([join(src, 'index.ts'), join(src, 'testing', 'index.ts')]));
+  });
+
   let api: PublicApi;
 
   it('each entry point of package.json exports has its types next to its module, from a source file', () => {
-    expect(Object.keys(exportsMap)).toEqual(['.', './admin']);
+    expect(Object.keys(exportsMap)).toEqual(['.', './admin', './testing']);
     for (const entry of Object.values(exportsMap)) expect(entry.types).toBe(entry.import.replace(/\.js$/, '.d.ts'));
     for (const entry of entryPoints) expect(existsSync(entry)).toBe(true);
   });

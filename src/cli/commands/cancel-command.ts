@@ -21,7 +21,7 @@ export function registerCancelCommand(program: Command, ctx: CliContext): void {
       .option('--waiting', 'every queued or deferred email, or those the filters below select')
       .option('--reason <text>', 'why, for the history'),
   ).action(async (ids: string[], flags: HistoryFilterFlags & { waiting?: boolean; reason?: string }, command: Command) => {
-    const chosen = await selectedIds(command, ctx.open, { ids, flags, all: flags.waiting === true, allFlag: '--waiting', statuses: ['queued', 'deferred'] });
+    const chosen = await selectedIds(command, ctx.open, { ids, flags, all: flags.waiting === true, allFlag: '--waiting', verb: 'cancel', kind: 'waiting', statuses: ['queued', 'deferred'] });
     const { cancelled, skipped } = await (await ctx.open()).history.cancel(chosen, flags.reason !== undefined ? { reason: flags.reason } : {});
     for (const { id, reason } of skipped) ctx.io.out(`skipped ${id}: ${SKIPPED[reason]}`);
     ctx.io.out(cancelled.length === 0 ? 'Cancelled: none.' : `Cancelled: ${cancelled.length} email(s); \`mailwright retry\` sends any of them after all.`);

@@ -3,12 +3,14 @@ import type { DistributionSummary } from '../../queue/distributor-run.js';
 import type { CliContext } from '../cli-context.js';
 import { errorText } from '../error-text.js';
 import { ExitCodes } from '../exit-codes.js';
+import { wholeNumber } from '../number-option.js';
 
 interface DistributeFlags {
   once?: boolean;
   every: string;
-  concurrency: string;
-  maxUnrecorded: string;
+  concurrency: number;
+  maxUnrecorded: number;
+  json?: boolean;
 }
 
 const line = (s: DistributionSummary): string => `sent ${s.sent}, deferred ${s.deferred}, retrying ${s.retried}, failed ${s.failed}, forced ${s.forced}`;
@@ -27,6 +29,15 @@ export function progressBar(s: DistributionSummary): string {
   return `[${'#'.repeat(filled)}${' '.repeat(BAR_WIDTH - filled)}] ${done}/${total}  ${line(s)}`;
 }
 
+/** A failure as `distribute --json` lists it. */
+interface JsonFailure {
+  emailId: string;
+  code: string;
+  permanent: boolean;
+  message: string;
+  fix: string;
+}
+
 /** `mailwright distribute`: run the email distributor once or on a schedule. */
 export function registerDistributeCommand(program: Command, ctx: CliContext): void {
   program
@@ -34,24 +45,32 @@ export function registerDistributeCommand(program: Command, ctx: CliContext): vo
     .description('Send queued email with the batch provider (throttled, retried); repeats every minute unless --once')
     .option('--once', 'send what is due now, then exit')
     .option('--every <interval>', 'how often to run, e.g. "1 minute", "30 seconds"', '1 minute')
-    .option('--concurrency <n>', 'emails sent in parallel (a provider from --config may cap it: SMTP maxConnections, Exchange mailboxConcurrency)', '4')
-    .option('--max-unrecorded <n>', 'sent emails whose outcome may wait to be stored together (fewer commits; a crash may send up to concurrency + n again)', '0')
+    .option('--concurrency <n>', 'emails sent in parallel (a provider from --config may cap it: SMTP maxConnections, Exchange mailboxConcurrency)', wholeNumber('--concurrency', 1, 4), 4)
+    .option('--max-unrecorded <n>', 'sent emails whose outcome may wait to be stored together (fewer commits; a crash may send up to concurrency + n again)', wholeNumber('--max-unrecorded', 0, 0), 0)
+    .option('--json', 'print each run\'s summary as one line of JSON (counts, and the failures with their code and fix) instead of a line per email')
     .action(async (flags: DistributeFlags) => {
       const mailwright = await ctx.open();
-      const distributor = mailwright.createDistributor({ concurrency: Number(flags.concurrency), maxUnrecorded: Number(flags.maxUnrecorded) });
-      // On a terminal, a progress bar with failures printed above it; otherwise a plain line per email.
+      const distributor = mailwright.createDistributor({ concurrency: flags.concurrency, maxUnrecorded: flags.maxUnrecorded });
       const { io } = ctx;
+      // --json: one JSON line per run, with the failures of that run. On a terminal, a progress bar
+      // with failures printed above it; otherwise a plain line per email.
+      const failures: JsonFailure[] = [];
+      const report = (summary: DistributionSummary): void => io.out(JSON.stringify({ ...summary, failures: failures.splice(0) }));
       const above = (write: (text: string) => void, text: string): void => {
-        if (io.isTTY) io.progress(''); // clears the bar's line; the next progress draws it again
+        if (io.isTTY && !flags.json) io.progress(''); // clears the bar's line; the next progress draws it again
         write(text);
       };
-      mailwright.events.on('failed', (e) => above(io.out, `failed ${e.emailId}: ${e.failure.code} — ${e.failure.fix}`));
-      if (!io.isTTY) {
-        mailwright.events.on('sent', (e) => io.out(`sent ${e.emailId}${e.forced ? ' (forced over the limit)' : ''}`));
-        mailwright.events.on('deferred', (e) => io.out(`deferred ${e.emailId} until ${e.dueAt}`));
-        mailwright.events.on('retrying', (e) => io.out(`retrying ${e.emailId} at ${e.dueAt}: ${e.failure.code}`));
+      if (flags.json) {
+        mailwright.events.on('failed', (e) => failures.push({ emailId: e.emailId, code: e.failure.code, permanent: e.failure.permanent, message: e.failure.message, fix: e.failure.fix }));
+      } else {
+        mailwright.events.on('failed', (e) => above(io.out, `failed ${e.emailId}: ${e.failure.code} — ${e.failure.fix}`));
+        if (!io.isTTY) {
+          mailwright.events.on('sent', (e) => io.out(`sent ${e.emailId}${e.forced ? ' (forced over the limit)' : ''}`));
+          mailwright.events.on('deferred', (e) => io.out(`deferred ${e.emailId} until ${e.dueAt}`));
+          mailwright.events.on('retrying', (e) => io.out(`retrying ${e.emailId} at ${e.dueAt}: ${e.failure.code}`));
+        }
       }
-      const onProgress = io.isTTY ? (s: DistributionSummary): void => io.progress(progressBar(s)) : undefined;
+      const onProgress = io.isTTY && !flags.json ? (s: DistributionSummary): void => io.progress(progressBar(s)) : undefined;
       // Ctrl+C or SIGTERM (a scheduler's timeout): the sends in flight finish and are recorded,
       // the claimed emails not started are given back at once, not left `sending` for a lease.
       const stopOnSignal = (): void => void distributor.stop();
@@ -59,13 +78,19 @@ export function registerDistributeCommand(program: Command, ctx: CliContext): vo
       try {
         if (flags.once) {
           const summary = await distributor.runOnce(onProgress === undefined ? {} : { onProgress });
-          io.out(`${io.isTTY ? '\n' : ''}Done: ${line(summary)}`);
+          if (flags.json) report(summary);
+          else io.out(`${io.isTTY ? '\n' : ''}Done: ${line(summary)}`);
           if (summary.failed > 0) ctx.exit(ExitCodes.EMAIL_FAILED);
           return;
         }
         // start() checks the interval before anything runs; the first run reports after this line.
-        distributor.start({ every: flags.every, ...(onProgress === undefined ? {} : { onProgress }), onError: (error) => above(io.err, errorText(error)) });
-        io.out(`Distributing every ${flags.every}; press Ctrl+C to stop.`);
+        distributor.start({
+          every: flags.every,
+          ...(onProgress === undefined ? {} : { onProgress }),
+          ...(flags.json ? { onSummary: report } : {}),
+          onError: (error) => above(io.err, errorText(error)),
+        });
+        if (!flags.json) io.out(`Distributing every ${flags.every}; press Ctrl+C to stop.`);
         await new Promise<void>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
         await distributor.stop();
       } finally {

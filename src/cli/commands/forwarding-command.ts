@@ -39,11 +39,11 @@ export function registerForwardingCommand(program: Command, ctx: CliContext): vo
     .command('set <file>')
     .description('Replace the forwarding policy with the JSON in FILE (checked whole: on any error nothing changes)')
     .action(async (file: string) => {
-      const mailwright = await ctx.open();
       const input = await readPolicyFile(file);
       if (input === null || typeof input !== 'object' || Array.isArray(input)) {
         throw new MailwrightError(ErrorCodes.INVALID_SETTINGS, `${file} must hold one JSON object.`, { fix: 'Write { "acceptedDomains": [...], "remoteDomains": [...], "mailboxes": [...] }.' });
       }
+      const mailwright = await ctx.open({ create: true });
       const saved = await mailwright.forwardingPolicy.replace(input);
       ctx.io.out(`Forwarding policy saved: ${saved.mailboxes.length} mailbox(es), ${saved.remoteDomains.length} remote domain(s), ${saved.acceptedDomains.length} accepted domain(s).`);
     });

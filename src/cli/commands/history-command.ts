@@ -3,11 +3,12 @@ import { formatHistoryTable } from '../../history/format-history-table.js';
 import type { HistoryExportFormat } from '../../history/history-export.js';
 import type { EmailStatus } from '../../store/email-record.js';
 import type { CliContext } from '../cli-context.js';
+import { wholeNumber } from '../number-option.js';
 import { historyFilterQuery, withHistoryFilters, type HistoryFilterFlags } from './history-filter-options.js';
 
 interface HistoryFlags extends HistoryFilterFlags {
   status?: string;
-  limit: string;
+  limit: number;
   json?: boolean;
   export?: string;
 }
@@ -20,7 +21,7 @@ export function registerHistoryCommand(program: Command, ctx: CliContext): void 
       .description('List the email history, newest first')
       .option('--status <status>', 'only this status (queued, sending, sent, failed, deferred, blocked, exported); comma-separated for several'),
   )
-    .option('--limit <n>', 'maximum number of records', '50')
+    .option('--limit <n>', 'maximum number of records (at most 1000)', wholeNumber('--limit', 1, 50), 50)
     .option('--json', 'print JSON (one array) instead of a table')
     .option('--export <format>', 'print every email the filters match (no --limit) as csv or json')
     .action(async (flags: HistoryFlags) => {
@@ -30,7 +31,7 @@ export function registerHistoryCommand(program: Command, ctx: CliContext): void 
         for await (const chunk of await mailwright.history.export(filters, { format: flags.export as HistoryExportFormat })) ctx.io.out(chunk);
         return;
       }
-      const { items } = await mailwright.history.list({ ...filters, limit: Number(flags.limit) });
+      const { items } = await mailwright.history.list({ ...filters, limit: flags.limit });
       if (flags.json) ctx.io.out(JSON.stringify(items, null, 2));
       else if (items.length === 0) ctx.io.out('No email matches.');
       else ctx.io.out(formatHistoryTable(items, { width: ctx.io.columns }));

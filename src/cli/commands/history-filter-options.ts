@@ -63,8 +63,25 @@ export interface EmailSelection {
   all: boolean;
   /** Its name, for the usage error. */
   allFlag: string;
+  /** What the command does to an email, for the usage error: "queue again", "cancel". */
+  verb: string;
+  /** The emails the selection flag takes, for the usage error: "failed", "waiting". */
+  kind: string;
   /** The statuses it selects. */
   statuses: EmailStatus[];
+}
+
+const FILTER_FLAGS = '--sender, --provider, --code, --since and --until';
+
+/** What is wrong with how the emails were named, if anything: a usage error that says what to pass. */
+function selectionProblem({ ids, flags, all, allFlag, verb, kind, statuses }: EmailSelection): string | undefined {
+  const filtered = Object.keys(historyFilterQuery(flags)).length > 0;
+  if (ids.length > 0 && all) return `Name the emails, or pass ${allFlag}, not both.`;
+  if (filtered && !all) return `${FILTER_FLAGS} select emails only with ${allFlag}: add ${allFlag}, or name the emails without filters.`;
+  if (ids.length === 0 && !all) {
+    return `Name the emails to ${verb} (their history ids: \`mailwright history --status ${statuses.join(',')}\`), or pass ${allFlag} for every ${kind} email; ${FILTER_FLAGS} narrow ${allFlag}.`;
+  }
+  return undefined;
 }
 
 /**
@@ -72,17 +89,15 @@ export interface EmailSelection {
  * statuses that the filters select (read page by page). Either, not both: a usage error.
  */
 export async function selectedIds(command: Command, open: () => Promise<Mailwright>, selection: EmailSelection): Promise<string[]> {
-  const { ids, flags, all, allFlag, statuses } = selection;
-  const filtered = Object.keys(historyFilterQuery(flags)).length > 0;
-  if (ids.length > 0 === all || (filtered && !all)) {
-    command.error(`Name the emails, or pass ${allFlag} (with filters if you like), not both.`, { exitCode: ExitCodes.USAGE });
-  }
+  const { ids, flags, all, statuses } = selection;
+  const problem = selectionProblem(selection);
+  if (problem !== undefined) command.error(problem, { exitCode: ExitCodes.USAGE });
   if (!all) return ids;
   const mailwright = await open();
   const selected: string[] = [];
   let cursor: string | undefined;
   do {
-    const page = await mailwright.history.list({ ...historyFilterQuery(flags), status: statuses, limit: 1000, ...(cursor !== undefined ? { cursor } : {}) });
+    const page = await mailwright.history.list({ ...historyFilterQuery(flags), status: statuses, limit: 1000, cursor });
     selected.push(...page.items.map((r) => r.id));
     cursor = page.nextCursor;
   } while (cursor !== undefined);

@@ -47,7 +47,7 @@ export function registerParamsCommand(program: Command, ctx: CliContext): void {
     .argument('<key>', PARAMETER_KEYS)
     .argument('<value>', 'the new value (JSON: numbers, null, strings)')
     .action(async (key: string, value: string) => {
-      const mailwright = await ctx.open();
+      const mailwright = await ctx.open({ create: true });
       const updated = await mailwright.parameters.update(parameterPatch(key, value, await mailwright.parameters.get()));
       ctx.io.out(JSON.stringify(updated, null, 2));
     });

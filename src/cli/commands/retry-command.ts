@@ -20,7 +20,7 @@ export function registerRetryCommand(program: Command, ctx: CliContext): void {
       .argument('[ids...]', 'history ids of failed emails')
       .option('--failed', 'every failed email, or those the filters below select'),
   ).action(async (ids: string[], flags: HistoryFilterFlags & { failed?: boolean }, command: Command) => {
-    const chosen = await selectedIds(command, ctx.open, { ids, flags, all: flags.failed === true, allFlag: '--failed', statuses: ['failed'] });
+    const chosen = await selectedIds(command, ctx.open, { ids, flags, all: flags.failed === true, allFlag: '--failed', verb: 'queue again', kind: 'failed', statuses: ['failed'] });
     const { requeued, skipped } = await (await ctx.open()).history.retry(chosen);
     for (const { id, reason } of skipped) ctx.io.out(`skipped ${id}: ${SKIPPED[reason]}`);
     ctx.io.out(

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { failureLines } from '../../history/failure-lines.js';
 import type { CliContext } from '../cli-context.js';
 import { ExitCodes } from '../exit-codes.js';
 
@@ -24,17 +25,7 @@ export function registerTestEmailCommand(program: Command, ctx: CliContext): voi
       const result = await mailwright.sendTestEmail({ provider, to: flags.to, ...(flags.from ? { from: flags.from } : {}) });
       if (flags.json) ctx.io.out(JSON.stringify(result, null, 2));
       else if (result.ok) ctx.io.out(`Test email ${result.status} with "${provider}" (history id ${result.emailId}). ${result.receipt.response ?? ''}`.trim());
-      else {
-        const f = result.failure;
-        ctx.io.out(
-          [
-            `Test email FAILED with "${provider}" (history id ${result.emailId})`,
-            `  ${f.code} — ${f.permanent ? 'permanent' : 'transient'}${f.serverResponse ? `: ${f.serverResponse}` : ''}`,
-            `  ${f.explanation}`,
-            `  Fix: ${f.fix}`,
-          ].join('\n'),
-        );
-      }
+      else ctx.io.out([`Test email FAILED with "${provider}" (history id ${result.emailId})`, ...failureLines(result.failure).map((line) => `  ${line}`)].join('\n'));
       if (!result.ok) ctx.exit(ExitCodes.EMAIL_FAILED);
     });
 }

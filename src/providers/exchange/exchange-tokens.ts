@@ -198,7 +198,7 @@ export class ExchangeTokens {
       loggerOptions: {
         piiLoggingEnabled: false,
         logLevel: LogLevel.Warning,
-        loggerCallback: (_level: unknown, message: string) => this.logger.warn('msal', { message }),
+        loggerCallback: (_level: unknown, message: string) => this.logger.warn({ message }, 'msal'),
       },
     };
     const identity = settings.managedIdentity;

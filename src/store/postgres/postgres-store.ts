@@ -12,8 +12,11 @@ import { optionNames, refuseUnknownOptions } from '../../parameters/option-names
 
 /** Options of {@link createPostgresStore}: a connection string or your own pool. */
 export interface PostgresStoreOptions {
-  /** e.g. `postgres://mailwright@db.internal:5432/erp`. Used when no `pool` is given. */
-  connectionString?: string;
+  /**
+   * e.g. `postgres://mailwright@db.internal:5432/erp`. Used when no `pool` is given; then
+   * undefined (an unset `process.env.DATABASE_URL`) is refused with MW_INVALID_SETTINGS.
+   */
+  connectionString?: string | undefined;
   /** A node-postgres pool you own; the store uses it and does not end it on close. */
   pool?: Pool;
   /**

@@ -1,7 +1,7 @@
 import { createServer, connect } from 'node:tls';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { selfSignedCertificate } from './self-signed-cert.js';
+import { selfSignedCertificate } from '../../src/testing/self-signed-cert.js';
 
 it('makes a certificate a TLS client can verify when it trusts it', async () => {
   const { key, cert } = await selfSignedCertificate();
