@@ -99,7 +99,7 @@ export { formatHistoryTable, formatBytes } from './history/format-history-table.
 export { FINAL_STATUSES, type AttemptRecord, type EmailPatch, type EmailRecord, type EmailStatus, type NewEmailRecord, type RecipientRecord } from './store/email-record.js';
 export { newEmailId } from './store/email-id.js';
 export type { HistoryPage, HistoryQuery } from './store/history-query.js';
-export type { AttemptCompletion, ClaimOptions, EmailChange, ExtendLeasesOptions, FinishedAttempts, ReserveSendsOptions, SendReservation, Store } from './store/store.js';
+export type { AttemptCompletion, ClaimOptions, DeferredEmail, EmailChange, ExtendLeasesOptions, FinishedAttempts, ReserveSendsOptions, SendReservation, Store } from './store/store.js';
 export { createSqliteStore, DEFAULT_SQLITE_FILENAME, type SqliteStoreOptions } from './store/sqlite/sqlite-store.js';
 export { createPostgresStore, type PostgresStoreOptions } from './store/postgres/postgres-store.js';
 

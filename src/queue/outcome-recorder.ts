@@ -31,14 +31,14 @@ export interface OutcomeRecorderDeps {
   groupSize: number;
 }
 
-/** The patch fields of an email that is no longer being sent: no lease, and no throttle slot (sentAt). */
-const NOT_SENDING = { leaseOwner: undefined, leaseExpiresAt: undefined, sentAt: undefined } as const;
+/** The patch fields of an email that is no longer being sent: no lease, no throttle slot (sentAt), not forced. */
+const NOT_SENDING = { leaseOwner: undefined, leaseExpiresAt: undefined, sentAt: undefined, forced: false } as const;
 
 /**
  * Turns a distributor's attempts into the emails' next state (sent, retrying
- * with back-off, failed, deferred), each with its attempt-log entry, through a
- * group commit, then emits the matching event. A deferral is stored at once; a
- * send's outcome may wait for its group (see `groupSize`).
+ * with back-off, failed), each with its attempt-log entry, through a group
+ * commit, then emits the matching event. An outcome may wait for its group (see
+ * `groupSize`). Deferrals are stored by `Store.reserveSends`.
  */
 export class OutcomeRecorder {
   /** Group commit of finished attempts. */
@@ -85,21 +85,6 @@ export class OutcomeRecorder {
   /** Stores the outcomes waiting for their group now. */
   flush(): void {
     this.writer.flush();
-  }
-
-  /** Stores a deferral: the email waits until `untilMs` with one more deferral. */
-  async defer(record: EmailRecord, provider: Provider, untilMs: number): Promise<void> {
-    const dueAt = new Date(untilMs).toISOString();
-    const deferrals = record.deferrals + 1;
-    const now = toIso(this.deps.clock.now());
-    const stored = this.store({
-      emailId: record.id,
-      patch: { status: 'deferred', deferrals, dueAt, ...NOT_SENDING },
-      attempt: { emailId: record.id, attempt: record.attempts, providerId: provider.id, startedAt: now, finishedAt: now, outcome: 'deferred' },
-    });
-    this.flush(); // the batch's loop waits for it
-    await stored;
-    this.deps.events.emit('deferred', { emailId: record.id, providerId: provider.id, deferrals, dueAt });
   }
 
   /**

@@ -65,6 +65,13 @@ export interface EmailRecord {
   deferrals: number;
   /** Sent although the throttle limit was reached (after the maximum deferrals). */
   forced: boolean;
+  /**
+   * `true` when an earlier attempt may have delivered the email although no success was
+   * recorded: the worker sending it stopped and another took it over after its lease
+   * expired, or the connection broke after the whole message was sent, before the
+   * server's answer. Sent again, the recipients may get it twice. Absent otherwise.
+   */
+  possibleDuplicate?: boolean;
   /** Queue priority: higher is sent first. */
   priority: number;
   /** When the email may next be attempted. */
@@ -121,6 +128,7 @@ export type EmailPatch = Partial<
     | 'attempts'
     | 'deferrals'
     | 'forced'
+    | 'possibleDuplicate'
     | 'dueAt'
     | 'sentAt'
     | 'failure'
