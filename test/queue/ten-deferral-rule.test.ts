@@ -79,6 +79,10 @@ describe('the ten-deferral rule, with the distributor run every second (issue 21
       clock.advance({ seconds: 1 });
     }
     for (let i = 0; i < 18; i += 1) await m.enqueue({ from: 'batch@contoso.com', to: `next${i}@example.com`, subject: `next ${String(i).padStart(2, '0')}`, text: 'x' });
+    expect(await distributor.runOnce()).toMatchObject({ sent: 0, deferred: 18 });
+    // At t = 5 s: the k-th waiting email is due when the k-th slot frees (60–64 s), the rest a minute later.
+    const waiting = (await everyEmail(m)).filter((r) => r.status === 'deferred').sort((a, b) => a.subject.localeCompare(b.subject));
+    expect(waiting.map((r) => (Date.parse(r.dueAt) - t0) / 1000)).toEqual([60, 61, 62, 63, 64, ...Array(13).fill(65)]);
     await runEverySecond([m], clock, 15 * 60);
 
     const records = await everyEmail(m);
