@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 // Each benchmark runs in its own process, so peak memory and timings do not mix.
-const benches = ['throughput.ts', 'memory.ts', 'sqlite-scale.ts'];
+const benches = ['throughput.ts', 'memory.ts', 'sqlite-scale.ts', 'throttle-real-clock.ts'];
 const only = process.argv.slice(2);
 let failed = 0;
 for (const bench of benches.filter((b) => only.length === 0 || only.some((o) => b.startsWith(o)))) {
