@@ -88,6 +88,12 @@ export const ErrorCodes = {
   MSAL_INVALID_CLIENT_CERTIFICATE: 'MW_MSAL_INVALID_CLIENT_CERTIFICATE',
   /** Entra ID issued no token for another reason it named by an AADSTS code (disabled app, Conditional Access, …). */
   MSAL_TOKEN_REFUSED: 'MW_MSAL_TOKEN_REFUSED',
+
+  // ---- appended: queue (issue 21) ----
+  /** A queued email's stored message cannot be read (not JSON, fields missing or of the wrong kind, an unknown format version): it failed without being sent. */
+  MESSAGE_UNREADABLE: 'MW_MESSAGE_UNREADABLE',
+  /** The worker sending an email stopped before recording its outcome; another took it over when the lease expired. The first may have sent it. */
+  LEASE_EXPIRED: 'MW_LEASE_EXPIRED',
 } as const;
 
 /** Union of every stable error code. */

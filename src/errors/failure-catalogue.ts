@@ -4,6 +4,7 @@ import { fallbackEntries } from './catalogue-fallback-entries.js';
 import { fileEntries } from './catalogue-file-entries.js';
 import { graphEntries, serviceCodeEntries } from './catalogue-graph-entries.js';
 import { inputEntries } from './catalogue-input-entries.js';
+import { queueEntries } from './catalogue-queue-entries.js';
 import { smtpSecurityEntries } from './catalogue-smtp-entries.js';
 import type { ErrorCode } from './error-codes.js';
 
@@ -18,6 +19,7 @@ export const failureCatalogue: readonly CatalogueEntry[] = [
   ...deliveryEntries,
   ...graphEntries,
   ...inputEntries,
+  ...queueEntries,
   ...fallbackEntries,
 ];
 

@@ -198,7 +198,7 @@ export class Distributor {
             this.deps.logger.warn('lease lost before sending; the email is left to the worker that took it over', { emailId: record.id });
             return;
           }
-          const delivered = await deliverQueued(this.deps, record, payloads.get(record.id), provider, forced);
+          const delivered = await deliverQueued(this.deps, record, payloads.get(record.id), provider, forced, params.attachmentSizeLimitBytes);
           const stop = stoppingError(delivered.outcome);
           if (stop !== undefined) {
             notStarted.add(record.id); // not sent: given back with the others, still queued

@@ -7,7 +7,7 @@ import { MailwrightError } from '../../errors/mailwright-error.js';
 import { rawFailureFromError } from '../../errors/raw-failure-from-error.js';
 import { domainOf } from '../../message/address.js';
 import { asciiAddress } from '../../message/ascii-domain.js';
-import { encodeMessage } from '../../message/encode-message.js';
+import { attachmentReadError, encodeMessage } from '../../message/encode-message.js';
 import type { Address, EmailMessage } from '../../message/message.js';
 import { parseSettings } from '../../parameters/parse-settings.js';
 import { optionNames, refuseUnknownOptions } from '../../parameters/option-names.js';
@@ -141,6 +141,9 @@ export function smtpProvider(options: SmtpProviderOptions = {}): Provider {
 
   function failure(error: unknown, settings: SmtpSettings, session: SmtpSession | undefined, message: EmailMessage, original: ReadonlyMap<string, string>): MailwrightError {
     if (error instanceof MailwrightError) return error;
+    // An attachment file gone or unreadable while the message was streamed: no server failure.
+    const unreadable = attachmentReadError(message, error);
+    if (unreadable !== undefined) return unreadable;
     const smtpError = error as SmtpError & { rejectedErrors?: SmtpError[] };
     const raw = rawFailureFromError(error);
     if (settings.requireTls && smtpError.command === 'STARTTLS') {
