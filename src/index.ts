@@ -96,6 +96,7 @@ export {
   type RetrySkipReason,
 } from './history/history-service.js';
 export { formatHistoryTable, formatBytes } from './history/format-history-table.js';
+export { partlyRefused, type PartlyRefused } from './history/partly-refused.js';
 export { FINAL_STATUSES, type AttemptRecord, type EmailPatch, type EmailRecord, type EmailStatus, type NewEmailRecord, type RecipientRecord } from './store/email-record.js';
 export { newEmailId } from './store/email-id.js';
 export type { HistoryPage, HistoryQuery } from './store/history-query.js';

@@ -3,7 +3,8 @@ import { toIso } from '../clock/clock.js';
 import type { Logger } from '../logger.js';
 import type { EmailParameters } from '../parameters/email-parameters.js';
 import type { Provider } from '../providers/provider.js';
-import { attemptTranscript, successPatch, type AttemptOutcome } from '../send/deliver-attempt.js';
+import { attemptTranscript, failurePatch, successPatch, type AttemptOutcome } from '../send/deliver-attempt.js';
+import { retriesExhausted } from './retries-exhausted.js';
 import type { EmailRecord } from '../store/email-record.js';
 import type { AttemptCompletion, Store } from '../store/store.js';
 import { AttemptWriter } from './attempt-writer.js';
@@ -62,20 +63,23 @@ export class OutcomeRecorder {
       events.emit('sent', { emailId: record.id, providerId: provider.id, attempt, forced });
       return 'sent';
     }
-    const { failure } = outcome;
-    if (failure.permanent || attempt >= params.maxAttempts) {
+    const recipients = failurePatch(record, outcome);
+    if (outcome.failure.permanent || attempt >= params.maxAttempts) {
+      // A transient failure on the last allowed attempt: its fix no longer promises a retry.
+      const failure = outcome.failure.permanent ? outcome.failure : retriesExhausted(outcome.failure, attempt, params.maxAttempts);
       await this.store({
         emailId: record.id,
-        patch: { status: 'failed', providerId: provider.id, attempts: attempt, failure, ...NOT_SENDING },
+        patch: { status: 'failed', providerId: provider.id, attempts: attempt, failure, ...recipients, ...NOT_SENDING },
         attempt: { ...base, outcome: 'failed', failure },
       });
       events.emit('failed', { emailId: record.id, providerId: provider.id, attempt, failure });
       return 'failed';
     }
+    const { failure } = outcome;
     const dueAt = toIso(clock.now().plus({ milliseconds: retryDelayMs(attempt, this.deps.backoff, failure.retryAfterSeconds) }));
     await this.store({
       emailId: record.id,
-      patch: { status: 'queued', providerId: provider.id, attempts: attempt, failure, dueAt, ...NOT_SENDING },
+      patch: { status: 'queued', providerId: provider.id, attempts: attempt, failure, dueAt, ...recipients, ...NOT_SENDING },
       attempt: { ...base, outcome: 'retrying', failure },
     });
     events.emit('retrying', { emailId: record.id, providerId: provider.id, attempt, dueAt, failure });

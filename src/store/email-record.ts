@@ -146,7 +146,7 @@ export type EmailPatch = Partial<
 export interface AttemptRecord {
   /** The email's history id. */
   emailId: string;
-  /** Attempt number, 1 for the first; other entries (deferred, requeued, cancelled) carry the email's attempt count. */
+  /** Attempt number, 1 for the first (a takeover counts as one); other entries (deferred, requeued, cancelled) carry the email's attempt count. */
   attempt: number;
   /** The provider; empty when none was chosen yet. */
   providerId: string;
@@ -157,8 +157,11 @@ export interface AttemptRecord {
   /**
    * `requeued`: an administrator queued a failed email again (`history.retry`).
    * `cancelled`: an administrator cancelled it while it waited (`history.cancel`).
+   * `taken-over`: the worker sending it stopped before recording an outcome, and another
+   * took it over once the lease expired; counted as an attempt, since it may have been sent
+   * (failure MW_LEASE_EXPIRED; the email is marked `possibleDuplicate`).
    */
-  outcome: 'sent' | 'exported' | 'failed' | 'retrying' | 'deferred' | 'forced' | 'requeued' | 'cancelled';
+  outcome: 'sent' | 'exported' | 'failed' | 'retrying' | 'deferred' | 'forced' | 'requeued' | 'cancelled' | 'taken-over';
   /** The classified failure, when the attempt failed or the email was cancelled. */
   failure?: FailureDetail;
   /** Redacted protocol transcript. */

@@ -464,11 +464,11 @@ describe('batch queue and throttled distributor (ManualClock, SQLite file, real 
     const meanwhile = await mailwright.history.get(email!.id);
     expect(meanwhile?.status).toBe('sending'); // still b's, with b's lease
     expect(meanwhile?.leaseOwner).toBeDefined();
-    expect(meanwhile?.attemptLog.map((a) => a.outcome)).toEqual(['sent']); // a's attempt is in the log
+    expect(meanwhile?.attemptLog.map((a) => a.outcome)).toEqual(['taken-over', 'sent']); // b's takeover, then a's attempt
     releaseOther();
     expect(await otherRun).toMatchObject({ sent: 1 });
     const after = await mailwright.history.get(email!.id);
-    expect([after?.status, after?.attemptLog.length]).toEqual(['sent', 2]);
+    expect([after?.status, after?.attemptLog.length, after?.possibleDuplicate]).toEqual(['sent', 3, true]);
     expect(sends).toEqual(['a email 1', 'b email 1']);
   });
 

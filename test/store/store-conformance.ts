@@ -76,6 +76,7 @@ export function describeStoreConformance(name: string, factory: () => Promise<St
           attempts: 3,
           deferrals: 10,
           forced: true,
+          possibleDuplicate: true,
           priority: -5,
           dueAt: '2026-03-04T05:06:07.089Z',
           idempotencyKey: 'order-42/invoice',
@@ -104,7 +105,7 @@ export function describeStoreConformance(name: string, factory: () => Promise<St
         await store.insertEmail(record);
         const read = await store.getEmail(record.id);
         expect(read).toEqual(stored(record));
-        for (const key of ['sender', 'userId', 'idempotencyKey', 'sentAt', 'failure', 'blockedReason', 'response', 'providerMessageId', 'exportPath', 'leaseOwner', 'leaseExpiresAt']) {
+        for (const key of ['sender', 'userId', 'idempotencyKey', 'sentAt', 'failure', 'blockedReason', 'response', 'providerMessageId', 'exportPath', 'leaseOwner', 'leaseExpiresAt', 'possibleDuplicate']) {
           expect(read).not.toHaveProperty(key);
         }
         expect(read?.providerId).toBeNull();
@@ -564,6 +565,34 @@ export function describeStoreConformance(name: string, factory: () => Promise<St
         const taken = await claim('worker-b', 10, now + 60_000, 30_000);
         expect(taken.map((r) => [r.id, r.leaseOwner, r.leaseExpiresAt])).toEqual([[record.id, 'worker-b', new Date(now + 90_000).toISOString()]]);
         expect(await claim('worker-a', 10, now + 60_001)).toEqual([]);
+      });
+
+      it('counts and logs a takeover, since the worker that stopped may have sent the email: attempts + 1, a possible duplicate', async () => {
+        const record = newRecord({ dueAt: at(0), attempts: 2, providerId: 'smtp' });
+        const fresh = newRecord({ dueAt: at(1) });
+        await store.insertEmails([record, fresh]);
+        await claim('worker-a', 1, now, 60_000);
+        const [taken, other] = await claim('worker-b', 10, now + 60_000);
+        expect([taken?.id, taken?.attempts, taken?.possibleDuplicate, other?.id, other?.attempts, other?.possibleDuplicate]).toEqual([record.id, 3, true, fresh.id, 0, undefined]);
+        expect(await store.listAttempts(record.id)).toEqual([
+          {
+            emailId: record.id,
+            attempt: 3,
+            providerId: 'smtp',
+            startedAt: new Date(now + 60_000).toISOString(),
+            finishedAt: new Date(now + 60_000).toISOString(),
+            outcome: 'taken-over',
+            failure: expect.objectContaining({
+              code: ErrorCodes.LEASE_EXPIRED,
+              permanent: false,
+              message: `Worker worker-a stopped while sending (its lease expired at ${new Date(now + 60_000).toISOString()}); taken over by worker-b.`,
+            }),
+          },
+        ]);
+        expect(await store.listAttempts(fresh.id)).toEqual([]);
+        // The mark stays through the send and later patches.
+        await store.updateEmail(record.id, { status: 'sent', sentAt: at(1), attempts: 4 });
+        expect((await store.getEmail(record.id))?.possibleDuplicate).toBe(true);
       });
 
       it('releases only its own running leases: the emails wait again, as queued or deferred, and are claimable at once', async () => {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { formatHistoryTable } from '../../history/format-history-table.js';
-import type { EmailStatus } from '../../store/email-record.js';
+import { partlyRefused } from '../../history/partly-refused.js';
+import type { EmailRecord, EmailStatus } from '../../store/email-record.js';
 import type { CliContext } from '../cli-context.js';
 import { historyFilterQuery, withHistoryFilters, type HistoryFilterFlags } from './history-filter-options.js';
 
@@ -9,6 +10,11 @@ interface HistoryFlags extends HistoryFilterFlags {
   limit: string;
   json?: boolean;
 }
+
+const withPartlyRefused = (record: EmailRecord) => {
+  const partly = partlyRefused(record);
+  return partly === undefined ? {} : { partlyRefused: partly };
+};
 
 /** `mailwright history`: list history records as a table or JSON. */
 export function registerHistoryCommand(program: Command, ctx: CliContext): void {
@@ -27,7 +33,8 @@ export function registerHistoryCommand(program: Command, ctx: CliContext): void 
         ...historyFilterQuery(flags),
         limit: Number(flags.limit),
       });
-      if (flags.json) ctx.io.out(JSON.stringify(items, null, 2));
+      // JSON says too when a sent email's server refused some of its recipients (partlyRefused).
+      if (flags.json) ctx.io.out(JSON.stringify(items.map((r) => ({ ...r, ...withPartlyRefused(r) })), null, 2));
       else if (items.length === 0) ctx.io.out('No email matches.');
       else ctx.io.out(formatHistoryTable(items, { width: ctx.io.columns }));
     });
