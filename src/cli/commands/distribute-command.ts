@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { DistributionSummary } from '../../queue/distributor-run.js';
+import { parseEvery } from '../../queue/parse-every.js';
 import type { CliContext } from '../cli-context.js';
 import { errorText } from '../error-text.js';
 import { ExitCodes } from '../exit-codes.js';
@@ -9,6 +10,7 @@ interface DistributeFlags {
   every: string;
   concurrency: string;
   maxUnrecorded: string;
+  lease: string;
 }
 
 const line = (s: DistributionSummary): string => `sent ${s.sent}, deferred ${s.deferred}, retrying ${s.retried}, failed ${s.failed}, forced ${s.forced}`;
@@ -36,9 +38,10 @@ export function registerDistributeCommand(program: Command, ctx: CliContext): vo
     .option('--every <interval>', 'how often to run, e.g. "1 minute", "30 seconds"', '1 minute')
     .option('--concurrency <n>', 'emails sent in parallel (a provider from --config may cap it: SMTP maxConnections, Exchange mailboxConcurrency)', '4')
     .option('--max-unrecorded <n>', 'sent emails whose outcome may wait to be stored together (fewer commits; a crash may send up to concurrency + n again)', '0')
+    .option('--lease <duration>', 'how long a claimed email is leased, e.g. "30s", "2 minutes": after a crash, another worker takes it over once this has passed (at least 1 second)', '5 minutes')
     .action(async (flags: DistributeFlags) => {
       const mailwright = await ctx.open();
-      const distributor = mailwright.createDistributor({ concurrency: Number(flags.concurrency), maxUnrecorded: Number(flags.maxUnrecorded) });
+      const distributor = mailwright.createDistributor({ concurrency: Number(flags.concurrency), maxUnrecorded: Number(flags.maxUnrecorded), leaseMs: Math.round(parseEvery(flags.lease)) });
       // On a terminal, a progress bar with failures printed above it; otherwise a plain line per email.
       const { io } = ctx;
       const above = (write: (text: string) => void, text: string): void => {
