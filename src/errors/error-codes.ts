@@ -94,6 +94,8 @@ export const ErrorCodes = {
   MESSAGE_UNREADABLE: 'MW_MESSAGE_UNREADABLE',
   /** The worker sending an email stopped before recording its outcome; another took it over when the lease expired. The first may have sent it. */
   LEASE_EXPIRED: 'MW_LEASE_EXPIRED',
+  /** The SMTP connection broke after the whole message was sent, before the server answered: it may have been delivered. Retried; the email is marked a possible duplicate. */
+  SMTP_OUTCOME_UNKNOWN: 'MW_SMTP_OUTCOME_UNKNOWN',
 } as const;
 
 /** Union of every stable error code. */

@@ -16,10 +16,10 @@ export const failureCatalogue: readonly CatalogueEntry[] = [
   ...fileEntries,
   ...serviceCodeEntries,
   ...smtpSecurityEntries,
+  ...queueEntries,
   ...deliveryEntries,
   ...graphEntries,
   ...inputEntries,
-  ...queueEntries,
   ...fallbackEntries,
 ];
 

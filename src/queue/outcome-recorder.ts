@@ -1,4 +1,5 @@
 import type { Clock } from '../clock/clock.js';
+import { ErrorCodes } from '../errors/error-codes.js';
 import { toIso } from '../clock/clock.js';
 import type { Logger } from '../logger.js';
 import type { EmailParameters } from '../parameters/email-parameters.js';
@@ -32,6 +33,9 @@ export interface OutcomeRecorderDeps {
   groupSize: number;
 }
 
+/** Failures after which the email may have been delivered all the same: sent again, it may arrive twice. */
+const MAYBE_DELIVERED = new Set<string>([ErrorCodes.SMTP_OUTCOME_UNKNOWN, ErrorCodes.SEND_OUTCOME_UNKNOWN]);
+
 /** The patch fields of an email that is no longer being sent: no lease, no throttle slot (sentAt), not forced. */
 const NOT_SENDING = { leaseOwner: undefined, leaseExpiresAt: undefined, sentAt: undefined, forced: false } as const;
 
@@ -63,13 +67,14 @@ export class OutcomeRecorder {
       events.emit('sent', { emailId: record.id, providerId: provider.id, attempt, forced });
       return 'sent';
     }
-    const recipients = failurePatch(record, outcome);
+    // The recipients the server refused, and whether this attempt may have been delivered.
+    const changes = { ...failurePatch(record, outcome), ...(MAYBE_DELIVERED.has(outcome.failure.code) ? { possibleDuplicate: true } : {}) };
     if (outcome.failure.permanent || attempt >= params.maxAttempts) {
       // A transient failure on the last allowed attempt: its fix no longer promises a retry.
       const failure = outcome.failure.permanent ? outcome.failure : retriesExhausted(outcome.failure, attempt, params.maxAttempts);
       await this.store({
         emailId: record.id,
-        patch: { status: 'failed', providerId: provider.id, attempts: attempt, failure, ...recipients, ...NOT_SENDING },
+        patch: { status: 'failed', providerId: provider.id, attempts: attempt, failure, ...changes, ...NOT_SENDING },
         attempt: { ...base, outcome: 'failed', failure },
       });
       events.emit('failed', { emailId: record.id, providerId: provider.id, attempt, failure });
@@ -79,7 +84,7 @@ export class OutcomeRecorder {
     const dueAt = toIso(clock.now().plus({ milliseconds: retryDelayMs(attempt, this.deps.backoff, failure.retryAfterSeconds) }));
     await this.store({
       emailId: record.id,
-      patch: { status: 'queued', providerId: provider.id, attempts: attempt, failure, dueAt, ...recipients, ...NOT_SENDING },
+      patch: { status: 'queued', providerId: provider.id, attempts: attempt, failure, dueAt, ...changes, ...NOT_SENDING },
       attempt: { ...base, outcome: 'retrying', failure },
     });
     events.emit('retrying', { emailId: record.id, providerId: provider.id, attempt, dueAt, failure });

@@ -14,7 +14,7 @@ import { optionNames, refuseUnknownOptions } from '../../parameters/option-names
 import { smtpSettingsSchema, type SmtpSettings, type SmtpSettingsInput, type StoredSmtpSettings } from '../../parameters/smtp-settings.js';
 import type { SenderMode } from '../../users/user-directory.js';
 import type { Provider, ProviderRuntime, RecipientResult, SendContext, SendReceipt } from '../provider.js';
-import { SmtpSession, UnusableAuthError, type SmtpError } from './smtp-session.js';
+import { OutcomeUnknownError, SmtpSession, StaleConnectionError, UnusableAuthError, type SmtpError } from './smtp-session.js';
 import { SmtpTranscript } from './smtp-transcript.js';
 import { providerCountOption } from '../provider-count-option.js';
 import { providerSettingsKey } from '../sealed-settings-service.js';
@@ -146,6 +146,9 @@ export function smtpProvider(options: SmtpProviderOptions = {}): Provider {
     if (unreadable !== undefined) return unreadable;
     const smtpError = error as SmtpError & { rejectedErrors?: SmtpError[] };
     const raw = rawFailureFromError(error);
+    if (error instanceof OutcomeUnknownError) raw.errno = error.code;
+    // A TLS handshake the server broke off (after STARTTLS, or on an implicit TLS port) is a TLS failure, not a network one.
+    if (/before secure TLS connection was established/i.test(raw.message)) raw.errno = 'ETLS';
     if (settings.requireTls && smtpError.command === 'STARTTLS') {
       raw.message = `Server does not support STARTTLS, which the settings require (${raw.message})`;
       raw.errno = 'ETLS';
@@ -211,7 +214,18 @@ export function smtpProvider(options: SmtpProviderOptions = {}): Provider {
     try {
       session = await checkout(settings);
       const envelope = { from: asciiAddress((message.sender ?? message.from).address), to: recipients.map(asciiAddress) };
-      const info = await session.send(envelope, encodeMessage(message));
+      let info: Awaited<ReturnType<SmtpSession['send']>>;
+      try {
+        info = await session.send(envelope, encodeMessage(message));
+      } catch (error) {
+        if (!(error instanceof StaleConnectionError)) throw error;
+        // The server closed the pooled connection as this send began (its idle timeout): nothing
+        // was sent, so a new connection sends the message, without counting an attempt.
+        session.close();
+        session = await SmtpSession.open(settings);
+        session.transcript.note(`${error.message}; sending on a new connection`);
+        info = await session.send(envelope, encodeMessage(message));
+      }
       const transcript = session.transcript.text([settings.password]);
       checkin(settings, session);
       return {
