@@ -132,7 +132,8 @@ describe('SMTP servers that misbehave (fault-injecting socket server, the distri
   });
 
   it(`a ${(SLOW_MESSAGE_BYTES / 1_048_576).toFixed(1)} MB message to a server reading at 50 KB/s: sent once, its lease kept meanwhile (real clock)`, async () => {
-    await setup({ fault: () => ({ kind: 'slow-reader', bytesPerSecond: 50 * 1024 }) }, { connectionTimeoutMs: 2000 }, true);
+    // Default timeouts: a connection silent for 60 s fails; the kernel's send buffer (4 MB here) lets a write wait about 30 s.
+    await setup({ fault: () => ({ kind: 'slow-reader', bytesPerSecond: 50 * 1024 }) }, { connectionTimeoutMs: 30_000 }, true);
     const id = await enqueue('slow', { attachments: [{ filename: 'scan.bin', content: Buffer.alloc(SLOW_MESSAGE_BYTES, 3) }] });
     // A 3 s lease, renewed every second while the send lasts; another worker looks in meanwhile.
     const run = mailwright.createDistributor({ leaseMs: 3000, workerId: 'slow-sender' }).runOnce();
