@@ -119,19 +119,19 @@ export class Distributor {
     run.stopping?.addEventListener('abort', dropWaiting);
     const { leaseMs, workerId: owner, claimBatch } = this.options;
     try {
-      let sentSome = false;
+      let planned = false; // a batch was throttled since the last look for slots that came sooner
       for (;;) {
         const nowMs = this.deps.clock.now().toMillis();
         const claimed = await this.deps.store.claimDue({ now: nowMs, limit: claimBatch, leaseMs, owner });
         if (claimed.length === 0) {
           // A send that failed gave its slot back after the batches were planned: deferred emails
           // whose slot came sooner are made due then, and those due now are sent by this run too.
-          if (!sentSome || run.limit <= 0) break;
-          sentSome = false;
+          if (!planned || run.limit <= 0) break;
+          planned = false;
           if ((await this.deps.store.reserveSends({ providerId: provider.id, emailIds: [], owner, now: nowMs, windowMs: THROTTLE_WINDOW_MS, limit: run.limit, maxDeferrals: params.maxDeferrals })).sooner === 0) break;
           continue;
         }
-        sentSome = true;
+        planned = true;
         const notStarted = await this.sendBatch(run, claimed, nowMs);
         if (firstError !== undefined) {
           // Best effort: if the store recovered, the emails not started can be taken at once.

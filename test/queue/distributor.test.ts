@@ -151,6 +151,14 @@ describe('batch queue and throttled distributor (ManualClock, SQLite file, real 
     expect(first.server.messages).toHaveLength(100);
   });
 
+  it('a send that fails gives its slot back: the email deferred behind it is sent by the same run, not a minute later', async () => {
+    const { clock, mailwright } = await setup({ limit: 1, rules: [{ onData: true, code: 451, message: '4.3.0 Try again later', times: 1 }] });
+    const [failing, next] = [await mailwright.enqueue({ from: 'batch@contoso.com', to: 'a@example.com', subject: 'a', text: 'x' }), await mailwright.enqueue({ from: 'batch@contoso.com', to: 'b@example.com', subject: 'b', text: 'x' })];
+    expect(await mailwright.createDistributor({ concurrency: 1 }).runOnce()).toMatchObject({ retried: 1, deferred: 1, sent: 1 });
+    expect(await mailwright.history.get(failing)).toMatchObject({ status: 'queued', attempts: 1 });
+    expect(await mailwright.history.get(next)).toMatchObject({ status: 'sent', deferrals: 1, sentAt: clock.now().toISO() });
+  });
+
   it('the throttle window is counted from persisted sends, so a restart does not reset it', async () => {
     const clock = new ManualClock(T0);
     const first = await setup({ limit: 2, clock });
