@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 // `npm run bench` runs the targets; `npm run bench <name>…` runs those named (a prefix is
 // enough), including the diagnostics, which only run when named.
 const targets = ['peers.ts', 'memory.ts', 'sqlite-scale.ts', 'postgres-scale.ts'];
-const diagnostics = ['throughput.ts', 'postgres-outcomes.ts'];
+const diagnostics = ['throughput.ts', 'postgres-outcomes.ts', 'throttle-real-clock.ts'];
 const only = process.argv.slice(2);
 const chosen = only.length === 0 ? targets : [...targets, ...diagnostics].filter((b) => only.some((o) => b.startsWith(o)));
 if (chosen.length === 0) console.log(`No benchmark matches ${only.join(', ')}; there are ${[...targets, ...diagnostics].join(', ')}.`);

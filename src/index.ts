@@ -120,10 +120,11 @@ export {
 export { formatHistoryTable, formatBytes } from './history/format-history-table.js';
 export type { RetryAvailability } from './history/retry-availability.js';
 export type { HistoryExportFormat } from './history/history-export.js';
+export { partlyRefused, type PartlyRefused } from './history/partly-refused.js';
 export { FINAL_STATUSES, type AttemptRecord, type EmailPatch, type EmailRecord, type EmailStatus, type NewEmailRecord, type RecipientRecord } from './store/email-record.js';
 export { newEmailId } from './store/email-id.js';
 export type { HistoryCountQuery, HistoryCounts, HistoryPage, HistoryQuery } from './store/history-query.js';
-export type { AttemptCompletion, ClaimOptions, EmailChange, ExtendLeasesOptions, FinishedAttempts, ReserveSendsOptions, SendReservation, Store } from './store/store.js';
+export type { AttemptCompletion, ClaimOptions, DeferredEmail, EmailChange, ExtendLeasesOptions, FinishedAttempts, ReserveSendsOptions, SendReservation, Store } from './store/store.js';
 export { createSqliteStore, DEFAULT_SQLITE_FILENAME, type SqliteStoreOptions } from './store/sqlite/sqlite-store.js';
 export { createPostgresStore, type PostgresStoreOptions } from './store/postgres/postgres-store.js';
 

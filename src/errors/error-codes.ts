@@ -115,6 +115,13 @@ export const ErrorCodes = {
   // ---- appended: cli ----
   /** The `mailwright` command was pointed at a database file that does not exist (a mistyped `--db`). */
   DATABASE_NOT_FOUND: 'MW_DATABASE_NOT_FOUND',
+  // ---- appended: queue (issue 21) ----
+  /** A queued email's stored message cannot be read (not JSON, fields missing or of the wrong kind, an unknown format version): it failed without being sent. */
+  MESSAGE_UNREADABLE: 'MW_MESSAGE_UNREADABLE',
+  /** The worker sending an email stopped before recording its outcome; another took it over when the lease expired. The first may have sent it. */
+  LEASE_EXPIRED: 'MW_LEASE_EXPIRED',
+  /** The SMTP connection broke after the whole message was sent, before the server answered: it may have been delivered. Retried; the email is marked a possible duplicate. */
+  SMTP_OUTCOME_UNKNOWN: 'MW_SMTP_OUTCOME_UNKNOWN',
 } as const;
 
 /** Union of every stable error code. */

@@ -4,6 +4,7 @@ import { fallbackEntries } from './catalogue-fallback-entries.js';
 import { fileEntries } from './catalogue-file-entries.js';
 import { graphEntries, serviceCodeEntries } from './catalogue-graph-entries.js';
 import { inputEntries } from './catalogue-input-entries.js';
+import { queueEntries } from './catalogue-queue-entries.js';
 import { smtpSecurityEntries } from './catalogue-smtp-entries.js';
 import type { ErrorCode } from './error-codes.js';
 
@@ -15,6 +16,7 @@ export const failureCatalogue: readonly CatalogueEntry[] = [
   ...fileEntries,
   ...serviceCodeEntries,
   ...smtpSecurityEntries,
+  ...queueEntries,
   ...deliveryEntries,
   ...graphEntries,
   ...inputEntries,

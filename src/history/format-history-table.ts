@@ -1,6 +1,7 @@
 import Table from 'cli-table3';
 import type { EmailRecord, EmailStatus } from '../store/email-record.js';
 import { failureLines } from './failure-lines.js';
+import { partlyRefused } from './partly-refused.js';
 
 /** Human-readable size: 1536 → "1.5 KB". */
 export function formatBytes(bytes: number): string {
@@ -37,17 +38,21 @@ function waiting(record: EmailRecord): string | undefined {
   return undefined;
 }
 
+/** Each recipient the server refused, with its reply. */
+const refusals = (record: EmailRecord): string[] => record.recipients.filter((r) => r.status === 'rejected').map((r) => `${r.address} refused: ${r.response ?? r.smtpCode ?? ''}`);
+
 function outcome(record: EmailRecord): string {
   const pending = waiting(record);
+  const duplicate = record.possibleDuplicate === true ? ['Possible duplicate: an earlier attempt may have been delivered'] : [];
   if (record.failure !== undefined) {
-    const lines = failureLines(record.failure);
+    const lines = [...failureLines(record.failure), ...refusals(record), ...duplicate];
     return (pending === undefined ? lines : [...lines, pending]).join('\n');
   }
-  if (pending !== undefined) return pending;
+  if (pending !== undefined) return [...duplicate, pending].join('\n');
   if (record.blockedReason !== undefined) return `Blocked: ${record.blockedReason}`;
   if (record.exportPath !== undefined) return `Saved to ${record.exportPath}`;
-  const rejected = record.recipients.filter((r) => r.status === 'rejected');
-  const notes = rejected.map((r) => `${r.address} refused: ${r.response ?? r.smtpCode ?? ''}`);
+  const partly = partlyRefused(record);
+  const notes = [...(partly === undefined ? [] : [`Partly delivered: ${partly.refused} of ${partly.of} recipients refused`]), ...refusals(record), ...duplicate];
   if (record.forced) notes.unshift('sent over the throttle limit after the maximum deferrals');
   return notes.join('\n') || (record.response ?? '');
 }
@@ -104,8 +109,9 @@ function compactRows(records: readonly EmailRecord[], width: number): { head: st
  * at least 60): status, provider, sender, recipients, subject, size (an upper bound, marked
  * `≤`, until the email is sent), attempts, and the detail: for failures the server's reply
  * (or the failure's message) with the classified explanation and fix, for waiting email
- * when it is next due. From 156 columns each fact has a column; narrower, the email's facts
- * share three.
+ * when it is next due; each recipient the server refused, with its reply (and how many, when
+ * the email went to the others); and a possible duplicate. From 156 columns each fact has a
+ * column; narrower, the email's facts share three.
  */
 export function formatHistoryTable(records: readonly EmailRecord[], options: { width?: number } = {}): string {
   const width = Math.max(options.width ?? 140, MIN_WIDTH);

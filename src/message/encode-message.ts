@@ -42,15 +42,23 @@ function unreadable(attachment: Attachment, cause: unknown): MailwrightError {
   });
 }
 
+/**
+ * MW_ATTACHMENT_UNREADABLE when `error` is the failure to read one of the message's
+ * attachment files (gone or unreadable while the message was encoded), else undefined.
+ */
+export function attachmentReadError(message: EmailMessage, error: unknown): MailwrightError | undefined {
+  const path = (error as NodeJS.ErrnoException | null)?.path;
+  const attachment = path === undefined ? undefined : message.attachments.find((a) => a.path !== undefined && a.path === path);
+  return attachment === undefined ? undefined : unreadable(attachment, error);
+}
+
 /** Encoded size in bytes, counted while streaming (constant memory). */
 export async function measureEncodedSize(message: EmailMessage): Promise<number> {
   let size = 0;
   try {
     for await (const chunk of encodeMessage(message)) size += (chunk as Buffer).length;
   } catch (cause) {
-    const missing = message.attachments.find((a) => a.path !== undefined && (cause as NodeJS.ErrnoException).path === a.path);
-    if (missing !== undefined) throw unreadable(missing, cause);
-    throw cause;
+    throw attachmentReadError(message, cause) ?? cause;
   }
   return size;
 }

@@ -1,6 +1,6 @@
 import type { EmailRecord } from '../store/email-record.js';
-import type { Store } from '../store/store.js';
-import { THROTTLE_WINDOW_MS, throttleDecision, type ThrottleDecision } from './throttle.js';
+import type { DeferredEmail, Store } from '../store/store.js';
+import { THROTTLE_WINDOW_MS } from './throttle.js';
 
 /** What the throttle needs to know about a claimed batch. */
 export interface BatchThrottleInput {
@@ -10,18 +10,37 @@ export interface BatchThrottleInput {
   limit: number;
   nowMs: number;
   maxDeferrals: number;
+  /** The worker id the batch was claimed with. */
+  owner: string;
+}
+
+/** What became of a claimed batch: send these (forced or not); these were deferred (and stored so). */
+export interface BatchThrottle {
+  /** The emails to send now, in claim order, each with whether it goes over the limit. */
+  sends: { record: EmailRecord; forced: boolean }[];
+  /** The emails deferred until their slot: already stored `deferred`. */
+  deferred: { record: EmailRecord; deferral: DeferredEmail }[];
 }
 
 /**
- * The throttle decision for each email of a claimed batch. Slots are reserved
- * in the store, so every worker sharing it counts the same window; an email
- * without a slot waits for one, or is forced after `maxDeferrals`.
+ * The throttle for a claimed batch, in one store call per batch: slots are taken
+ * in the store, so every worker sharing it counts the same window and the same
+ * line; the k-th waiting email waits for the k-th slot, or is forced after
+ * `maxDeferrals`. A claimed email the store no longer leases to this worker is in
+ * neither list (another worker took it over).
  */
-export async function batchThrottle(store: Pick<Store, 'reserveSends'>, input: BatchThrottleInput): Promise<(record: EmailRecord) => ThrottleDecision> {
-  const { claimed, providerId, limit, nowMs, maxDeferrals } = input;
-  if (limit <= 0) return () => ({ action: 'send' });
-  const slots = await store.reserveSends({ providerId, emailIds: claimed.map((r) => r.id), now: nowMs, windowMs: THROTTLE_WINDOW_MS, limit });
+export async function batchThrottle(store: Pick<Store, 'reserveSends'>, input: BatchThrottleInput): Promise<BatchThrottle> {
+  const { claimed, providerId, limit, nowMs, maxDeferrals, owner } = input;
+  if (limit <= 0) return { sends: claimed.map((record) => ({ record, forced: false })), deferred: [] };
+  const slots = await store.reserveSends({ providerId, emailIds: claimed.map((r) => r.id), owner, now: nowMs, windowMs: THROTTLE_WINDOW_MS, limit, maxDeferrals });
   const reserved = new Set(slots.reserved);
-  return (record) =>
-    reserved.has(record.id) ? { action: 'send' } : throttleDecision({ limit, sentTimesMs: slots.sentTimesMs, nowMs, deferrals: record.deferrals, maxDeferrals });
+  const forced = new Set(slots.forced);
+  const deferred = new Map(slots.deferred.map((d) => [d.id, d]));
+  return {
+    sends: claimed.filter((r) => reserved.has(r.id) || forced.has(r.id)).map((record) => ({ record, forced: forced.has(record.id) })),
+    deferred: claimed.flatMap((record) => {
+      const deferral = deferred.get(record.id);
+      return deferral === undefined ? [] : [{ record, deferral }];
+    }),
+  };
 }

@@ -1,14 +1,15 @@
 import { toIso } from '../clock/clock.js';
 import { ErrorCodes } from '../errors/error-codes.js';
 import type { FailureDetail } from '../errors/failure-detail.js';
-import type { MailwrightError } from '../errors/mailwright-error.js';
+import { isMailwrightError, type MailwrightError } from '../errors/mailwright-error.js';
 import type { Provider } from '../providers/provider.js';
 import { attemptIdentity, deliverAttempt, type AttemptOutcome, type DeliveryDeps } from '../send/deliver-attempt.js';
+import { toDeliveryFailure } from '../send/delivery-failure.js';
+import type { EmailMessage } from '../message/message.js';
 import type { EmailRecord } from '../store/email-record.js';
 import type { UserDirectory } from '../users/user-directory.js';
-import { deserializeMessage } from './message-payload.js';
-import { missingMessage } from './missing-message.js';
 import type { Delivered } from './outcome-recorder.js';
+import { sendableMessage } from './sendable-message.js';
 
 /**
  * Failures of the provider's own configuration (its stored settings unreadable, no settings,
@@ -29,15 +30,23 @@ export interface DeliverQueuedDeps extends DeliveryDeps {
 
 /**
  * Sends one claimed email once with the provider, as its stored message says;
- * the outcome is stored by `OutcomeRecorder.record`. An email whose message is
- * missing, or whose provider cannot say its mailbox for Send On Behalf (its
- * stored settings unreadable, say), fails this attempt without a send.
+ * the outcome is stored by `OutcomeRecorder.record`. An email that cannot be sent
+ * as stored (no message, a damaged one, an attachment file gone or grown over the
+ * size limit; see `sendableMessage`), or whose provider cannot say its mailbox for
+ * Send On Behalf (its stored settings unreadable, say), fails this attempt without a send.
+ * @param sizeLimitBytes - the attachment size limit parameter now
  */
-export async function deliverQueued(deps: DeliverQueuedDeps, record: EmailRecord, payload: string | undefined, provider: Provider, forced: boolean): Promise<Delivered> {
+export async function deliverQueued(deps: DeliverQueuedDeps, record: EmailRecord, payload: string | undefined, provider: Provider, forced: boolean, sizeLimitBytes: number): Promise<Delivered> {
   const { observer, clock } = deps;
   const attempt = record.attempts + 1;
-  if (payload === undefined) return { record, attempt, forced, outcome: missingMessage(record, toIso(clock.now())) };
-  const queued = deserializeMessage(payload);
+  let queued: EmailMessage;
+  try {
+    queued = await sendableMessage(record, payload, sizeLimitBytes);
+  } catch (error) {
+    if (!isMailwrightError(error)) throw error;
+    const at = toIso(clock.now());
+    return { record, attempt, forced, outcome: { ok: false, ...toDeliveryFailure(error), startedAt: at, finishedAt: at } };
+  }
   const { identity, failed } = await attemptIdentity(clock, queued.from, provider);
   if (failed !== undefined) return { record, attempt, forced, outcome: failed };
   const message = identity.sender === undefined ? queued : { ...queued, sender: identity.sender };

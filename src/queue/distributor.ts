@@ -10,6 +10,7 @@ import type { EmailRecord } from '../store/email-record.js';
 import { BatchLease } from './batch-lease.js';
 import { deliverQueued, stoppingError } from './deliver-queued.js';
 import { batchThrottle } from './batch-throttle.js';
+import { THROTTLE_WINDOW_MS } from './throttle.js';
 import { resolveDistributorOptions, type DistributorOptions, type ResolvedDistributorOptions } from './distributor-options.js';
 import type { DistributionSummary, RunOnceOptions, StartOptions } from './distributor-run.js';
 import { OutcomeRecorder } from './outcome-recorder.js';
@@ -125,10 +126,19 @@ export class Distributor {
     run.stopping?.addEventListener('abort', dropWaiting);
     const { leaseMs, workerId: owner, claimBatch } = this.options;
     try {
+      let planned = false; // a batch was throttled since the last look for slots that came sooner
       for (;;) {
         const nowMs = this.deps.clock.now().toMillis();
         const claimed = await this.deps.store.claimDue({ now: nowMs, limit: claimBatch, leaseMs, owner });
-        if (claimed.length === 0) break;
+        if (claimed.length === 0) {
+          // A send that failed gave its slot back after the batches were planned: deferred emails
+          // whose slot came sooner are made due then, and those due now are sent by this run too.
+          if (!planned || run.limit <= 0) break;
+          planned = false;
+          if ((await this.deps.store.reserveSends({ providerId: provider.id, emailIds: [], owner, now: nowMs, windowMs: THROTTLE_WINDOW_MS, limit: run.limit, maxDeferrals: params.maxDeferrals })).sooner === 0) break;
+          continue;
+        }
+        planned = true;
         const notStarted = await this.sendBatch(run, claimed, nowMs);
         if (firstError !== undefined) {
           // Best effort: if the store recovered, the emails not started can be taken at once.
@@ -167,20 +177,21 @@ export class Distributor {
     };
     stopping?.addEventListener('abort', giveBackNow, { once: true });
     try {
-      const decide = await batchThrottle(this.deps.store, { claimed, providerId: provider.id, limit: run.limit, nowMs, maxDeferrals: params.maxDeferrals });
-      const payloads = await this.deps.store.getPayloads(claimed.map((r) => r.id));
-      for (const record of claimed) {
+      const { sends, deferred } = await batchThrottle(this.deps.store, { claimed, providerId: provider.id, limit: run.limit, nowMs, maxDeferrals: params.maxDeferrals, owner });
+      // Deferred emails are stored so already; one the store no longer leases to us is another worker's.
+      const sending = new Set(sends.map((s) => s.record.id));
+      for (const { id } of claimed.filter((r) => !sending.has(r.id))) {
+        notStarted.delete(id);
+        lease.finished(id);
+      }
+      for (const { record, deferral } of deferred) {
+        this.deps.observer.deferred({ emailId: record.id, providerId: provider.id, deferrals: deferral.deferrals, dueAt: new Date(deferral.untilMs).toISOString() });
+        summary.deferred += 1;
+        report();
+      }
+      const payloads = await this.deps.store.getPayloads(sends.map((s) => s.record.id));
+      for (const { record, forced } of sends) {
         if (stopping?.aborted || run.failed()) break;
-        const decision = decide(record);
-        if (decision.action === 'defer') {
-          await this.outcomes.defer(record, provider, decision.untilMs);
-          notStarted.delete(record.id);
-          lease.finished(record.id);
-          summary.deferred += 1;
-          report();
-          continue;
-        }
-        const forced = decision.action === 'force';
         void queue.add(async () => {
           notStarted.delete(record.id);
           let leaseHeld: boolean;
@@ -194,7 +205,7 @@ export class Distributor {
             this.deps.logger.warn({ emailId: record.id }, 'lease lost before sending; the email is left to the worker that took it over');
             return;
           }
-          const delivered = await deliverQueued(this.deps, record, payloads.get(record.id), provider, forced);
+          const delivered = await deliverQueued(this.deps, record, payloads.get(record.id), provider, forced, params.attachmentSizeLimitBytes);
           const stop = stoppingError(delivered.outcome);
           if (stop !== undefined) {
             notStarted.add(record.id); // not sent: given back with the others, still queued
@@ -212,7 +223,7 @@ export class Distributor {
         }).catch(fail);
       }
     } catch (error) {
-      fail(error); // e.g. the store failing to record a deferral: the sends in flight settle first
+      fail(error); // e.g. the store failing to take the batch's slots: the sends in flight settle first
     }
     await queue.onIdle();
     this.outcomes.flush();

@@ -1,10 +1,12 @@
 import type { Clock } from '../clock/clock.js';
+import { ErrorCodes } from '../errors/error-codes.js';
 import { toIso } from '../clock/clock.js';
 import type { Logger } from '../logger.js';
 import type { SendObserver } from '../observe/send-observer.js';
 import type { EmailParameters } from '../parameters/email-parameters.js';
 import type { Provider } from '../providers/provider.js';
-import { attemptTranscript, successPatch, type AttemptOutcome } from '../send/deliver-attempt.js';
+import { attemptTranscript, failurePatch, successPatch, type AttemptOutcome } from '../send/deliver-attempt.js';
+import { retriesExhausted } from './retries-exhausted.js';
 import type { EmailRecord } from '../store/email-record.js';
 import type { AttemptCompletion, Store } from '../store/store.js';
 import { AttemptWriter } from './attempt-writer.js';
@@ -32,14 +34,17 @@ export interface OutcomeRecorderDeps {
   groupSize: number;
 }
 
-/** The patch fields of an email that is no longer being sent: no lease, and no throttle slot (sentAt). */
-const NOT_SENDING = { leaseOwner: undefined, leaseExpiresAt: undefined, sentAt: undefined } as const;
+/** Failures after which the email may have been delivered all the same: sent again, it may arrive twice. */
+const MAYBE_DELIVERED = new Set<string>([ErrorCodes.SMTP_OUTCOME_UNKNOWN, ErrorCodes.SEND_OUTCOME_UNKNOWN]);
+
+/** The patch fields of an email that is no longer being sent: no lease, no throttle slot (sentAt), not forced. */
+const NOT_SENDING = { leaseOwner: undefined, leaseExpiresAt: undefined, sentAt: undefined, forced: false } as const;
 
 /**
  * Turns a distributor's attempts into the emails' next state (sent, retrying
- * with back-off, failed, deferred), each with its attempt-log entry, through a
- * group commit, then reports it to the observer (event, counter, log). A deferral is stored at once; a
- * send's outcome may wait for its group (see `groupSize`).
+ * with back-off, failed), each with its attempt-log entry, through a group
+ * commit, then reports it to the observer (event, counter, log). An outcome may wait for its
+ * group (see `groupSize`). Deferrals are stored by `Store.reserveSends`.
  */
 export class OutcomeRecorder {
   /** Group commit of finished attempts. */
@@ -63,20 +68,24 @@ export class OutcomeRecorder {
       observer.sent({ emailId: record.id, providerId: provider.id, attempt, forced, mode: 'batch' }, outcome.receipt.response);
       return 'sent';
     }
-    const { failure } = outcome;
-    if (failure.permanent || attempt >= params.maxAttempts) {
+    // The recipients the server refused, and whether this attempt may have been delivered.
+    const changes = { ...failurePatch(record, outcome), ...(MAYBE_DELIVERED.has(outcome.failure.code) ? { possibleDuplicate: true } : {}) };
+    if (outcome.failure.permanent || attempt >= params.maxAttempts) {
+      // A transient failure on the last allowed attempt: its fix no longer promises a retry.
+      const failure = outcome.failure.permanent ? outcome.failure : retriesExhausted(outcome.failure, attempt, params.maxAttempts);
       await this.store({
         emailId: record.id,
-        patch: { status: 'failed', providerId: provider.id, attempts: attempt, failure, ...NOT_SENDING },
+        patch: { status: 'failed', providerId: provider.id, attempts: attempt, failure, ...changes, ...NOT_SENDING },
         attempt: { ...base, outcome: 'failed', failure },
       });
       observer.failed({ emailId: record.id, providerId: provider.id, attempt, failure, mode: 'batch' });
       return 'failed';
     }
+    const { failure } = outcome;
     const dueAt = toIso(clock.now().plus({ milliseconds: retryDelayMs(attempt, this.deps.backoff, failure.retryAfterSeconds) }));
     await this.store({
       emailId: record.id,
-      patch: { status: 'queued', providerId: provider.id, attempts: attempt, failure, dueAt, ...NOT_SENDING },
+      patch: { status: 'queued', providerId: provider.id, attempts: attempt, failure, dueAt, ...changes, ...NOT_SENDING },
       attempt: { ...base, outcome: 'retrying', failure },
     });
     observer.retrying({ emailId: record.id, providerId: provider.id, attempt, dueAt, failure });
@@ -86,21 +95,6 @@ export class OutcomeRecorder {
   /** Stores the outcomes waiting for their group now. */
   flush(): void {
     this.writer.flush();
-  }
-
-  /** Stores a deferral: the email waits until `untilMs` with one more deferral. */
-  async defer(record: EmailRecord, provider: Provider, untilMs: number): Promise<void> {
-    const dueAt = new Date(untilMs).toISOString();
-    const deferrals = record.deferrals + 1;
-    const now = toIso(this.deps.clock.now());
-    const stored = this.store({
-      emailId: record.id,
-      patch: { status: 'deferred', deferrals, dueAt, ...NOT_SENDING },
-      attempt: { emailId: record.id, attempt: record.attempts, providerId: provider.id, startedAt: now, finishedAt: now, outcome: 'deferred' },
-    });
-    this.flush(); // the batch's loop waits for it
-    await stored;
-    this.deps.observer.deferred({ emailId: record.id, providerId: provider.id, deferrals, dueAt });
   }
 
   /**

@@ -1,11 +1,11 @@
 import type { Clock } from '../clock/clock.js';
 import { toIso } from '../clock/clock.js';
-import { isMailwrightError } from '../errors/mailwright-error.js';
+import { isMailwrightError, type MailwrightError } from '../errors/mailwright-error.js';
 import type { Logger } from '../logger.js';
 import type { SendObserver } from '../observe/send-observer.js';
 import type { Address, EmailMessage } from '../message/message.js';
-import type { MailboxContext, Provider, SendContext, SendReceipt } from '../providers/provider.js';
-import type { EmailRecord, RecipientRecord } from '../store/email-record.js';
+import type { MailboxContext, Provider, RecipientResult, SendContext, SendReceipt } from '../providers/provider.js';
+import type { EmailPatch, EmailRecord, RecipientRecord } from '../store/email-record.js';
 import type { Store } from '../store/store.js';
 import { applySenderMode, type SenderIdentity } from '../users/sender-identity.js';
 import { toDeliveryFailure, type DeliveryFailure } from './delivery-failure.js';
@@ -75,14 +75,20 @@ export async function deliverAttempt(
   return outcome;
 }
 
-/** Merges per-recipient results from a receipt into the record's recipients. */
-export function mergeRecipientResults(recipients: RecipientRecord[], receipt: SendReceipt): RecipientRecord[] {
-  const results = new Map(receipt.recipients.map((r) => [r.address.toLowerCase(), r]));
+/**
+ * The recipients after an attempt: each one the server answered for gets that answer
+ * (status, code, reply; an accepted one loses the reply of an earlier refusal); the
+ * others are `accepted` after a delivery (`unmentioned: 'accepted'`), else left as they were.
+ */
+export function mergeRecipientResults(recipients: readonly RecipientRecord[], results: readonly RecipientResult[], unmentioned: 'accepted' | 'unchanged'): RecipientRecord[] {
+  const byAddress = new Map(results.map((r) => [r.address.toLowerCase(), r]));
   return recipients.map((recipient) => {
-    const result = results.get(recipient.address.toLowerCase());
-    if (result === undefined) return { ...recipient, status: receipt.status === 'sent' ? 'accepted' : recipient.status };
+    const result = byAddress.get(recipient.address.toLowerCase());
+    if (result === undefined && unmentioned === 'unchanged') return recipient;
+    const { smtpCode: _code, enhancedCode: _enhanced, response: _response, ...base } = recipient;
+    if (result === undefined) return { ...base, status: 'accepted' };
     return {
-      ...recipient,
+      ...base,
       status: result.status,
       ...(result.smtpCode !== undefined ? { smtpCode: result.smtpCode } : {}),
       ...(result.enhancedCode !== undefined ? { enhancedCode: result.enhancedCode } : {}),
@@ -91,12 +97,24 @@ export function mergeRecipientResults(recipients: RecipientRecord[], receipt: Se
   });
 }
 
+/** The per-recipient answers a failed attempt carries (`details.recipients`, e.g. SMTP refusals), or none. */
+function failureRecipients(error: MailwrightError): RecipientResult[] {
+  const given = error.details.recipients;
+  return Array.isArray(given) ? given.filter((r): r is RecipientResult => typeof (r as RecipientResult | null)?.address === 'string' && ((r as RecipientResult).status === 'rejected' || (r as RecipientResult).status === 'accepted')) : [];
+}
+
+/** The record fields a failed attempt changes besides its status: the recipients the server refused, with their codes and replies. */
+export function failurePatch(record: Pick<EmailRecord, 'recipients'>, outcome: Extract<AttemptOutcome, { ok: false }>): Pick<EmailPatch, 'recipients'> {
+  const results = failureRecipients(outcome.error);
+  return results.length === 0 ? {} : { recipients: mergeRecipientResults(record.recipients, results, 'unchanged') };
+}
+
 /** The record fields to write after a successful attempt. */
 export function successPatch(record: EmailRecord, outcome: Extract<AttemptOutcome, { ok: true }>): Partial<EmailRecord> {
   const { receipt } = outcome;
   return {
     status: receipt.status,
-    recipients: mergeRecipientResults(record.recipients, receipt),
+    recipients: mergeRecipientResults(record.recipients, receipt.recipients, receipt.status === 'sent' ? 'accepted' : 'unchanged'),
     sentAt: outcome.finishedAt,
     failure: undefined,
     leaseOwner: undefined,

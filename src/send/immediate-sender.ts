@@ -15,7 +15,7 @@ import type { Store } from '../store/store.js';
 import { requireUser } from '../users/require-user.js';
 import { userFromAddress } from '../users/sender-identity.js';
 import type { DirectoryUser, UserDirectory } from '../users/user-directory.js';
-import { attemptIdentity, attemptTranscript, deliverAttempt, successPatch } from './deliver-attempt.js';
+import { attemptIdentity, attemptTranscript, deliverAttempt, failurePatch, successPatch } from './deliver-attempt.js';
 import type { Draft } from './draft.js';
 import { parseSendOptions, type SendOptions } from './send-options.js';
 import { newEmailRecord } from './new-email-record.js';
@@ -181,7 +181,7 @@ export class ImmediateSender {
     };
     const observed = { emailId: record.id, providerId: provider.id, attempt: 1, mode: context.mode };
     if (!outcome.ok) {
-      await store.finishAttempt(record.id, { status: 'failed', attempts: 1, failure: outcome.failure }, attempt);
+      await store.finishAttempt(record.id, { status: 'failed', attempts: 1, failure: outcome.failure, ...failurePatch(record, outcome) }, attempt);
       this.deps.observer.failed({ ...observed, failure: outcome.failure });
       outcome.error.details.emailId = record.id;
       throw outcome.error.failure === undefined ? Object.assign(outcome.error, { failure: outcome.failure }) : outcome.error;

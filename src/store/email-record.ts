@@ -65,6 +65,13 @@ export interface EmailRecord {
   deferrals: number;
   /** Sent although the throttle limit was reached (after the maximum deferrals). */
   forced: boolean;
+  /**
+   * `true` when an earlier attempt may have delivered the email although no success was
+   * recorded: the worker sending it stopped and another took it over after its lease
+   * expired, or the connection broke after the whole message was sent, before the
+   * server's answer. Sent again, the recipients may get it twice. Absent otherwise.
+   */
+  possibleDuplicate?: boolean;
   /** Queue priority: higher is sent first. */
   priority: number;
   /** When the email may next be attempted. */
@@ -121,6 +128,7 @@ export type EmailPatch = Partial<
     | 'attempts'
     | 'deferrals'
     | 'forced'
+    | 'possibleDuplicate'
     | 'dueAt'
     | 'sentAt'
     | 'failure'
@@ -138,7 +146,7 @@ export type EmailPatch = Partial<
 export interface AttemptRecord {
   /** The email's history id. */
   emailId: string;
-  /** Attempt number, 1 for the first; other entries (deferred, requeued, cancelled) carry the email's attempt count. */
+  /** Attempt number, 1 for the first (a takeover counts as one); other entries (deferred, requeued, cancelled) carry the email's attempt count. */
   attempt: number;
   /** The provider; empty when none was chosen yet. */
   providerId: string;
@@ -149,8 +157,11 @@ export interface AttemptRecord {
   /**
    * `requeued`: an administrator queued a failed email again (`history.retry`).
    * `cancelled`: an administrator cancelled it while it waited (`history.cancel`).
+   * `taken-over`: the worker sending it stopped before recording an outcome, and another
+   * took it over once the lease expired; counted as an attempt, since it may have been sent
+   * (failure MW_LEASE_EXPIRED; the email is marked `possibleDuplicate`).
    */
-  outcome: 'sent' | 'exported' | 'failed' | 'retrying' | 'deferred' | 'forced' | 'requeued' | 'cancelled';
+  outcome: 'sent' | 'exported' | 'failed' | 'retrying' | 'deferred' | 'forced' | 'requeued' | 'cancelled' | 'taken-over';
   /** The classified failure, when the attempt failed or the email was cancelled. */
   failure?: FailureDetail;
   /** Redacted protocol transcript. */

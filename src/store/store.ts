@@ -64,20 +64,43 @@ export interface ExtendLeasesOptions {
 export interface ReserveSendsOptions {
   /** The provider whose throttle window is counted. */
   providerId: string;
-  /** Emails the caller has claimed and is about to send, in the order slots go to them. */
+  /** Emails the caller has claimed and is about to send, in claim order. */
   emailIds: readonly string[];
+  /** Worker id the emails were claimed with: only emails still `sending` under its lease are planned. */
+  owner: string;
   /** The instant of the reservation (epoch ms). */
   now: number;
   /** The throttle window in ms: sends with sentAt after `now - windowMs` count. */
   windowMs: number;
   /** Sends allowed in the window (>= 1). */
   limit: number;
+  /** Deferrals after which an email without a slot is sent anyway (forced). */
+  maxDeferrals: number;
 }
 
-/** What {@link Store.reserveSends} gave. */
+/** A claimed email {@link Store.reserveSends} deferred. */
+export interface DeferredEmail {
+  /** The email's id. */
+  id: string;
+  /** When its slot frees: its new due time (epoch ms), at most `windowMs` away. */
+  untilMs: number;
+  /** Its deferral count now. */
+  deferrals: number;
+}
+
+/** What {@link Store.reserveSends} did. */
 export interface SendReservation {
-  /** The emails that got a slot (their providerId and sentAt are now). */
+  /** The emails that got a slot (their providerId and sentAt are now): send them. */
   reserved: string[];
+  /**
+   * The emails sent over the limit, deferred `maxDeferrals` times already: marked `forced`
+   * with sentAt now (out of the line, not counted in the window). Send them.
+   */
+  forced: string[];
+  /** The emails deferred until their slot: stored `deferred`, lease given up, attempt logged. */
+  deferred: DeferredEmail[];
+  /** How many deferred emails (not claimed) were made due sooner, because their slot came earlier. */
+  sooner: number;
   /** The window's send times after the reservation, oldest first (epoch ms). */
   sentTimesMs: number[];
 }
@@ -187,12 +210,18 @@ export interface Store {
    */
   extendLeases(options: ExtendLeasesOptions): Promise<string[]>;
   /**
-   * Takes per-minute throttle slots for emails about to be sent, atomically
-   * for every worker on the store: counts the provider's non-forced sends and
-   * reservations in the window, plus older reservations whose email is still
-   * being sent under a lease, and reserves the first `limit - count` emails by
-   * setting their providerId and sentAt to `now`. The attempt's outcome
-   * replaces that sentAt (sent) or clears it (anything else).
+   * The per-minute throttle for a claimed batch, atomically for every worker on the store
+   * (one transaction serialized per provider). The window is the provider's non-forced
+   * sends and reservations of the last `windowMs`, plus older reservations whose email is
+   * still being sent under a lease. The line is every email waiting for a slot (deferred,
+   * queued and due, or claimed and not reserved yet) in send order: priority (higher
+   * first), then creation. The k-th email of the line gets the k-th slot (`throttleDecision`):
+   * a claimed email with a free slot is reserved (providerId and sentAt set to now; the
+   * attempt's outcome replaces or clears that sentAt); one without is deferred until its
+   * slot frees, at most `windowMs` later (status `deferred`, lease given up, a `deferred`
+   * entry in its attempt log), or forced after `maxDeferrals` deferrals (marked `forced`,
+   * sentAt now). A deferred email not claimed whose slot came sooner than its due time
+   * is made due then. With no emails it only does the latter.
    */
   reserveSends(options: ReserveSendsOptions): Promise<SendReservation>;
   /** Number of non-forced sends by a provider with sentAt >= sinceMs (throttle window). */

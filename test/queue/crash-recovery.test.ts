@@ -56,9 +56,17 @@ it.each([
     expect(byMessageId.size).toBe(20); // none lost
     const duplicates = [...byMessageId.values()].filter((n) => n > 1).length;
     expect(duplicates).toBeLessThanOrEqual(atMostTwice);
-    // The history shows what happened: taken-over emails carry the recovery attempt.
+    // The history shows what happened: every email sent twice was taken over, its takeover counted as an
+    // attempt and logged, and it is marked a possible duplicate.
     const retaken = await Promise.all(ids.map((id) => recovery.history.get(id)));
     expect(retaken.every((r) => (r?.attemptLog.length ?? 0) >= 1)).toBe(true);
+    const sentTwice = retaken.filter((r) => (byMessageId.get(r!.messageId) ?? 0) > 1);
+    expect(sentTwice.length).toBe(duplicates);
+    for (const r of sentTwice) {
+      expect([r?.possibleDuplicate, r?.attempts, r?.attemptLog.map((a) => a.outcome)]).toEqual([true, 2, ['taken-over', 'sent']]);
+    }
+    // Nothing the dead worker left untouched (never claimed) is marked.
+    expect(retaken.filter((r) => r?.possibleDuplicate !== true).every((r) => r?.attempts === 1)).toBe(true);
     await recovery.close();
   } finally {
     await server.close();

@@ -10,7 +10,7 @@ import type { Provider } from '../../src/providers/provider.js';
 import type { DistributionSummary } from '../../src/queue/distributor-run.js';
 import { smtpProvider } from '../../src/providers/smtp/smtp-provider.js';
 import type { EmailRecord } from '../../src/store/email-record.js';
-import type { AttemptCompletion, Store } from '../../src/store/store.js';
+import type { AttemptCompletion, ReserveSendsOptions, Store } from '../../src/store/store.js';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { InMemoryUserDirectory } from '../../src/users/in-memory-user-directory.js';
 import { newRecord } from '../store/support/email-fixtures.js';
@@ -149,6 +149,14 @@ describe('batch queue and throttled distributor (ManualClock, SQLite file, real 
     const records = await all(first.mailwright);
     expect(records.every((r) => r.status === 'sent' && !r.forced)).toBe(true);
     expect(first.server.messages).toHaveLength(100);
+  });
+
+  it('a send that fails gives its slot back: the email deferred behind it is sent by the same run, not a minute later', async () => {
+    const { clock, mailwright } = await setup({ limit: 1, rules: [{ onData: true, code: 451, message: '4.3.0 Try again later', times: 1 }] });
+    const [failing, next] = [await mailwright.enqueue({ from: 'batch@contoso.com', to: 'a@example.com', subject: 'a', text: 'x' }), await mailwright.enqueue({ from: 'batch@contoso.com', to: 'b@example.com', subject: 'b', text: 'x' })];
+    expect(await mailwright.createDistributor({ concurrency: 1 }).runOnce()).toMatchObject({ retried: 1, deferred: 1, sent: 1 });
+    expect(await mailwright.history.get(failing)).toMatchObject({ status: 'queued', attempts: 1 });
+    expect(await mailwright.history.get(next)).toMatchObject({ status: 'sent', deferrals: 1, sentAt: clock.now().toISO() });
   });
 
   it('the throttle window is counted from persisted sends, so a restart does not reset it', async () => {
@@ -464,11 +472,11 @@ describe('batch queue and throttled distributor (ManualClock, SQLite file, real 
     const meanwhile = await mailwright.history.get(email!.id);
     expect(meanwhile?.status).toBe('sending'); // still b's, with b's lease
     expect(meanwhile?.leaseOwner).toBeDefined();
-    expect(meanwhile?.attemptLog.map((a) => a.outcome)).toEqual(['sent']); // a's attempt is in the log
+    expect(meanwhile?.attemptLog.map((a) => a.outcome)).toEqual(['taken-over', 'sent']); // b's takeover, then a's attempt
     releaseOther();
     expect(await otherRun).toMatchObject({ sent: 1 });
     const after = await mailwright.history.get(email!.id);
-    expect([after?.status, after?.attemptLog.length]).toEqual(['sent', 2]);
+    expect([after?.status, after?.attemptLog.length, after?.possibleDuplicate]).toEqual(['sent', 3, true]);
     expect(sends).toEqual(['a email 1', 'b email 1']);
   });
 
@@ -556,32 +564,28 @@ describe('batch queue and throttled distributor (ManualClock, SQLite file, real 
     expect(groups.reduce((a, b) => a + b, 0)).toBe(6);
   });
 
-  it('a store failure while deferring stops the batch: the email not deferred and the ones after it are given back', async () => {
-    let failDeferral = true;
+  it('a store failure while taking the batch\'s slots stops the run: nothing is sent, deferred or left leased', async () => {
+    let failReservation = true;
     const wrapStore = (store: Store): Store =>
       new Proxy(store, {
         get(target, key, receiver) {
           const value: unknown = Reflect.get(target, key, receiver);
-          if (key !== 'finishAttempts') return typeof value === 'function' ? value.bind(target) : value;
-          return (items: AttemptCompletion[]) => {
-            if (failDeferral && items.some((item) => item.patch.status === 'deferred')) {
-              failDeferral = false;
-              return Promise.reject(new MailwrightError(ErrorCodes.STORE_FAILED, 'The sqlite store could not finish attempts: database or disk is full'));
+          if (key !== 'reserveSends') return typeof value === 'function' ? value.bind(target) : value;
+          return (options: ReserveSendsOptions) => {
+            if (failReservation) {
+              failReservation = false;
+              return Promise.reject(new MailwrightError(ErrorCodes.STORE_FAILED, 'The sqlite store could not reserve throttle slots: database or disk is full'));
             }
-            return target.finishAttempts(items);
+            return target.reserveSends(options);
           };
         },
       });
     const { mailwright } = await setup({ limit: 1, wrapStore });
     await enqueueMany(mailwright, 3);
     await expect(mailwright.distributor.runOnce()).rejects.toMatchObject({ code: ErrorCodes.STORE_FAILED });
-    const records = await all(mailwright);
-    expect(records.filter((r) => r.status === 'sent')).toHaveLength(1);
-    // Neither the email whose deferral failed nor the one after it is left leased.
-    expect(records.filter((r) => r.status !== 'sent').map((r) => [r.status, r.leaseOwner, r.sentAt])).toEqual([
-      ['queued', undefined, undefined],
-      ['queued', undefined, undefined],
-    ]);
+    // The slots and the deferrals are one transaction: none of it happened, and every email is given back.
+    expect((await all(mailwright)).map((r) => [r.status, r.leaseOwner, r.sentAt, r.deferrals])).toEqual(Array(3).fill(['queued', undefined, undefined, 0]));
+    expect(await mailwright.distributor.runOnce()).toMatchObject({ sent: 1, deferred: 2 });
   });
 
   it('a store failure while recording stops the run with its error; emails not started are given back, unrecorded ones are sent after the lease', async () => {

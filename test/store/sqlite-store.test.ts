@@ -110,6 +110,12 @@ describe('SQLite store', () => {
           "select id from emails indexed by emails_claim_idx where status in ('queued', 'deferred', 'sending') and due_at_ms <= 0 order by priority desc, due_at_ms asc, created_at_ms asc, id asc limit 10",
         ),
       ).toBe('SCAN emails USING INDEX emails_claim_idx');
+      // the throttle's line, in send order (reserve-sends.ts)
+      expect(
+        plan(
+          "select id, status, due_at_ms from emails indexed by emails_line_idx where status in ('queued', 'deferred', 'sending') and (status = 'deferred' or (status = 'queued' and due_at_ms <= 0) or (status = 'sending' and sent_at_ms is null and lease_owner is not null) or id in ('a')) order by priority desc, created_at_ms asc, id asc limit 10",
+        ),
+      ).toBe('SCAN emails USING INDEX emails_line_idx');
       // throttle window, idempotency key
       expect(plan("select count(*) from emails where provider_id = 'smtp' and sent_at_ms >= 0 and forced = 0")).toContain('emails_provider_sent_idx');
       expect(plan("select * from emails where idempotency_key = 'k'")).toContain('emails_idempotency_key_idx');

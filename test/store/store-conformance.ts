@@ -77,6 +77,7 @@ export function describeStoreConformance(name: string, factory: () => Promise<St
           attempts: 3,
           deferrals: 10,
           forced: true,
+          possibleDuplicate: true,
           priority: -5,
           dueAt: '2026-03-04T05:06:07.089Z',
           idempotencyKey: 'order-42/invoice',
@@ -105,7 +106,7 @@ export function describeStoreConformance(name: string, factory: () => Promise<St
         await store.insertEmail(record);
         const read = await store.getEmail(record.id);
         expect(read).toEqual(stored(record));
-        for (const key of ['sender', 'userId', 'idempotencyKey', 'sentAt', 'failure', 'blockedReason', 'response', 'providerMessageId', 'exportPath', 'leaseOwner', 'leaseExpiresAt']) {
+        for (const key of ['sender', 'userId', 'idempotencyKey', 'sentAt', 'failure', 'blockedReason', 'response', 'providerMessageId', 'exportPath', 'leaseOwner', 'leaseExpiresAt', 'possibleDuplicate']) {
           expect(read).not.toHaveProperty(key);
         }
         expect(read?.providerId).toBeNull();
@@ -599,6 +600,34 @@ export function describeStoreConformance(name: string, factory: () => Promise<St
         expect(await claim('worker-a', 10, now + 60_001)).toEqual([]);
       });
 
+      it('counts and logs a takeover, since the worker that stopped may have sent the email: attempts + 1, a possible duplicate', async () => {
+        const record = newRecord({ dueAt: at(0), attempts: 2, providerId: 'smtp' });
+        const fresh = newRecord({ dueAt: at(1) });
+        await store.insertEmails([record, fresh]);
+        await claim('worker-a', 1, now, 60_000);
+        const [taken, other] = await claim('worker-b', 10, now + 60_000);
+        expect([taken?.id, taken?.attempts, taken?.possibleDuplicate, other?.id, other?.attempts, other?.possibleDuplicate]).toEqual([record.id, 3, true, fresh.id, 0, undefined]);
+        expect(await store.listAttempts(record.id)).toEqual([
+          {
+            emailId: record.id,
+            attempt: 3,
+            providerId: 'smtp',
+            startedAt: new Date(now + 60_000).toISOString(),
+            finishedAt: new Date(now + 60_000).toISOString(),
+            outcome: 'taken-over',
+            failure: expect.objectContaining({
+              code: ErrorCodes.LEASE_EXPIRED,
+              permanent: false,
+              message: `Worker worker-a stopped while sending (its lease expired at ${new Date(now + 60_000).toISOString()}); taken over by worker-b.`,
+            }),
+          },
+        ]);
+        expect(await store.listAttempts(fresh.id)).toEqual([]);
+        // The mark stays through the send and later patches.
+        await store.updateEmail(record.id, { status: 'sent', sentAt: at(1), attempts: 4 });
+        expect((await store.getEmail(record.id))?.possibleDuplicate).toBe(true);
+      });
+
       it('releases only its own running leases: the emails wait again, as queued or deferred, and are claimable at once', async () => {
         const queued = newRecord({ subject: 'queued', dueAt: at(0) });
         const deferred = newRecord({ subject: 'deferred', status: 'deferred', deferrals: 2, dueAt: at(1) });
@@ -771,7 +800,11 @@ export function describeStoreConformance(name: string, factory: () => Promise<St
 
     describe('throttle slots (reserveSends)', () => {
       const now = msAt(120_000);
-      const reserve = (emailIds: string[], limit: number, providerId = 'smtp') => store.reserveSends({ providerId, emailIds, now, windowMs: 60_000, limit });
+      const lease = { leaseOwner: 'w', leaseExpiresAt: at(400_000) } as const;
+      /** An email claimed by worker w, not reserved yet. */
+      const claimedBy = (overrides: Partial<NewEmailRecord> = {}): NewEmailRecord => newRecord({ status: 'sending', providerId: null, ...lease, ...overrides });
+      const reserve = (emailIds: string[], limit: number, options: { providerId?: string; owner?: string; maxDeferrals?: number; at?: number } = {}) =>
+        store.reserveSends({ providerId: options.providerId ?? 'smtp', emailIds, owner: options.owner ?? 'w', now: options.at ?? now, windowMs: 60_000, limit, maxDeferrals: options.maxDeferrals ?? 10 });
 
       it('gives the free slots of the window to the first emails: their provider and sentAt become now', async () => {
         const history = [
@@ -781,52 +814,140 @@ export function describeStoreConformance(name: string, factory: () => Promise<St
           newRecord({ status: 'sent', providerId: 'smtp', sentAt: at(80_000), forced: true }), // forced: not counted
           newRecord({ status: 'sent', providerId: 'exchange', sentAt: at(90_000) }), // another provider
         ];
-        const claimed = Array.from({ length: 4 }, (_, i) => newRecord({ status: 'sending', providerId: null, dueAt: at(i) }));
+        const claimed = Array.from({ length: 4 }, (_, i) => claimedBy({ createdAt: at(i) }));
         await store.insertEmails([...history, ...claimed]);
         const ids = claimed.map((r) => r.id);
 
-        const slots = await reserve(ids, 4);
-        expect(slots).toEqual({ reserved: ids.slice(0, 2), sentTimesMs: [msAt(65_000), msAt(70_000), now, now] });
-        for (const id of ids.slice(0, 2)) expect(await store.getEmail(id)).toMatchObject({ providerId: 'smtp', sentAt: at(120_000) });
-        for (const id of ids.slice(2)) expect(await store.getEmail(id)).toMatchObject({ providerId: null, status: 'sending' });
-        expect((await store.getEmail(ids[2] as string))?.sentAt).toBeUndefined();
+        const slots = await reserve(ids.slice(0, 2), 4);
+        expect(slots).toEqual({ reserved: ids.slice(0, 2), forced: [], deferred: [], sooner: 0, sentTimesMs: [msAt(65_000), msAt(70_000), now, now] });
+        for (const id of ids.slice(0, 2)) expect(await store.getEmail(id)).toMatchObject({ providerId: 'smtp', sentAt: at(120_000), status: 'sending' });
         // The reservations count for the next caller at once.
-        expect(await reserve(ids.slice(2), 4)).toEqual({ reserved: [], sentTimesMs: [msAt(65_000), msAt(70_000), now, now] });
-        expect((await reserve(ids.slice(2), 2, 'exchange')).reserved).toEqual([ids[2]]);
+        const next = await reserve(ids.slice(2), 4);
+        expect(next).toMatchObject({ reserved: [], forced: [], sentTimesMs: [msAt(65_000), msAt(70_000), now, now] });
+        // The k-th waiting email waits for the k-th slot: the send at 65 s frees one at 125 s, the one at 70 s at 130 s.
+        expect(next.deferred).toEqual([
+          { id: ids[2], untilMs: msAt(125_000), deferrals: 1 },
+          { id: ids[3], untilMs: msAt(130_000), deferrals: 1 },
+        ]);
+        for (const [i, due] of [[2, 125_000], [3, 130_000]] as const) {
+          const deferred = await store.getEmail(ids[i] as string);
+          expect(deferred).toMatchObject({ status: 'deferred', deferrals: 1, dueAt: at(due), providerId: 'smtp' });
+          expect([deferred?.leaseOwner, deferred?.sentAt]).toEqual([undefined, undefined]);
+          expect(await store.listAttempts(ids[i] as string)).toEqual([{ emailId: ids[i], attempt: 0, providerId: 'smtp', startedAt: at(120_000), finishedAt: at(120_000), outcome: 'deferred' }]);
+        }
+      });
+
+      it('places a claimed email behind every email waiting before it, claimed or not: priority, then creation', async () => {
+        const window = Array.from({ length: 3 }, (_, i) => newRecord({ status: 'sent', providerId: 'smtp', sentAt: at(100_000 + i * 1000) }));
+        const waiting = [
+          newRecord({ status: 'deferred', deferrals: 1, dueAt: at(160_000), createdAt: at(1) }), // waits for the first slot (at 160 s)
+          claimedBy({ createdAt: at(2) }), // another worker's, not reserved yet
+          newRecord({ status: 'queued', dueAt: at(119_000), createdAt: at(3) }), // due, not claimed yet
+          newRecord({ status: 'queued', dueAt: at(500_000), createdAt: at(0) }), // not due: not waiting for a slot
+          newRecord({ status: 'queued', dueAt: at(0), createdAt: at(9), priority: 5 }), // higher priority: first
+        ];
+        const mine = [claimedBy({ createdAt: at(4) }), claimedBy({ createdAt: at(5) })];
+        await store.insertEmails([...window, ...waiting, ...mine]);
+        const slots = await reserve(mine.map((r) => r.id), 5, { owner: 'w' });
+        // Places: priority 5 (1), the deferred one (2), the other worker's (3), the queued one (4), then mine (5, 6).
+        // L = 5 with 3 sends: places 1-2 free now; place 5 frees at 102 + 60 s, place 6 is more than 60 s away.
+        expect(slots.reserved).toEqual([]);
+        expect(slots.deferred).toEqual([
+          { id: mine[0]?.id, untilMs: msAt(162_000), deferrals: 1 },
+          { id: mine[1]?.id, untilMs: now + 60_000, deferrals: 1 },
+        ]);
+        // The deferred email at place 2 has a free slot now, and is made due now (only it: the others are due or claimed).
+        expect(slots.sooner).toBe(1);
+        expect(await store.getEmail(waiting[0]!.id)).toMatchObject({ status: 'deferred', dueAt: at(120_000), deferrals: 1 });
+      });
+
+      it('a deferral lasts up to one minute: deferred again sooner, it counts once; after maxDeferrals without a slot, forced', async () => {
+        const full = Array.from({ length: 2 }, (_, i) => newRecord({ status: 'sent', providerId: 'smtp', sentAt: at(100_000 + i * 10_000) }));
+        const email = claimedBy();
+        await store.insertEmails([...full, email]);
+        expect((await reserve([email.id], 2)).deferred).toEqual([{ id: email.id, untilMs: msAt(160_000), deferrals: 1 }]);
+        // Claimed again at its slot 40 s later, it finds the slot taken (an interactive send): it waits on, same deferral.
+        await store.insertEmail(newRecord({ status: 'sent', providerId: 'smtp', sentAt: at(150_000) }));
+        await store.updateEmail(email.id, { status: 'sending', ...lease });
+        expect((await reserve([email.id], 2, { at: msAt(160_000) })).deferred).toEqual([{ id: email.id, untilMs: msAt(170_000), deferrals: 1 }]);
+        // A minute after its deferral began, the next one counts.
+        await store.updateEmail(email.id, { status: 'sending', ...lease });
+        await store.insertEmail(newRecord({ status: 'sent', providerId: 'smtp', sentAt: at(165_000) }));
+        expect((await reserve([email.id], 2, { at: msAt(180_000) })).deferred).toEqual([{ id: email.id, untilMs: msAt(210_000), deferrals: 2 }]);
+        // With maxDeferrals 2 reached and no slot when its deferral is over, it is forced: sentAt now, not counted, out of the line.
+        await store.updateEmail(email.id, { status: 'sending', ...lease });
+        await store.insertEmails([200_000, 230_000].map((ms) => newRecord({ status: 'sent', providerId: 'smtp', sentAt: at(ms) })));
+        const forced = await reserve([email.id], 2, { at: msAt(240_000), maxDeferrals: 2 });
+        expect(forced).toMatchObject({ reserved: [], forced: [email.id], deferred: [] });
+        expect(await store.getEmail(email.id)).toMatchObject({ status: 'sending', forced: true, sentAt: at(240_000), providerId: 'smtp' });
+        expect(await store.countSentSince('smtp', msAt(180_001))).toBe(2);
+        // Released unsent (stop()), it is neither forced nor holding a slot.
+        expect(await store.releaseLeases([email.id], 'w')).toBe(1);
+        expect(await store.getEmail(email.id)).toMatchObject({ status: 'deferred', forced: false });
+        expect((await store.getEmail(email.id))?.sentAt).toBeUndefined();
+      });
+
+      it('a forced email leaves the line: the emails behind it move up a slot', async () => {
+        const full = Array.from({ length: 2 }, (_, i) => newRecord({ status: 'sent', providerId: 'smtp', sentAt: at(100_000 + i * 10_000) }));
+        const old = claimedBy({ deferrals: 10, createdAt: at(0) });
+        const next = claimedBy({ createdAt: at(1) });
+        const behind = newRecord({ status: 'deferred', deferrals: 1, dueAt: at(180_000), createdAt: at(2) }); // third: no slot within a minute
+        await store.insertEmails([...full, old, next, behind]);
+        const slots = await reserve([old.id, next.id], 2);
+        expect(slots).toMatchObject({ reserved: [], forced: [old.id], deferred: [{ id: next.id, untilMs: msAt(160_000), deferrals: 1 }], sooner: 1 });
+        // With the forced one gone, the email behind is second: the slot the send at 110 s frees at 170 s.
+        expect((await store.getEmail(behind.id))?.dueAt).toBe(at(170_000));
+      });
+
+      it('with no emails, only makes due sooner the deferred emails whose slot came earlier (a send failed)', async () => {
+        const window = [newRecord({ status: 'sent', providerId: 'smtp', sentAt: at(100_000) })];
+        const waiting = newRecord({ status: 'deferred', deferrals: 1, dueAt: at(160_000) });
+        await store.insertEmails([...window, waiting]);
+        expect(await reserve([], 1)).toEqual({ reserved: [], forced: [], deferred: [], sooner: 0, sentTimesMs: [msAt(100_000)] });
+        await store.updateEmail(window[0]!.id, { status: 'failed', sentAt: undefined });
+        expect(await reserve([], 1)).toMatchObject({ sooner: 1, sentTimesMs: [] });
+        expect((await store.getEmail(waiting.id))?.dueAt).toBe(at(120_000));
       });
 
       it('a reservation older than the window still holds its slot while its email is being sent', async () => {
-        const slow = newRecord({ status: 'sending', providerId: 'smtp', sentAt: at(10_000), leaseOwner: 'w', leaseExpiresAt: at(200_000) });
+        const slow = newRecord({ status: 'sending', providerId: 'smtp', sentAt: at(10_000), leaseOwner: 'x', leaseExpiresAt: at(200_000) });
         const crashed = newRecord({ status: 'sending', providerId: 'smtp', sentAt: at(10_000), leaseOwner: 'gone', leaseExpiresAt: at(100_000) });
-        const next = Array.from({ length: 3 }, (_, i) => newRecord({ status: 'sending', dueAt: at(i) }));
+        const next = Array.from({ length: 3 }, (_, i) => claimedBy({ createdAt: at(i) }));
         await store.insertEmails([slow, crashed, ...next]);
         // The slow send's slot is taken; the crashed worker's lease has expired, so its slot is free.
         const slots = await reserve(next.map((r) => r.id), 2);
-        expect(slots).toEqual({ reserved: [next[0]?.id], sentTimesMs: [now, now] });
+        expect(slots).toMatchObject({ reserved: [next[0]?.id], sentTimesMs: [now, now] });
       });
 
       it('does not count an email being reserved again (a takeover within the window) twice', async () => {
-        const takenOver = newRecord({ status: 'sending', providerId: 'smtp', sentAt: at(100_000), dueAt: at(0) });
-        const other = newRecord({ status: 'sending', dueAt: at(1) });
+        const takenOver = claimedBy({ providerId: 'smtp', sentAt: at(100_000), createdAt: at(0) });
+        const other = claimedBy({ createdAt: at(1) });
         await store.insertEmails([takenOver, other]);
         expect((await reserve([takenOver.id, other.id], 2)).reserved).toEqual([takenOver.id, other.id]);
       });
 
-      it('shares the limit between parallel callers: 5 workers reserving 3 each under a limit of 7 get 7 in all', async () => {
-        const claimed = Array.from({ length: 15 }, (_, i) => newRecord({ status: 'sending', dueAt: at(i) }));
+      it('plans only the emails still leased to the caller', async () => {
+        const mine = claimedBy();
+        const theirs = claimedBy({ leaseOwner: 'other' });
+        await store.insertEmails([mine, theirs]);
+        expect(await reserve([mine.id, theirs.id], 5)).toMatchObject({ reserved: [mine.id], forced: [], deferred: [] });
+        expect((await store.getEmail(theirs.id))?.sentAt).toBeUndefined();
+      });
+
+      it('shares the limit between parallel callers: 5 workers reserving 3 each under a limit of 7 get 7 in all, the rest deferred', async () => {
+        const claimed = Array.from({ length: 15 }, (_, i) => claimedBy({ createdAt: at(i), leaseOwner: `w${Math.floor(i / 3)}` }));
         await store.insertEmails(claimed);
-        const results = await Promise.all([0, 1, 2, 3, 4].map((w) => reserve(claimed.slice(w * 3, w * 3 + 3).map((r) => r.id), 7)));
-        const reserved = results.flatMap((r) => r.reserved);
-        expect(reserved).toHaveLength(7);
+        const results = await Promise.all([0, 1, 2, 3, 4].map((w) => reserve(claimed.slice(w * 3, w * 3 + 3).map((r) => r.id), 7, { owner: `w${w}` })));
+        expect(results.flatMap((r) => r.reserved)).toHaveLength(7);
+        expect(results.flatMap((r) => r.deferred)).toHaveLength(8);
         expect(await store.countSentSince('smtp', now - 59_999)).toBe(7);
       });
 
       it('an outcome other than sent clears the slot; a release clears it too', async () => {
-        const [a, b] = [newRecord({ status: 'sending', dueAt: at(0) }), newRecord({ status: 'sending', dueAt: at(1) })];
+        const [a, b] = [claimedBy({ createdAt: at(0) }), claimedBy({ createdAt: at(1) })];
         await store.insertEmails([a, b]);
         await reserve([a.id, b.id], 5);
         await store.updateEmail(a.id, { status: 'queued', sentAt: undefined });
-        await store.updateEmail(b.id, { leaseOwner: 'w' });
         expect(await store.releaseLeases([b.id], 'w')).toBe(1);
         expect(await store.countSentSince('smtp', 0)).toBe(0);
         expect((await store.getEmail(b.id))?.sentAt).toBeUndefined();
@@ -834,8 +955,10 @@ export function describeStoreConformance(name: string, factory: () => Promise<St
 
       it('refuses invalid options with MW_INVALID_QUERY', async () => {
         await expectMailwrightError(reserve([], 0), ErrorCodes.INVALID_QUERY);
-        await expectMailwrightError(store.reserveSends({ providerId: ' ', emailIds: [], now, windowMs: 60_000, limit: 1 }), ErrorCodes.INVALID_QUERY);
-        await expectMailwrightError(store.reserveSends({ providerId: 'smtp', emailIds: [], now, windowMs: 0, limit: 1 }), ErrorCodes.INVALID_QUERY);
+        await expectMailwrightError(reserve([], 1, { providerId: ' ' }), ErrorCodes.INVALID_QUERY);
+        await expectMailwrightError(reserve([], 1, { owner: '' }), ErrorCodes.INVALID_QUERY);
+        await expectMailwrightError(reserve([], 1, { maxDeferrals: -1 }), ErrorCodes.INVALID_QUERY);
+        await expectMailwrightError(store.reserveSends({ providerId: 'smtp', emailIds: [], owner: 'w', now, windowMs: 0, limit: 1, maxDeferrals: 10 }), ErrorCodes.INVALID_QUERY);
       });
     });
 

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { DistributionSummary } from '../../queue/distributor-run.js';
+import { parseEvery } from '../../queue/parse-every.js';
 import type { CliContext } from '../cli-context.js';
 import { errorText } from '../error-text.js';
 import { ExitCodes } from '../exit-codes.js';
@@ -10,6 +11,7 @@ interface DistributeFlags {
   every: string;
   concurrency: number;
   maxUnrecorded: number;
+  lease: string;
   json?: boolean;
 }
 
@@ -47,10 +49,11 @@ export function registerDistributeCommand(program: Command, ctx: CliContext): vo
     .option('--every <interval>', 'how often to run, e.g. "1 minute", "30 seconds"', '1 minute')
     .option('--concurrency <n>', 'emails sent in parallel (a provider from --config may cap it: SMTP maxConnections, Exchange mailboxConcurrency)', wholeNumber('--concurrency', 1, 4), 4)
     .option('--max-unrecorded <n>', 'sent emails whose outcome may wait to be stored together (fewer commits; a crash may send up to concurrency + n again)', wholeNumber('--max-unrecorded', 0, 0), 0)
+    .option('--lease <duration>', 'how long a claimed email is leased, e.g. "30s", "2 minutes": after a crash, another worker takes it over once this has passed (at least 1 second)', '5 minutes')
     .option('--json', 'print each run\'s summary as one line of JSON (counts, and the failures with their code and fix) instead of a line per email')
     .action(async (flags: DistributeFlags) => {
       const mailwright = await ctx.open();
-      const distributor = mailwright.createDistributor({ concurrency: flags.concurrency, maxUnrecorded: flags.maxUnrecorded });
+      const distributor = mailwright.createDistributor({ concurrency: flags.concurrency, maxUnrecorded: flags.maxUnrecorded, leaseMs: Math.round(parseEvery(flags.lease)) });
       const { io } = ctx;
       // --json: one JSON line per run, with the failures of that run. On a terminal, a progress bar
       // with failures printed above it; otherwise a plain line per email.

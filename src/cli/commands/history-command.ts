@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { formatHistoryTable } from '../../history/format-history-table.js';
 import type { HistoryExportFormat } from '../../history/history-export.js';
-import type { EmailStatus } from '../../store/email-record.js';
+import { partlyRefused } from '../../history/partly-refused.js';
+import type { EmailRecord, EmailStatus } from '../../store/email-record.js';
 import type { CliContext } from '../cli-context.js';
 import { wholeNumber } from '../number-option.js';
 import { historyFilterQuery, withHistoryFilters, type HistoryFilterFlags } from './history-filter-options.js';
@@ -12,6 +13,11 @@ interface HistoryFlags extends HistoryFilterFlags {
   json?: boolean;
   export?: string;
 }
+
+const withPartlyRefused = (record: EmailRecord) => {
+  const partly = partlyRefused(record);
+  return partly === undefined ? {} : { partlyRefused: partly };
+};
 
 /** `mailwright history`: list history records as a table or JSON. */
 export function registerHistoryCommand(program: Command, ctx: CliContext): void {
@@ -32,7 +38,8 @@ export function registerHistoryCommand(program: Command, ctx: CliContext): void 
         return;
       }
       const { items } = await mailwright.history.list({ ...filters, limit: flags.limit });
-      if (flags.json) ctx.io.out(JSON.stringify(items, null, 2));
+      // JSON says too when a sent email's server refused some of its recipients (partlyRefused).
+      if (flags.json) ctx.io.out(JSON.stringify(items.map((r) => ({ ...r, ...withPartlyRefused(r) })), null, 2));
       else if (items.length === 0) ctx.io.out('No email matches.');
       else ctx.io.out(formatHistoryTable(items, { width: ctx.io.columns }));
     });

@@ -7,14 +7,14 @@ import { MailwrightError } from '../../errors/mailwright-error.js';
 import { rawFailureFromError } from '../../errors/raw-failure-from-error.js';
 import { domainOf } from '../../message/address.js';
 import { asciiAddress } from '../../message/ascii-domain.js';
-import { encodeMessage } from '../../message/encode-message.js';
+import { attachmentReadError, encodeMessage } from '../../message/encode-message.js';
 import type { Address, EmailMessage } from '../../message/message.js';
 import { optionNames, refuseUnknownOptions } from '../../parameters/option-names.js';
 import type { SmtpSettings, SmtpSettingsInput, StoredSmtpSettings } from '../../parameters/smtp-settings.js';
 import type { SenderMode } from '../../users/user-directory.js';
 import { connectionResult, problemFrom, type ConnectionCheck, type ConnectionCheckResult, type VerifyConnectionOptions } from '../connection-check.js';
 import type { Provider, ProviderRuntime, RecipientResult, SendContext, SendReceipt } from '../provider.js';
-import { SmtpSession, UnusableAuthError, type SmtpError } from './smtp-session.js';
+import { OutcomeUnknownError, SmtpSession, StaleConnectionError, UnusableAuthError, type SmtpError } from './smtp-session.js';
 import { SmtpTranscript } from './smtp-transcript.js';
 import { providerCountOption } from '../provider-count-option.js';
 import { providerSettingsKey } from '../sealed-settings-service.js';
@@ -139,10 +139,16 @@ export function smtpProvider(options: SmtpProviderOptions = {}): Provider {
     } else session.close();
   }
 
-  function failure(error: unknown, settings: SmtpSettings, session: SmtpSession | undefined, recipients: Address[], original: ReadonlyMap<string, string>): MailwrightError {
+  function failure(error: unknown, settings: SmtpSettings, session: SmtpSession | undefined, message: EmailMessage | undefined, original: ReadonlyMap<string, string>): MailwrightError {
     if (error instanceof MailwrightError) return error;
+    // An attachment file gone or unreadable while the message was streamed: no server failure.
+    const unreadable = message === undefined ? undefined : attachmentReadError(message, error);
+    if (unreadable !== undefined) return unreadable;
     const smtpError = error as SmtpError & { rejectedErrors?: SmtpError[] };
     const raw = rawFailureFromError(error);
+    if (error instanceof OutcomeUnknownError) raw.errno = error.code;
+    // A TLS handshake the server broke off (after STARTTLS, or on an implicit TLS port) is a TLS failure, not a network one.
+    if (/before secure TLS connection was established/i.test(raw.message)) raw.errno = 'ETLS';
     if (settings.requireTls && smtpError.command === 'STARTTLS') {
       raw.message = `Server does not support STARTTLS, which the settings require (${raw.message})`;
       raw.errno = 'ETLS';
@@ -153,7 +159,7 @@ export function smtpProvider(options: SmtpProviderOptions = {}): Provider {
       delete raw.smtpCode;
     }
     if (raw.errno === 'ENOTFOUND' || raw.errno === 'EDNS') raw.message = `getaddrinfo ENOTFOUND ${settings.host}`;
-    const recipientDomain = recipients.map((a) => domainOf(a.address)).find((d) => !d.includes('.') && d !== 'localhost');
+    const recipientDomain = (message === undefined ? [] : [...message.to, ...message.cc, ...message.bcc]).map((a) => domainOf(a.address)).find((d) => !d.includes('.') && d !== 'localhost');
     const openTranscript = (error as { transcript?: unknown }).transcript;
     const transcript = (openTranscript instanceof SmtpTranscript ? openTranscript : session?.transcript)?.text([settings.password]);
     const typed = failureError(
@@ -219,7 +225,7 @@ export function smtpProvider(options: SmtpProviderOptions = {}): Provider {
         await session.quit();
         checks.push({ name: 'quit', status: 'ok', message: 'Closed with QUIT; no email was sent.' });
       } catch (error) {
-        const typed = failure(error, settings, session, [], new Map());
+        const typed = failure(error, settings, session, undefined, new Map());
         const step = checks.length === 0 ? (/TLS/.test(typed.code) ? 'tls' : /AUTH|AUTHENTICATED/.test(typed.code) ? 'auth' : 'connect') : 'mailFrom';
         checks.push(problemFrom(step, typed));
         session?.close();
@@ -243,7 +249,18 @@ export function smtpProvider(options: SmtpProviderOptions = {}): Provider {
     try {
       session = await checkout(settings);
       const envelope = { from: asciiAddress((message.envelopeFrom ?? message.sender ?? message.from).address), to: recipients.map(asciiAddress) };
-      const info = await session.send(envelope, encodeMessage(message));
+      let info: Awaited<ReturnType<SmtpSession['send']>>;
+      try {
+        info = await session.send(envelope, encodeMessage(message));
+      } catch (error) {
+        if (!(error instanceof StaleConnectionError)) throw error;
+        // The server closed the pooled connection as this send began (its idle timeout): nothing
+        // was sent, so a new connection sends the message, without counting an attempt.
+        session.close();
+        session = await SmtpSession.open(settings);
+        session.transcript.note(`${error.message}; sending on a new connection`);
+        info = await session.send(envelope, encodeMessage(message));
+      }
       const transcript = session.transcript.text([settings.password]);
       checkin(settings, session);
       return {
@@ -255,7 +272,7 @@ export function smtpProvider(options: SmtpProviderOptions = {}): Provider {
         sizeBytes: info.messageSize,
       };
     } catch (error) {
-      const typed = failure(error, settings, session, [...message.to, ...message.cc, ...message.bcc], original);
+      const typed = failure(error, settings, session, message, original);
       session?.close();
       throw typed;
     }

@@ -1,3 +1,4 @@
+import { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { SmtpSettings } from '../../parameters/smtp-settings.js';
@@ -39,13 +40,47 @@ export class UnusableAuthError extends Error {
   }
 }
 
+/**
+ * The connection broke or timed out after the whole message was handed to it, before the
+ * server answered the final dot: the server may have accepted the message. `cause` is
+ * nodemailer's error.
+ */
+export class OutcomeUnknownError extends Error {
+  readonly code = 'EOUTCOMEUNKNOWN';
+
+  constructor(override readonly cause: Error) {
+    super(`The connection broke after the whole message was sent, before the server answered (${cause.message}): it may have been delivered`);
+    this.name = 'OutcomeUnknownError';
+  }
+}
+
+/**
+ * A pooled connection failed before this message's transaction got anywhere (no reply to
+ * MAIL FROM, nothing of the message read): the server had closed it, usually its idle
+ * timeout crossing our command. Nothing was sent; a new connection may send the message.
+ */
+export class StaleConnectionError extends Error {
+  constructor(override readonly cause: Error) {
+    super(`The server closed the pooled connection as it was reused (${cause.message})`);
+    this.name = 'StaleConnectionError';
+  }
+}
+
+/** RFC 5321 section 4.5.3.2.6: after the final dot, wait up to 10 minutes for the server's reply (it may still be reading the message, or scanning it). */
+const FINAL_REPLY_TIMEOUT_MS = 10 * 60_000;
+
+/** An error the server did not answer with a reply code: the connection broke, or timed out. */
+const connectionLevel = (error: unknown): error is Error => error instanceof Error && (error as SmtpError).responseCode === undefined;
+
 /** One open, authenticated SMTP connection with its transcript. */
 export class SmtpSession {
   readonly transcript = new SmtpTranscript();
   private readonly connection: SMTPConnection;
   private broken = false;
+  /** Messages this connection has been given, this one included. */
+  private sends = 0;
 
-  private constructor(settings: SmtpSettings) {
+  private constructor(private readonly settings: SmtpSettings) {
     const implicitTls = settings.implicitTls ?? settings.port === 465;
     this.connection = new SMTPConnection({
       host: settings.host,
@@ -133,9 +168,56 @@ export class SmtpSession {
    * Sends one message on this connection. No RSET between messages: a session
    * is reused only after a completed transaction (the provider closes it on any
    * failure), and MAIL may follow a completed transaction (RFC 5321 §4.1.4).
+   * Once the whole message is handed to the socket, the server gets up to 10 minutes
+   * to answer (RFC 5321 §4.5.3.2.6): a slow server may still be reading it from the
+   * network buffers. A connection that breaks then throws {@link OutcomeUnknownError};
+   * a reused connection that breaks before the transaction got anywhere throws
+   * {@link StaleConnectionError}.
    */
-  send(envelope: { from: string; to: string[] }, message: Readable): Promise<SMTPConnection.SentMessageInfo> {
-    return this.step<SMTPConnection.SentMessageInfo>((done) => this.connection.send(envelope, message, (err, info) => done(err, info)));
+  async send(envelope: { from: string; to: string[] }, message: Readable): Promise<SMTPConnection.SentMessageInfo> {
+    this.sends += 1;
+    let handedOver = false;
+    // The message is handed over once nodemailer has read all of it and the socket has passed every
+    // byte (the final dot included) to the network; a server that stopped reading never lets it.
+    message.once('end', () =>
+      this.whenWritten(() => {
+        handedOver = true;
+        this.socketTimeout(FINAL_REPLY_TIMEOUT_MS);
+      }),
+    );
+    try {
+      return await this.step<SMTPConnection.SentMessageInfo>((done) => this.connection.send(envelope, message, (err, info) => done(err, info)));
+    } catch (error) {
+      if (connectionLevel(error) && handedOver) throw new OutcomeUnknownError(error);
+      if (connectionLevel(error) && this.sends > 1 && !message.readableDidRead) throw new StaleConnectionError(error);
+      throw error;
+    } finally {
+      this.socketTimeout(this.settings.connectionTimeoutMs * 2);
+    }
+  }
+
+  /**
+   * nodemailer's socket: it has no option for the final reply's timeout, nor says when the
+   * message has left its buffers. Undefined if that ever changes (the defaults then apply).
+   */
+  private get socket(): Socket | undefined {
+    const socket = (this.connection as unknown as { _socket?: unknown })._socket;
+    return socket instanceof Socket ? socket : undefined;
+  }
+
+  /** Sets the socket's inactivity timeout. */
+  private socketTimeout(ms: number): void {
+    this.socket?.setTimeout(ms);
+  }
+
+  /** Calls `written` once everything given to the socket so far has been passed to the network. */
+  private whenWritten(written: () => void): void {
+    setImmediate(() => {
+      const socket = this.socket;
+      if (socket === undefined || socket.destroyed) return;
+      if (socket.writableLength === 0) written();
+      else socket.once('drain', () => this.whenWritten(written));
+    });
   }
 
   /**

@@ -3,6 +3,9 @@ import type { EmailRecord } from '../email-record.js';
 import type { ClaimOptions } from '../store.js';
 import { checkCallOptions } from './call-options.js';
 import { rowToEmail } from './email-row.js';
+import { appendedLog, attemptLogLine } from './attempt-log.js';
+import { ErrorCodes } from '../../errors/error-codes.js';
+import { catalogueEntry } from '../../errors/failure-catalogue.js';
 import { EMAIL_COLUMNS, type StoreDatabase } from './store-database.js';
 import { CLAIMABLE_STATUSES, statusInLiterals, type StoreDialect } from './store-migrations.js';
 
@@ -28,28 +31,38 @@ function isDue(eb: ExpressionBuilder<StoreDatabase, 'emails'>, now: number) {
   ]);
 }
 
+/** A due email as the claim finds it: `sending` when its worker's lease has expired (a takeover). */
+interface Candidate {
+  id: string;
+  status: string;
+  attempts: number | string;
+  provider_id: string | null;
+  lease_owner: string | null;
+  lease_expires_at_ms: number | string | null;
+}
+
 /**
- * Ids of due emails in claim order: status queued/deferred with due <= now,
- * or sending with an expired lease; priority desc, due asc, created asc.
+ * Due emails in claim order: status queued/deferred with due <= now, or
+ * sending with an expired lease; priority desc, due asc, created asc.
  * PostgreSQL locks them `FOR UPDATE SKIP LOCKED`, so parallel workers skip
  * each other's candidates instead of waiting. SQLite needs no row locks (the
  * transaction began IMMEDIATE, holding the database write lock) but is told
  * to walk the partial claim index: without statistics its planner would pick
  * the status index and sort the whole backlog.
  */
-async function candidateIds(trx: Transaction<StoreDatabase>, dialect: StoreDialect, now: number, limit: number): Promise<string[]> {
+async function candidates(trx: Transaction<StoreDatabase>, dialect: StoreDialect, now: number, limit: number): Promise<Candidate[]> {
   if (dialect === 'sqlite') {
-    const { rows } = await sql<{ id: string }>`
-      select id from emails indexed by emails_claim_idx
+    const { rows } = await sql<Candidate>`
+      select id, status, attempts, provider_id, lease_owner, lease_expires_at_ms from emails indexed by emails_claim_idx
       where ${statusInLiterals(CLAIMABLE_STATUSES)}
         and ((status in ('queued', 'deferred') and due_at_ms <= ${now}) or (status = 'sending' and lease_expires_at_ms <= ${now}))
       order by priority desc, due_at_ms asc, created_at_ms asc, id asc
       limit ${limit}`.execute(trx);
-    return rows.map((row) => row.id);
+    return rows;
   }
-  const rows = await trx
+  return trx
     .selectFrom('emails')
-    .select('id')
+    .select(['id', 'status', 'attempts', 'provider_id', 'lease_owner', 'lease_expires_at_ms'])
     // Same literal predicate as the partial claim index.
     .where(statusInLiterals(CLAIMABLE_STATUSES))
     .where((eb) => isDue(eb, now))
@@ -61,20 +74,36 @@ async function candidateIds(trx: Transaction<StoreDatabase>, dialect: StoreDiale
     .forUpdate()
     .skipLocked()
     .execute();
-  return rows.map((row) => row.id);
 }
 
 /**
- * Claims due emails in one write transaction: selects candidates, then sets
- * them `sending` with a lease (owner, now + leaseMs) and returns them in
- * claim order. Two concurrent callers never get the same email.
+ * An email taken over from a worker whose lease expired: that worker may have sent it before
+ * it stopped, so the takeover counts as an attempt, is logged (outcome `taken-over`, failure
+ * MW_LEASE_EXPIRED naming both workers) and marks the email a possible duplicate.
+ */
+async function recordTakeover(trx: Transaction<StoreDatabase>, taken: Candidate, owner: string, now: number): Promise<void> {
+  const { code, category, explanation, fix, permanent } = catalogueEntry(ErrorCodes.LEASE_EXPIRED)!;
+  const expired = taken.lease_expires_at_ms === null ? 'its lease had expired' : `its lease expired at ${new Date(Number(taken.lease_expires_at_ms)).toISOString()}`;
+  const message = `Worker ${taken.lease_owner ?? '(unknown)'} stopped while sending (${expired}); taken over by ${owner}.`;
+  const at = new Date(now).toISOString();
+  const attempt = Number(taken.attempts) + 1;
+  const line = attemptLogLine({ emailId: taken.id, attempt, providerId: taken.provider_id ?? '', startedAt: at, finishedAt: at, outcome: 'taken-over', failure: { code, category, explanation, fix, permanent, message } });
+  await trx.updateTable('emails').set({ attempts: attempt, possible_duplicate: 1, attempt_log: appendedLog(line) }).where('id', '=', taken.id).execute();
+}
+
+/**
+ * Claims due emails in one write transaction: selects candidates, records the takeovers
+ * among them, then sets them `sending` with a lease (owner, now + leaseMs) and returns them
+ * in claim order. Two concurrent callers never get the same email.
  */
 export async function claimDueEmails(db: Kysely<StoreDatabase>, dialect: StoreDialect, options: ClaimOptions): Promise<EmailRecord[]> {
   checkClaimOptions(options);
   const { now, limit, leaseMs, owner } = options;
   return db.transaction().execute(async (trx) => {
-    const ids = await candidateIds(trx, dialect, now, limit);
-    if (ids.length === 0) return [];
+    const found = await candidates(trx, dialect, now, limit);
+    if (found.length === 0) return [];
+    for (const taken of found.filter((c) => c.status === 'sending')) await recordTakeover(trx, taken, owner, now);
+    const ids = found.map((c) => c.id);
     const rows = await trx
       .updateTable('emails')
       .set({ status: 'sending', lease_owner: owner, lease_expires_at_ms: now + leaseMs, updated_at_ms: now })

@@ -39,6 +39,8 @@ export function emailToRow(record: NewEmailRecord, nowMs: number): NewEmailRow {
     failure_json: record.failure === undefined ? null : JSON.stringify(record.failure),
     meta_json: JSON.stringify(record.meta ?? {}),
     attempt_log: null,
+    deferred_at_ms: null,
+    possible_duplicate: record.possibleDuplicate === true ? 1 : 0,
   };
 }
 
@@ -65,6 +67,7 @@ export function rowToEmail(row: EmailRow): EmailRecord {
     attempts: Number(row.attempts),
     deferrals: Number(row.deferrals),
     forced: Number(row.forced) === 1,
+    ...(Number(row.possible_duplicate) === 1 ? { possibleDuplicate: true } : {}),
     priority: Number(row.priority),
     dueAt: toIsoString(row.due_at_ms),
     ...optional('idempotencyKey', row.idempotency_key),
@@ -109,6 +112,7 @@ export function patchToColumns(patch: EmailPatch, nowMs: number): PatchColumns {
   if (patch.attempts !== undefined) set.attempts = patch.attempts;
   if (patch.deferrals !== undefined) set.deferrals = patch.deferrals;
   if (patch.forced !== undefined) set.forced = patch.forced ? 1 : 0;
+  if (patch.possibleDuplicate !== undefined) set.possible_duplicate = patch.possibleDuplicate ? 1 : 0;
   if (patch.dueAt !== undefined) set.due_at_ms = toEpochMs(patch.dueAt, 'dueAt');
   if (has(patch, 'sentAt')) set.sent_at_ms = optionalMs(patch.sentAt, 'sentAt');
   if (has(patch, 'failure')) set.failure_json = patch.failure === undefined ? null : JSON.stringify(patch.failure);

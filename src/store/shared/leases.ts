@@ -31,8 +31,9 @@ export async function releaseLeasedEmails(db: Kysely<StoreDatabase>, dialect: St
         status: sql<string>`case when deferrals > 0 then 'deferred' else 'queued' end`,
         lease_owner: null,
         lease_expires_at_ms: null,
-        // A throttle slot reserved for the send that will not happen.
+        // A throttle slot reserved (or a forced send marked) for the send that will not happen.
         sent_at_ms: null,
+        forced: 0,
         updated_at_ms: nowMs,
       })
       .where('id', 'in', [...ids])

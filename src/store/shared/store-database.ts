@@ -43,6 +43,10 @@ export interface EmailsTable {
   recipients_json: string;
   failure_json: string | null;
   meta_json: string;
+  /** When the email's last counted throttle deferral began (see throttle.ts), or NULL. */
+  deferred_at_ms: NullableMillisColumn;
+  /** 0 or 1: an earlier attempt may have delivered the email. */
+  possible_duplicate: number;
   /** The email's attempts as JSON Lines, in order (see attempt-log.ts); read only by `listAttempts`. */
   attempt_log: string | null;
 }
@@ -71,12 +75,12 @@ export interface StoreDatabase {
   settings: SettingsTable;
 }
 
-/** The `emails` columns a record is made of: every column but the attempt log. */
+/** The `emails` columns a record is made of: every column but the attempt log and the throttle's `deferred_at_ms`. */
 export const EMAIL_COLUMNS = [
   'id', 'status', 'mode', 'provider_id', 'message_id', 'from_formatted', 'sender_address', 'sender_formatted', 'user_id',
   'subject', 'size_bytes', 'attempts', 'deferrals', 'forced', 'priority', 'due_at_ms', 'idempotency_key', 'created_at_ms',
   'updated_at_ms', 'sent_at_ms', 'lease_owner', 'lease_expires_at_ms', 'blocked_reason', 'response', 'provider_message_id',
-  'export_path', 'recipients_json', 'failure_json', 'meta_json',
+  'export_path', 'recipients_json', 'failure_json', 'meta_json', 'possible_duplicate',
 ] as const satisfies readonly Exclude<keyof EmailsTable, 'attempt_log'>[];
 
 /** A selected `emails` row (the {@link EMAIL_COLUMNS}). */

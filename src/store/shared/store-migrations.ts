@@ -125,9 +125,35 @@ function initialSchema(): Migration {
   };
 }
 
+/**
+ * Version 2: the throttle's line and possible duplicates. `deferred_at_ms` is when an email's
+ * last counted deferral began (a deferral lasts up to a minute, see throttle.ts);
+ * `possible_duplicate` marks an email an earlier attempt may have delivered (a worker lost
+ * its lease mid-send, or the connection broke after the whole message was sent); the line
+ * index walks the waiting emails in send order (priority, then creation) for reserveSends.
+ */
+function throttleLine(): Migration {
+  return {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema.alterTable('emails').addColumn('deferred_at_ms', 'bigint').execute();
+      await db.schema
+        .alterTable('emails')
+        .addColumn('possible_duplicate', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .createIndex('emails_line_idx')
+        .ifNotExists()
+        .on('emails')
+        .columns(['priority desc', 'created_at_ms', 'id'])
+        .where(statusInLiterals(CLAIMABLE_STATUSES))
+        .execute();
+    },
+  };
+}
+
 /** Every schema version, in order. Never edit a released one: append a new version. */
 export function storeMigrations(): Record<string, Migration> {
-  return { '0001_initial': initialSchema() };
+  return { '0001_initial': initialSchema(), '0002_throttle_line': throttleLine() };
 }
 
 /** Serves {@link storeMigrations} to Kysely's Migrator. */
