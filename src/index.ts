@@ -72,7 +72,7 @@ export type { DelegatedAuth } from './providers/exchange/exchange-tokens.js';
 export { createHttpsTransport, type HttpsTransportOptions, type HttpTransport, type HttpRequest, type HttpResponse } from './providers/exchange/https-transport.js';
 export { sealExchangeSettings, openExchangeSettings, describeExchangeSettings, completeExchangeSettings, type ExchangeSettingsView } from './providers/exchange/exchange-settings-store.js';
 export { exchangeSettingsService, type ExchangeSettingsService } from './providers/exchange/exchange-settings-service.js';
-export { exchangeSettingsSchema, exchangeCredentialIssues, type ExchangeSettings, type ExchangeSettingsInput, type StoredExchangeSettings } from './parameters/exchange-settings.js';
+export { exchangeSettingsSchema, exchangeCredentialIssues, type ExchangeCertificate, type ExchangeSettings, type ExchangeSettingsInput, type StoredExchangeSettings } from './parameters/exchange-settings.js';
 // Connection checks (verifyConnection) and Exchange clouds
 export { verifyProviderConnection, type ConnectionCheck, type ConnectionCheckResult, type ConnectionCheckStatus, type VerifyConnectionOptions } from './providers/connection-check.js';
 export { EXCHANGE_CLOUDS, type ExchangeCloud, type ExchangeCloudInfo } from './providers/exchange/exchange-clouds.js';

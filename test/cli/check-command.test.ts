@@ -28,6 +28,8 @@ describe('mailwright check: every provider checked, no email sent, each problem 
         '] };',
       ].join('\n'),
     );
+    // The application made the database; `check` reads it (a missing one is refused, as by every command that does not create one).
+    expect((await cli('params', 'set', 'maxAttempts', '5')).code).toBe(ExitCodes.OK);
   });
   afterAll(async () => {
     await server.close();

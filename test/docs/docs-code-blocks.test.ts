@@ -79,6 +79,14 @@ function declaredNames(code: string): Set<string> {
 
 const blocks = markdownFiles().flatMap(extractBlocks);
 
+/** `mailwright`, `mailwright/admin`… → their sources, from package.json's exports (`./dist/admin/index.d.ts` → src/admin/index.ts). */
+function entryPointPaths(): Record<string, string[]> {
+  const { exports } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, { types: string }> };
+  return Object.fromEntries(
+    Object.entries(exports).map(([subpath, { types }]) => [subpath === '.' ? 'mailwright' : `mailwright/${subpath.slice(2)}`, [types.replace(/^\.\/dist\//, 'src/').replace(/\.d\.ts$/, '.ts')]]),
+  );
+}
+
 describe('the TypeScript in README.md and docs/ compiles against the package (strict, exactOptionalPropertyTypes)', () => {
   const diagnostics = new Map<string, string[]>();
 
@@ -94,8 +102,8 @@ describe('the TypeScript in README.md and docs/ compiles against the package (st
       sourceMap: false,
       types: ['node'],
       baseUrl: root,
-      // The package as an application imports it: its entry points, from their sources.
-      paths: { mailwright: ['src/index.ts'], 'mailwright/testing': ['src/testing/index.ts'] },
+      // The package as an application imports it: each entry point of package.json's exports, from its source.
+      paths: entryPointPaths(),
     };
     const index = join(root, 'src', 'index.ts');
     const exportsProgram = ts.createProgram([index], options);

@@ -33,7 +33,7 @@ export function registerAdminCommand(program: Command, ctx: CliContext): void {
     .description('Serve the admin console on localhost over the database, guarded by a token printed at start')
     .option('--port <port>', 'port on 127.0.0.1 (0: any free port)', port, 0)
     .action(async (flags: { port: number }) => {
-      const mailwright = await ctx.open();
+      const mailwright = await ctx.open({ create: true }); // the console is where settings are made
       const token = randomBytes(24).toString('base64url');
       const handler = createAdminHandler({ mailwright, authorize: (req) => same(tokenOf(req), token) });
       const server = createServer((req, res) => {

@@ -72,7 +72,8 @@ export function registerSmtpCommand(program: Command, ctx: CliContext): void {
         requireAuth: flags.requireAuth,
         allowInsecureAuth: flags.allowInsecureAuth === true,
         ...(flags.user !== undefined ? { username: flags.user } : {}),
-        ...(password !== undefined && password !== '' ? { password } : {}),
+        // `smtp set` replaces the settings: without --user there is no sign-in, so a stored password goes too.
+        password: password !== undefined && password !== '' ? password : null,
         ...(flags.mailbox !== undefined ? { mailbox: flags.mailbox } : {}),
         ...(flags.implicitTls !== undefined ? { implicitTls: flags.implicitTls } : {}),
         ...(ca !== undefined ? { ca } : {}),
