@@ -4,6 +4,7 @@ import { invalidSettings, parseSettings } from '../../parameters/parse-settings.
 import { ruleSettingsIssue } from '../../parameters/settings-issues.js';
 import type { SecretBox } from '../../secrets/secret-box.js';
 import { secretBinding } from '../sealed-settings-service.js';
+import { checkStoredSettings } from '../stored-settings-check.js';
 import { certificateFromPfx } from './pfx-certificate.js';
 
 type ParsedSettings = ReturnType<typeof exchangeSettingsSchema.parse>;
@@ -66,7 +67,8 @@ export function sealExchangeSettings(input: ExchangeSettingsInput, secrets: Secr
 
 /**
  * Stored Exchange settings of provider `providerId` with the secret decrypted (MW_SECRET_UNREADABLE
- * when it cannot be), remembered as a secret in play so no failure shows it.
+ * when it cannot be), remembered as a secret in play so no failure shows it, and completed as
+ * settings given in code are (MW_PROVIDER_NOT_CONFIGURED when they are no longer valid).
  */
 export function openExchangeSettings(stored: StoredExchangeSettings, secrets: SecretBox, providerId: string): ExchangeSettings {
   const { clientSecretSecret, certificate, ...rest } = stored;
@@ -83,8 +85,7 @@ export function openExchangeSettings(stored: StoredExchangeSettings, secrets: Se
         }
       : {}),
   };
-  markSecretFields(opened);
-  return opened;
+  return checkStoredSettings('Exchange', providerId, 'the admin console or `mailwright.exchangeSettings.save()`', () => completeExchangeSettings(opened as ExchangeSettingsInput));
 }
 
 /** Exchange settings as a settings screen shows them: which credential is set, never its value. */

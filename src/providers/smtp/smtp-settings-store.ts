@@ -2,7 +2,7 @@ import { parseSettings } from '../../parameters/parse-settings.js';
 import { smtpPasswordIssues, smtpSettingsSchema, type SmtpSettings, type SmtpSettingsInput, type StoredSmtpSettings } from '../../parameters/smtp-settings.js';
 import type { SecretBox } from '../../secrets/secret-box.js';
 import { secretBinding } from '../sealed-settings-service.js';
-import { markSecretFields } from '../../errors/secrets-in-play.js';
+import { checkStoredSettings } from '../stored-settings-check.js';
 
 /** Settings given in code, complete (MW_INVALID_SETTINGS listing every bad field; a user name needs its password). */
 export function completeSmtpSettings(input: SmtpSettingsInput): SmtpSettings {
@@ -25,13 +25,13 @@ export function sealSmtpSettings(input: SmtpSettingsInput, secrets: SecretBox, p
 
 /**
  * Stored SMTP settings of provider `providerId` with the password decrypted (MW_SECRET_UNREADABLE
- * when it cannot be), remembered as a secret in play so no failure shows it.
+ * when it cannot be), remembered as a secret in play so no failure shows it, and completed as
+ * settings given in code are (MW_PROVIDER_NOT_CONFIGURED when they are no longer valid).
  */
 export function openSmtpSettings(stored: StoredSmtpSettings, secrets: SecretBox, providerId: string): SmtpSettings {
   const { passwordSecret, ...rest } = stored;
   const opened = passwordSecret === undefined ? rest : { ...rest, password: secrets.decrypt(passwordSecret, 'SMTP password', secretBinding(providerId, 'password')) };
-  markSecretFields(opened);
-  return opened;
+  return checkStoredSettings('SMTP', providerId, 'the admin console, `mailwright smtp set` or `mailwright.smtpSettings.save()`', () => completeSmtpSettings(opened));
 }
 
 /** Stored settings as shown on a settings screen: never the password, only whether one is set. */
